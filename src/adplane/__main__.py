@@ -1,0 +1,3 @@
+from adplane.cli.main import app
+
+app()

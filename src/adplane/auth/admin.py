@@ -1,0 +1,123 @@
+"""Operator actions: bootstrap a workspace, add users, rotate client secrets."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from adplane.auth import repository as repo
+from adplane.auth.models import ROLE_ADMIN, ClientApp, Organization, User, Workspace
+from adplane.auth.service import add_membership, create_organization
+from adplane.core.errors import ValidationFailed
+from adplane.core.security import digest_secret, hash_password, new_client_id, new_client_secret
+
+
+@dataclass
+class BootstrapResult:
+    host: str
+    ow_id: int
+    uow_id: int
+    client_id: str
+    client_secret: str | None
+    workspace_created: bool
+    is_workspace_admin: bool
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "host": self.host,
+            "owId": self.ow_id,
+            "uowId": self.uow_id,
+            "clientId": self.client_id,
+            "clientSecret": self.client_secret,
+            "workspaceCreated": self.workspace_created,
+            "isWorkspaceAdmin": self.is_workspace_admin,
+        }
+
+
+def bootstrap(
+    session: Session,
+    *,
+    host: str,
+    email: str,
+    password: str,
+    organization: str,
+    rotate_secret: bool = False,
+) -> BootstrapResult:
+    """Create, or find again, the workspace, organization, admin user and client application."""
+    host = host.strip().lower()
+    email = email.strip().lower()
+    if not host:
+        raise ValidationFailed("host is required", field="host")
+    if "@" not in email:
+        raise ValidationFailed("email is not valid", field="email")
+    if not password:
+        raise ValidationFailed("password is required", field="password")
+    workspace = repo.workspace_by_host(session, host)
+    created = workspace is None
+    if workspace is None:
+        workspace = Workspace(host=host, name=host)
+        session.add(workspace)
+        session.flush()
+    org = session.scalar(
+        select(Organization).where(Organization.workspace_id == workspace.id, Organization.name == organization)
+    )
+    if org is None:
+        org = create_organization(session, workspace, organization, is_workspace_owner=created)
+    user = repo.user_by_email(session, email)
+    if user is None:
+        user = User(email=email, password_hash=hash_password(password))
+        session.add(user)
+        session.flush()
+    member = repo.membership(session, user.id, org.ow_id) or add_membership(session, user.id, org.ow_id, ROLE_ADMIN)
+    app = session.scalar(select(ClientApp).where(ClientApp.workspace_id == workspace.id).order_by(ClientApp.id))
+    secret: str | None = None
+    if app is None:
+        secret = new_client_secret()
+        app = ClientApp(
+            workspace_id=workspace.id, name=f"{host} API client", client_id=new_client_id(),
+            secret_digest=digest_secret(secret),
+        )
+        session.add(app)
+    elif rotate_secret:
+        secret = new_client_secret()
+        app.secret_digest = digest_secret(secret)
+    session.commit()
+    owner = repo.workspace_owner_org(session, workspace.id)
+    owner_member = repo.membership(session, user.id, owner.ow_id) if owner else None
+    return BootstrapResult(
+        host=host,
+        ow_id=org.ow_id,
+        uow_id=member.uow_id,
+        client_id=app.client_id,
+        client_secret=secret,
+        workspace_created=created,
+        is_workspace_admin=owner_member is not None and owner_member.role == ROLE_ADMIN,
+    )
+
+
+def add_user(
+    session: Session, *, ow_id: int, email: str, password: str | None, role: str, first_name: str | None = None
+) -> dict[str, Any]:
+    """Add a user to an organization; without a password the user is invited and signs up later."""
+    from adplane.auth.organizations import get_org
+
+    if role not in ("admin", "member"):
+        raise ValidationFailed("role must be 'admin' or 'member'", field="role")
+    org = get_org(session, ow_id)
+    email = email.strip().lower()
+    user = repo.user_by_email(session, email)
+    if user is None:
+        user = User(email=email, password_hash=hash_password(password) if password else None, first_name=first_name)
+        session.add(user)
+        session.flush()
+    member = repo.membership(session, user.id, org.ow_id)
+    if member is None:
+        member = add_membership(session, user.id, org.ow_id, role)
+    else:
+        member.role = role
+    session.commit()
+    return {"owId": org.ow_id, "uowId": member.uow_id, "email": user.email, "role": member.role,
+            "invited": user.password_hash is None}

@@ -1,0 +1,121 @@
+"""Tenancy and credentials: workspaces → organizations → users (by membership); client apps; tokens."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy import Boolean, ForeignKey, Identity, Integer, Numeric, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from adplane.core.clock import utcnow
+from adplane.core.db import Base, UtcDateTime
+
+ORG_STATUS_ACTIVE = "active"
+ORG_STATUS_ON_HOLD = "on_hold"
+ROLE_ADMIN = "admin"
+ROLE_MEMBER = "member"
+
+
+class Workspace(Base):
+    __tablename__ = "workspaces"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    host: Mapped[str] = mapped_column(String(255), unique=True)
+    name: Mapped[str] = mapped_column(String(255))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
+class Organization(Base):
+    __tablename__ = "organizations"
+
+    ow_id: Mapped[int] = mapped_column(Integer, Identity(start=200001), primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(255))
+    status: Mapped[str] = mapped_column(String(20), default=ORG_STATUS_ACTIVE)
+    hold_reason: Mapped[str | None] = mapped_column(String(1000))
+    support_email: Mapped[str | None] = mapped_column(String(255))
+    funds_balance: Mapped[Decimal] = mapped_column(Numeric(16, 4), default=Decimal("0"))
+    timezone_id: Mapped[int] = mapped_column(Integer, default=29)
+    is_workspace_owner: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
+class User(Base):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    email: Mapped[str] = mapped_column(String(320), unique=True)
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    first_name: Mapped[str | None] = mapped_column(String(255))
+    last_name: Mapped[str | None] = mapped_column(String(255))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
+class Membership(Base):
+    """A user's place in an organization; its id is IQM's `uowId`."""
+
+    __tablename__ = "memberships"
+    __table_args__ = (UniqueConstraint("user_id", "ow_id"),)
+
+    uow_id: Mapped[int] = mapped_column(Integer, Identity(start=100001), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    ow_id: Mapped[int] = mapped_column(ForeignKey("organizations.ow_id", ondelete="CASCADE"), index=True)
+    role: Mapped[str] = mapped_column(String(20), default=ROLE_MEMBER)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
+class ClientApp(Base):
+    __tablename__ = "client_apps"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(255))
+    client_id: Mapped[str] = mapped_column(String(64), unique=True)
+    secret_digest: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+class AuthToken(Base):
+    """An access/refresh token pair; only digests are stored."""
+
+    __tablename__ = "auth_tokens"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    access_digest: Mapped[str] = mapped_column(String(64), unique=True)
+    refresh_digest: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
+    client_app_id: Mapped[int] = mapped_column(ForeignKey("client_apps.id", ondelete="CASCADE"))
+    ow_id: Mapped[int | None] = mapped_column(Integer)
+    scope: Mapped[str] = mapped_column(String(100), default="read write")
+    access_expires_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    refresh_expires_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
+class LoginThrottle(Base):
+    """Failed-login counters per account and per client address (shared by all API replicas)."""
+
+    __tablename__ = "login_throttle"
+
+    key: Mapped[str] = mapped_column(String(400), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    window_started_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    locked_until: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+class FundsLedgerEntry(Base):
+    """Every change to an organization's funds balance, with why (top-up, insight charge, refund)."""
+
+    __tablename__ = "funds_ledger"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    ow_id: Mapped[int] = mapped_column(ForeignKey("organizations.ow_id", ondelete="CASCADE"), index=True)
+    amount: Mapped[Decimal] = mapped_column(Numeric(16, 4))
+    balance_after: Mapped[Decimal] = mapped_column(Numeric(16, 4))
+    kind: Mapped[str] = mapped_column(String(40))
+    reference: Mapped[str | None] = mapped_column(String(255))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)

@@ -1,0 +1,152 @@
+"""Organizations seen by their users (profile, allowed organizations) and by operators (admin)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from adplane.auth import repository as repo
+from adplane.auth.models import (
+    ORG_STATUS_ACTIVE,
+    ORG_STATUS_ON_HOLD,
+    FundsLedgerEntry,
+    Membership,
+    Organization,
+    User,
+    Workspace,
+)
+from adplane.core.deps import Principal
+from adplane.core.errors import NotFound, ValidationFailed
+from adplane.core.listing import apply_sort, page_offset, parse_sort
+
+
+def _status_fields(org: Organization) -> tuple[str, int]:
+    return ("Active", 1) if org.status == ORG_STATUS_ACTIVE else ("On Hold", 2)
+
+
+def _org_summary(session: Session, org: Organization, workspace: Workspace) -> dict[str, Any]:
+    status, status_id = _status_fields(org)
+    owner = repo.workspace_owner_org(session, workspace.id)
+    return {
+        "owId": org.ow_id,
+        "organizationName": org.name,
+        "ownerUserEmail": repo.org_admin_email(session, org.ow_id),
+        "workspaceDomain": workspace.host,
+        "customerType": "Workspace" if org.is_workspace_owner else "Advertiser",
+        "dateOfJoining": org.created_at.date().isoformat() if org.created_at else None,
+        "status": status,
+        "statusId": status_id,
+        "workspaceOwnerOrganizationName": owner.name if owner else None,
+    }
+
+
+def profile(session: Session, principal: Principal) -> dict[str, Any]:
+    user = session.get(User, principal.user_id)
+    org = session.get(Organization, principal.ow_id)
+    workspace = session.get(Workspace, principal.workspace_id)
+    assert user and org and workspace
+    owner = repo.workspace_owner_org(session, workspace.id)
+    parent = None
+    if owner is not None and owner.ow_id != org.ow_id:
+        parent = {
+            "owId": owner.ow_id,
+            "organizationName": owner.name,
+            "workspaceDomain": workspace.host,
+            "isAccess": principal.is_workspace_admin,
+        }
+    display = " ".join(p for p in (user.first_name, user.last_name) if p) or user.email.split("@")[0]
+    return {
+        "owId": org.ow_id,
+        "uowId": principal.uow_id,
+        "status": 1,
+        "firstName": user.first_name,
+        "lastName": user.last_name,
+        "displayName": display,
+        "email": user.email,
+        "organizationName": org.name,
+        "isOwnerUser": principal.role == "admin",
+        "isPlatformOwnerOrg": False,
+        "isWorkspaceOwnerOrg": org.is_workspace_owner,
+        "isWorkspaceAdmin": principal.is_workspace_admin,
+        "role": principal.role,
+        "parentOrganization": parent,
+        "organizationTimezone": org.timezone_id,
+    }
+
+
+def allowed_organizations(
+    session: Session, principal: Principal, search: str | None, page_no: int, no_of_entries: int, sort_by: str
+) -> dict[str, Any]:
+    sortable = {"owId": Organization.ow_id, "organizationName": Organization.name, "status": Organization.status}
+    order = parse_sort(sort_by, sortable, "+organizationName")
+    base = (
+        select(Organization)
+        .join(Membership, Membership.ow_id == Organization.ow_id)
+        .where(Membership.user_id == principal.user_id, Organization.workspace_id == principal.workspace_id)
+    )
+    total = session.scalar(select(func.count()).select_from(base.subquery())) or 0
+    if search:
+        base = base.where(func.lower(Organization.name).contains(search.lower()))
+    filtered = session.scalar(select(func.count()).select_from(base.subquery())) or 0
+    offset, limit = page_offset(page_no, no_of_entries)
+    rows = session.scalars(apply_sort(base, order, Organization.ow_id).offset(offset).limit(limit)).all()
+    workspace = session.get(Workspace, principal.workspace_id)
+    assert workspace is not None
+    current = session.get(Organization, principal.ow_id)
+    return {
+        "data": [_org_summary(session, org, workspace) for org in rows],
+        "totalRecords": total,
+        "filteredRecords": filtered,
+        "currentOrganization": _org_summary(session, current, workspace) if current else None,
+    }
+
+
+def get_org(session: Session, ow_id: int) -> Organization:
+    org = session.get(Organization, ow_id)
+    if org is None:
+        raise NotFound(f"Organization {ow_id} not found", field="owId")
+    return org
+
+
+def put_on_hold(session: Session, ow_id: int, reason: str, support_email: str) -> Organization:
+    org = get_org(session, ow_id)
+    org.status = ORG_STATUS_ON_HOLD
+    org.hold_reason = reason
+    org.support_email = support_email
+    session.commit()
+    return org
+
+
+def release_hold(session: Session, ow_id: int) -> Organization:
+    org = get_org(session, ow_id)
+    org.status = ORG_STATUS_ACTIVE
+    org.hold_reason = None
+    session.commit()
+    return org
+
+
+def change_funds(
+    session: Session, ow_id: int, amount: Decimal, kind: str, reference: str | None = None, *, lock: bool = True
+) -> FundsLedgerEntry:
+    """Apply a signed amount to the balance with a ledger entry; the caller commits.
+
+    The organization row is locked (FOR UPDATE on PostgreSQL) so concurrent charges serialize
+    and the balance can never go negative by a race.
+    """
+    stmt = select(Organization).where(Organization.ow_id == ow_id)
+    if lock:
+        stmt = stmt.with_for_update()
+    org = session.scalar(stmt)
+    if org is None:
+        raise NotFound(f"Organization {ow_id} not found", field="owId")
+    new_balance = Decimal(org.funds_balance) + amount
+    if new_balance < 0:
+        raise ValidationFailed("Insufficient funds.", field="funds")
+    org.funds_balance = new_balance
+    entry = FundsLedgerEntry(ow_id=ow_id, amount=amount, balance_after=new_balance, kind=kind, reference=reference)
+    session.add(entry)
+    session.flush()
+    return entry

@@ -1,0 +1,113 @@
+"""Operators' commands: bootstrap a workspace, hold/release organizations, users, funds."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+
+import typer
+
+from adplane.auth import admin as admin_service
+from adplane.auth import organizations
+from adplane.cli.context import emit, open_database
+from adplane.core.errors import ApiError
+
+app = typer.Typer(no_args_is_help=True, help="Operators' administration commands.")
+
+
+def _fail(exc: ApiError) -> None:
+    for obj in exc.error_objects:
+        typer.echo(f"error: {obj.get('error')}", err=True)
+    raise typer.Exit(code=2)
+
+
+@app.command()
+def bootstrap(
+    host: str = typer.Option(..., help="Workspace host (what clients send as X-IAA-HOST)."),
+    email: str = typer.Option(...),
+    password: str = typer.Option(..., prompt=True, hide_input=True),
+    organization: str = typer.Option(..., help="Organization name."),
+    rotate_secret: bool = typer.Option(False, "--rotate-secret", help="Issue a new client secret."),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """Create (or find) the workspace, organization, admin user and API client."""
+    _settings, db = open_database()
+    with db.session() as session:
+        try:
+            result = admin_service.bootstrap(
+                session, host=host, email=email, password=password, organization=organization,
+                rotate_secret=rotate_secret,
+            )
+        except ApiError as exc:
+            _fail(exc)
+    emit(result.as_dict(), as_json)
+
+
+@app.command()
+def hold(
+    ow_id: int = typer.Option(..., "--ow-id"),
+    reason: str = typer.Option(...),
+    support_email: str = typer.Option("support@example.com", "--support-email"),
+) -> None:
+    """Put an organization on hold (its users can no longer log in to it)."""
+    _settings, db = open_database()
+    with db.session() as session:
+        try:
+            organizations.put_on_hold(session, ow_id, reason, support_email)
+        except ApiError as exc:
+            _fail(exc)
+    typer.echo(f"organization {ow_id} is on hold")
+
+
+@app.command()
+def release(ow_id: int = typer.Option(..., "--ow-id")) -> None:
+    """Take an organization off hold."""
+    _settings, db = open_database()
+    with db.session() as session:
+        try:
+            organizations.release_hold(session, ow_id)
+        except ApiError as exc:
+            _fail(exc)
+    typer.echo(f"organization {ow_id} is active")
+
+
+@app.command("add-user")
+def add_user(
+    ow_id: int = typer.Option(..., "--ow-id"),
+    email: str = typer.Option(...),
+    password: str | None = typer.Option(None, help="Omit to invite: the user sets one through sign-up."),
+    role: str = typer.Option("member", help="admin or member"),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """Add a user to an organization."""
+    _settings, db = open_database()
+    with db.session() as session:
+        try:
+            result = admin_service.add_user(session, ow_id=ow_id, email=email, password=password, role=role)
+        except ApiError as exc:
+            _fail(exc)
+    emit(result, as_json)
+
+
+@app.command("add-funds")
+def add_funds(
+    ow_id: int = typer.Option(..., "--ow-id"),
+    amount: str = typer.Option(..., help="Amount in the account currency, e.g. 500.00"),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """Add funds to an organization's balance (recorded in the ledger)."""
+    try:
+        value = Decimal(amount)
+    except InvalidOperation:
+        typer.echo("error: amount must be a number", err=True)
+        raise typer.Exit(code=2) from None
+    if value <= 0:
+        typer.echo("error: amount must be positive", err=True)
+        raise typer.Exit(code=2)
+    _settings, db = open_database()
+    with db.session() as session:
+        try:
+            entry = organizations.change_funds(session, ow_id, value, "top_up", "admin add-funds")
+            session.commit()
+        except ApiError as exc:
+            _fail(exc)
+    emit({"owId": ow_id, "balance": str(entry.balance_after)}, as_json)

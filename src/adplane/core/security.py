@@ -1,0 +1,52 @@
+"""Password hashing (argon2) and hashing of high-entropy secrets (tokens, client secrets).
+
+Tokens and client secrets are random 122+ bit values, so a fast SHA-256 digest is enough to
+make a stolen table useless while keeping per-request lookups cheap; argon2 is for passwords,
+which people choose.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+import uuid
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+_hasher = PasswordHasher()
+# A real hash to verify against when the user does not exist, so timing does not tell.
+_DUMMY_HASH = _hasher.hash("adplane-dummy-password")
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def verify_password(password_hash: str | None, password: str) -> bool:
+    try:
+        return _hasher.verify(password_hash or _DUMMY_HASH, password) and password_hash is not None
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def digest_secret(value: str) -> str:
+    return hashlib.sha256(value.encode()).hexdigest()
+
+
+def secret_matches(stored_digest: str, presented: str) -> bool:
+    return hmac.compare_digest(stored_digest, digest_secret(presented))
+
+
+def new_token() -> str:
+    """IQM tokens look like UUIDs (seed 001); uuid4 carries 122 random bits."""
+    return str(uuid.uuid4())
+
+
+def new_client_id() -> str:
+    return secrets.token_hex(12)
+
+
+def new_client_secret() -> str:
+    return secrets.token_urlsafe(32)

@@ -1,0 +1,54 @@
+"""Settings from ADPLANE_* environment variables (documented in the README)."""
+
+from __future__ import annotations
+
+import secrets
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="ADPLANE_", extra="ignore")
+
+    data_dir: Path = Path("./var")
+    database_url: str | None = None
+    secret_key: str | None = None
+
+    access_token_ttl_seconds: int = 35999
+    refresh_token_ttl_seconds: int = 30 * 24 * 3600
+
+    login_max_failures_per_account: int = 5
+    login_max_failures_per_address: int = 20
+    login_failure_window_seconds: int = 900
+    login_lockout_seconds: int = 300
+
+    log_level: str = "INFO"
+    run_background_jobs: bool = True
+
+    @property
+    def resolved_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'adplane.db').resolve()}"
+
+    @property
+    def resolved_secret_key(self) -> str:
+        """The signing key: the setting, or one generated once and kept in the data dir."""
+        if self.secret_key:
+            return self.secret_key
+        key_file = self.data_dir / "secret.key"
+        if not key_file.exists():
+            self.data_dir.mkdir(parents=True, exist_ok=True)
+            key_file.write_text(secrets.token_urlsafe(48))
+            key_file.chmod(0o600)
+        return key_file.read_text().strip()
+
+    def ensure_dirs(self) -> None:
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

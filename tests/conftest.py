@@ -1,0 +1,158 @@
+"""Test fixtures: every test that uses `client` runs on SQLite and on PostgreSQL.
+
+PostgreSQL: a fresh database per test session on 127.0.0.1:5432 (ADPLANE_TEST_PG_URL), dropped
+at the end, so parallel runs never share state. ADPLANE_TEST_BACKENDS=sqlite limits a local run.
+"""
+
+from __future__ import annotations
+
+import base64
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import psycopg
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import text
+
+from adplane.app import create_app
+from adplane.auth.admin import bootstrap
+from adplane.core.clock import clock
+from adplane.core.db import Base, Database
+from adplane.core.migrate import upgrade
+from adplane.core.settings import Settings
+from adplane.models_registry import load_all_models
+
+PG_ADMIN_URL = os.environ.get("ADPLANE_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/test")
+BACKENDS = [b.strip() for b in os.environ.get("ADPLANE_TEST_BACKENDS", "sqlite,postgresql").split(",") if b.strip()]
+PASSWORD = "Secret-Passw0rd!"
+
+
+def _pg_url_for(db_name: str) -> str:
+    base, _, _ = PG_ADMIN_URL.rpartition("/")
+    return f"{base}/{db_name}"
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def backend(request: pytest.FixtureRequest) -> str:
+    return request.param
+
+
+@pytest.fixture(scope="session")
+def database_url(backend: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    if backend == "sqlite":
+        path = tmp_path_factory.mktemp("sqlite") / "adplane.db"
+        url = f"sqlite:///{path}"
+        upgrade(url)
+        yield url
+        return
+    name = f"adplane_test_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    url = _pg_url_for(name)
+    try:
+        upgrade(url)
+        yield url
+    finally:
+        with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="session")
+def session_database(database_url: str) -> Iterator[Database]:
+    db = Database(database_url)
+    yield db
+    db.dispose()
+
+
+def _wipe(db: Database) -> None:
+    load_all_models()
+    tables = [t.name for t in reversed(Base.metadata.sorted_tables)]
+    with db.engine.begin() as conn:
+        if db.is_postgres:
+            conn.execute(text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE"))
+        else:
+            for table in tables:
+                conn.execute(text(f'DELETE FROM "{table}"'))
+
+
+@pytest.fixture
+def db(session_database: Database) -> Iterator[Database]:
+    clock.reset()
+    yield session_database
+    clock.reset()
+    _wipe(session_database)
+
+
+@pytest.fixture
+def settings(tmp_path: Path, database_url: str) -> Settings:
+    return Settings(data_dir=tmp_path / "data", database_url=database_url, secret_key="test-secret-key",
+                    run_background_jobs=False)
+
+
+@pytest.fixture
+def app(settings: Settings, db: Database):  # noqa: ANN201
+    return create_app(settings, db, background=False)
+
+
+@pytest.fixture
+def client(app) -> Iterator[TestClient]:  # noqa: ANN001
+    with TestClient(app, raise_server_exceptions=False) as test_client:
+        yield test_client
+
+
+@pytest.fixture
+def make_tenant(db: Database):  # noqa: ANN201
+    """Create (workspace, organization, admin user, client app); returns its credentials."""
+
+    secrets_by_host: dict[str, str] = {}
+
+    def _make(host: str = "ws1.test", organization: str = "Org A", email: str = "admin@a.test",
+              password: str = PASSWORD) -> dict[str, Any]:
+        with db.session() as session:
+            result = bootstrap(session, host=host, email=email, password=password, organization=organization)
+        creds = result.as_dict()
+        creds.update(email=email, password=password)
+        if creds["clientSecret"]:
+            secrets_by_host[host] = creds["clientSecret"]
+        creds["clientSecret"] = secrets_by_host[host]
+        return creds
+
+    return _make
+
+
+def basic_auth(creds: dict[str, Any]) -> str:
+    raw = f"{creds['clientId']}:{creds['clientSecret']}".encode()
+    return "Basic " + base64.b64encode(raw).decode()
+
+
+def login(client: TestClient, creds: dict[str, Any]) -> dict[str, str]:
+    """Log in through the API and return the headers every later call needs."""
+    response = client.post(
+        "/api/v3/ua/login",
+        headers={"Authorization": basic_auth(creds), "X-IAA-HOST": creds["host"]},
+        json={"grantType": "password", "email": creds["email"], "password": creds["password"]},
+    )
+    assert response.status_code == 200, response.text
+    data = response.json()["data"]
+    return {"Authorization": f"Bearer {data['access_token']}", "X-IAA-OW-ID": str(creds["owId"])}
+
+
+@pytest.fixture
+def tenant(make_tenant) -> dict[str, Any]:  # noqa: ANN001
+    return make_tenant()
+
+
+@pytest.fixture
+def headers(client: TestClient, tenant: dict[str, Any]) -> dict[str, str]:
+    return login(client, tenant)
+
+
+@pytest.fixture
+def other_headers(client: TestClient, make_tenant) -> dict[str, str]:  # noqa: ANN001
+    """A second organization in the same workspace, for isolation tests."""
+    other = make_tenant(organization="Org B", email="admin@b.test")
+    return login(client, other)
