@@ -16,7 +16,7 @@ from typing import Any
 import psycopg
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import text
+from sqlalchemy import inspect, text
 
 from adplane.app import create_app
 from adplane.auth.admin import bootstrap
@@ -70,7 +70,8 @@ def session_database(database_url: str) -> Iterator[Database]:
 
 def _wipe(db: Database) -> None:
     load_all_models()
-    tables = [t.name for t in reversed(Base.metadata.sorted_tables)]
+    existing = set(inspect(db.engine).get_table_names())
+    tables = [t.name for t in reversed(Base.metadata.sorted_tables) if t.name in existing]
     with db.engine.begin() as conn:
         if db.is_postgres:
             conn.execute(text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE"))

@@ -20,6 +20,15 @@ from adplane.core.settings import Settings, get_settings
 # Each domain exposes `router` in its endpoints module.
 ROUTER_MODULES = [
     "adplane.auth.endpoints",
+    "adplane.files.endpoints",
+    "adplane.master.endpoints",
+    "adplane.creatives.endpoints",
+    "adplane.insertion_orders.endpoints",
+    "adplane.campaigns.endpoints",
+    "adplane.events.endpoints",
+    "adplane.reports.endpoints",
+    "adplane.schedules.endpoints",
+    "adplane.insights.endpoints",
 ]
 
 # Work that runs by itself inside `adplane serve` (time-driven status changes, schedules, ...).

@@ -6,6 +6,15 @@ import importlib
 
 MODEL_MODULES = [
     "adplane.auth.models",
+    "adplane.files.models",
+    "adplane.creatives.models",
+    "adplane.insertion_orders.models",
+    "adplane.campaigns.models",
+    "adplane.events.models",
+    "adplane.reports.models",
+    "adplane.schedules.models",
+    "adplane.healthcare.models",
+    "adplane.insights.models",
 ]
 
 

@@ -1,8 +1,8 @@
-"""foundation: tenancy, credentials, tokens
+"""foundation: tenancy, credentials, tokens, stored files
 
 Revision ID: 0001_foundation
 Revises: 
-Create Date: 2026-11-24 12:01:00.552714
+Create Date: 2026-11-24 12:04:36.645540
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 import adplane.core.db
+
 
 revision = '0001_foundation'
 down_revision = None
@@ -27,6 +28,20 @@ def upgrade() -> None:
     sa.Column('locked_until', adplane.core.db.UtcDateTime(timezone=True), nullable=True),
     sa.PrimaryKeyConstraint('key', name=op.f('pk_login_throttle'))
     )
+    op.create_table('stored_files',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('ow_id', sa.Integer(), nullable=False),
+    sa.Column('relative_path', sa.String(length=500), nullable=False),
+    sa.Column('download_name', sa.String(length=255), nullable=False),
+    sa.Column('content_type', sa.String(length=100), nullable=False),
+    sa.Column('size_bytes', sa.BigInteger(), nullable=False),
+    sa.Column('kind', sa.String(length=40), nullable=False),
+    sa.Column('created_at', adplane.core.db.UtcDateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_stored_files'))
+    )
+    with op.batch_alter_table('stored_files', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_stored_files_ow_id'), ['ow_id'], unique=False)
+
     op.create_table('users',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('email', sa.String(length=320), nullable=False),
@@ -157,5 +172,9 @@ def downgrade() -> None:
     op.drop_table('client_apps')
     op.drop_table('workspaces')
     op.drop_table('users')
+    with op.batch_alter_table('stored_files', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_stored_files_ow_id'))
+
+    op.drop_table('stored_files')
     op.drop_table('login_throttle')
     # ### end Alembic commands ###

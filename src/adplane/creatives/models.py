@@ -1,0 +1,3 @@
+"""SQLAlchemy tables of the creatives domain."""
+
+from __future__ import annotations

@@ -1,0 +1,1 @@
+"""insertion_orders domain."""

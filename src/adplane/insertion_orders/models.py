@@ -1,0 +1,3 @@
+"""SQLAlchemy tables of the insertion_orders domain."""
+
+from __future__ import annotations

@@ -1,0 +1,3 @@
+"""SQLAlchemy tables of the insights domain."""
+
+from __future__ import annotations
