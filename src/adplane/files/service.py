@@ -26,7 +26,9 @@ def new_file_path(settings: Settings, kind: str, ow_id: int, suffix: str) -> Pat
     return folder / f"{uuid.uuid4().hex}{suffix}"
 
 
-def register(session: Session, settings: Settings, *, ow_id: int, path: Path, download_name: str, kind: str) -> StoredFile:
+def register(
+    session: Session, settings: Settings, *, ow_id: int, path: Path, download_name: str, kind: str
+) -> StoredFile:
     stored = StoredFile(
         ow_id=ow_id,
         relative_path=str(path.resolve().relative_to(settings.data_dir.resolve())),
