@@ -27,6 +27,14 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     run_background_jobs: bool = True
 
+    # Mail and scheduled report delivery (adplane.mail, adplane.schedules).
+    smtp_url: str | None = None  # smtp://user:pass@host:587?starttls=true or smtps://...; unset: outbox
+    mail_from: str = "adplane <reports@adplane.local>"
+    public_base_url: str = "http://127.0.0.1:8000"  # origin of links in e-mails
+    schedule_delivery_hour: int = 9  # local hour (report's timezone) of scheduled deliveries
+    schedule_max_attempts: int = 5
+    schedule_retry_base_seconds: int = 60
+
     @property
     def resolved_database_url(self) -> str:
         if self.database_url:
