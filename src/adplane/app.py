@@ -16,6 +16,7 @@ from adplane.core.db import Database
 from adplane.core.errors import install_error_handlers
 from adplane.core.logging import RequestLogMiddleware, configure_logging
 from adplane.core.settings import Settings, get_settings
+from adplane.events.store import open_store
 
 # Each domain exposes `router` in its endpoints module.
 ROUTER_MODULES = [
@@ -54,6 +55,7 @@ def create_app(
         finally:
             if runner:
                 runner.stop()
+            app.state.analytics.close()
             if db is None:
                 database.dispose()
 
@@ -65,6 +67,7 @@ def create_app(
     )
     app.state.settings = settings
     app.state.db = database
+    app.state.analytics = open_store(settings)
     app.add_middleware(RequestLogMiddleware)
     install_error_handlers(app)
 

@@ -24,6 +24,9 @@ class Settings(BaseSettings):
     login_failure_window_seconds: int = 900
     login_lockout_seconds: int = 300
 
+    event_retention_days: int = 400  # raw analytics events older than this are purged (rollups stay)
+    analytics_schema: str = "analytics"  # PostgreSQL schema of the analytics store
+
     log_level: str = "INFO"
     run_background_jobs: bool = True
 

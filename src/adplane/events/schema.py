@@ -60,3 +60,30 @@ EVENT_COLUMNS: tuple[Column, ...] = (
 )
 
 EVENT_COLUMN_NAMES = tuple(c.name for c in EVENT_COLUMNS)
+
+EVENT_COLUMNS_BY_NAME = {c.name: c for c in EVENT_COLUMNS}
+REQUIRED_COLUMN_NAMES = tuple(c.name for c in EVENT_COLUMNS if c.required)
+MONEY_COLUMN_NAMES = ("media_cost", "data_cost", "platform_margin")
+
+# Money is stored exactly with 6 decimals (a millionth of a dollar: CPM resolution $0.001).
+MONEY_PRECISION = 18
+MONEY_SCALE = 6
+
+
+def arrow_type(column: Column):  # noqa: ANN201 - pyarrow DataType
+    """The Arrow type the store takes for a column (timestamps are UTC microseconds)."""
+    import pyarrow as pa
+
+    return {
+        "timestamp": pa.timestamp("us", tz="UTC"),
+        "string": pa.string(),
+        "int": pa.int64(),
+        "decimal": pa.decimal128(MONEY_PRECISION, MONEY_SCALE),
+    }[column.type]
+
+
+def arrow_schema():  # noqa: ANN201 - pyarrow Schema
+    """The canonical Arrow schema of an event batch (`AnalyticsStore.append_events`)."""
+    import pyarrow as pa
+
+    return pa.schema([pa.field(c.name, arrow_type(c), nullable=not c.required) for c in EVENT_COLUMNS])

@@ -1,0 +1,95 @@
+"""The rollup tables: pre-aggregated delivery that reports and spend counters read instead of raw events.
+
+Every rollup has the same measures (`MEASURES`) and a time bucket `period_start` (UTC, truncated
+to the rollup's grain), keyed by `KEY_DIMENSIONS` plus the rollup's own dimensions.
+
+Rollups are *partial aggregates*: each appended batch adds its own rows, so one key may have
+several rows until `AnalyticsStore.compact_rollups` merges them. Readers therefore always
+`SUM(...) GROUP BY` (which a report does anyway). Dimension values may be NULL (unknown).
+
+A report engine picks the smallest rollup whose `dimensions` cover the query's dimensions and
+filters and whose `grain` divides the requested time buckets (daily rollups are UTC days: a
+report in another timezone, or by hour, needs an hourly rollup or the raw `events` table).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+# Always present, in this order, after period_start.
+KEY_DIMENSIONS = ("ow_id", "io_id", "campaign_id", "creative_type_id")
+
+
+@dataclass(frozen=True)
+class Measure:
+    name: str
+    event_type: str | None  # counts of this event type; None: a sum of `source` over all events
+    source: str | None = None
+    description: str = ""
+
+
+MEASURES: tuple[Measure, ...] = (
+    Measure("events", None, None, "all events of the bucket"),
+    Measure("bids", "bid"),
+    Measure("impressions", "impression"),
+    Measure("clicks", "click"),
+    Measure("conversions", "conversion"),
+    Measure("video_starts", "video_start"),
+    Measure("video_first_quartiles", "video_first_quartile"),
+    Measure("video_midpoints", "video_midpoint"),
+    Measure("video_third_quartiles", "video_third_quartile"),
+    Measure("video_completes", "video_complete"),
+    Measure("media_cost", None, "media_cost", "sum of media spend"),
+    Measure("data_cost", None, "data_cost", "sum of data cost"),
+    Measure("platform_margin", None, "platform_margin", "sum of platform margin"),
+)
+MEASURE_NAMES = tuple(m.name for m in MEASURES)
+MONEY_MEASURES = ("media_cost", "data_cost", "platform_margin")
+
+
+@dataclass(frozen=True)
+class Rollup:
+    table: str
+    grain: str  # "hour" or "day" (UTC)
+    dimensions: tuple[str, ...]  # beyond KEY_DIMENSIONS
+    with_event_times: bool = False  # min/max event_time columns (first/last delivery)
+    where: str | None = None  # only events matching this (raw-events SQL condition)
+
+    @property
+    def key_columns(self) -> tuple[str, ...]:
+        return ("period_start", *KEY_DIMENSIONS, *self.dimensions)
+
+    @property
+    def all_dimensions(self) -> frozenset[str]:
+        return frozenset((*KEY_DIMENSIONS, *self.dimensions))
+
+    def covers(self, dimensions: set[str] | frozenset[str], grain: str = "day") -> bool:
+        """True when this rollup can answer a query grouped/filtered by `dimensions` at `grain`."""
+        grain_ok = self.grain == "hour" or grain == "day"
+        return grain_ok and set(dimensions) <= self.all_dimensions and self.where is None
+
+
+ROLLUPS: tuple[Rollup, ...] = (
+    Rollup("rollup_campaign_hourly", "hour", (), with_event_times=True),
+    Rollup("rollup_creative_hourly", "hour", ("creative_id",)),
+    Rollup("rollup_inventory_daily", "day", ("exchange_id", "traffic_type_id", "publisher")),
+    Rollup("rollup_device_daily", "day", ("device_type_id", "os")),
+    Rollup("rollup_region_daily", "day", ("country_id", "state_id", "dma_id")),
+    Rollup("rollup_city_daily", "day", ("country_id", "state_id", "city", "zip")),
+    Rollup("rollup_demographic_daily", "day", ("gender_id", "age_range_id")),
+    Rollup("rollup_npi_daily", "day", ("npi",), where="npi IS NOT NULL"),
+)
+ROLLUPS_BY_TABLE = {r.table: r for r in ROLLUPS}
+CAMPAIGN_HOURLY = ROLLUPS_BY_TABLE["rollup_campaign_hourly"]
+
+
+def smallest_covering(dimensions: set[str] | frozenset[str], grain: str = "day") -> Rollup | None:
+    """The rollup with the fewest dimensions that answers a query by `dimensions` (None: use raw events).
+
+    `rollup_npi_daily` only holds events with an NPI, so it answers only queries that group by npi
+    (their NULL-npi group is not in it) — callers asking for npi get it explicitly.
+    """
+    candidates = [r for r in ROLLUPS if r.covers(dimensions, grain)]
+    if "npi" in dimensions and grain == "day":
+        candidates.append(ROLLUPS_BY_TABLE["rollup_npi_daily"])
+    return min(candidates, key=lambda r: len(r.dimensions), default=None)

@@ -1,0 +1,363 @@
+"""The analytics store: raw ad-serving events and their rollups, behind one interface.
+
+- `DuckDBStore` (embedded default): `<data dir>/analytics.duckdb`. One process may write; within
+  the process, writes are serialized by a lock and reads run on per-call cursors.
+- `PostgresStore`: when `ADPLANE_DATABASE_URL` is PostgreSQL, the schema `analytics` of that
+  database, so several processes can write and serve reports.
+
+Callers write SQL with `?` placeholders and unqualified table names (`events`, the rollups of
+`adplane.events.rollups`). Engine-specific SQL lives in `adplane.events.dialect`.
+"""
+
+from __future__ import annotations
+
+import io
+import threading
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Protocol
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
+
+from adplane.core.clock import utcnow
+from adplane.core.settings import Settings
+from adplane.events.dialect import BATCHES_TABLE, Dialect, DuckDBDialect, PostgresDialect
+from adplane.events.rollups import ROLLUPS
+from adplane.events.schema import EVENT_COLUMN_NAMES, arrow_schema
+
+ArrowInput = pa.Table | pa.RecordBatch | Iterable[pa.RecordBatch]
+
+
+@dataclass(frozen=True)
+class AppendResult:
+    batch_id: str | None
+    stored: int  # events stored by this call
+    duplicate: bool = False  # the batch id was already stored: nothing was written
+
+
+class AnalyticsStore(Protocol):
+    dialect: Dialect
+
+    @property
+    def backend(self) -> str: ...
+
+    def append_events(self, data: ArrowInput, *, batch_id: str | None = None,
+                      source: str | None = None) -> AppendResult: ...
+
+    def query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple]: ...
+
+    def query_arrow(self, sql: str, params: Sequence[Any] = ()) -> pa.Table: ...
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> None: ...
+
+    def batch_exists(self, batch_id: str) -> bool: ...
+
+    def compact_rollups(self, since: datetime | None = None) -> None: ...
+
+    def rebuild_rollups(self) -> None: ...
+
+    def purge_events_before(self, instant: datetime) -> int: ...
+
+    def reset(self) -> None: ...
+
+    def close(self) -> None: ...
+
+
+def to_event_table(data: ArrowInput) -> pa.Table:
+    """Conform Arrow input to the canonical event schema (missing optional columns become NULL)."""
+    if isinstance(data, pa.RecordBatch):
+        table = pa.Table.from_batches([data])
+    elif isinstance(data, pa.Table):
+        table = data
+    else:
+        batches = list(data)
+        table = pa.Table.from_batches(batches) if batches else arrow_schema().empty_table()
+    schema = arrow_schema()
+    columns = []
+    for field in schema:
+        if field.name in table.column_names:
+            columns.append(pc.cast(table[field.name], field.type))
+        else:
+            columns.append(pa.nulls(table.num_rows, field.type))
+    return pa.Table.from_arrays(columns, schema=schema)
+
+
+def _time_range(table: pa.Table) -> tuple[datetime | None, datetime | None]:
+    if table.num_rows == 0:
+        return None, None
+    bounds = pc.min_max(table["event_time"])
+    return bounds["min"].as_py(), bounds["max"].as_py()
+
+
+# One lock per DuckDB file in this process: every store object on the same file shares it.
+_DUCKDB_LOCKS: dict[str, threading.RLock] = {}
+_DUCKDB_LOCKS_GUARD = threading.Lock()
+
+
+def _duckdb_lock(path: str) -> threading.RLock:
+    with _DUCKDB_LOCKS_GUARD:
+        return _DUCKDB_LOCKS.setdefault(path, threading.RLock())
+
+
+class DuckDBStore:
+    """Embedded store. Thread-safe: writes take the file's lock; reads use their own cursor."""
+
+    def __init__(self, path: Path | str, *, read_only: bool = False, memory_limit: str | None = None) -> None:
+        import duckdb
+
+        self.path = str(path)
+        self.dialect: Dialect = DuckDBDialect()
+        config: dict[str, Any] = {}
+        if memory_limit:
+            config["memory_limit"] = memory_limit
+        self._conn = duckdb.connect(self.path, read_only=read_only, config=config)
+        self._conn.execute("SET TimeZone = 'UTC'")
+        self._lock = _duckdb_lock(self.path)
+        if not read_only:
+            with self._lock:
+                for stmt in self.dialect.schema_ddl():
+                    self._conn.execute(stmt)
+
+    @property
+    def backend(self) -> str:
+        return "duckdb"
+
+    @contextmanager
+    def _cursor(self) -> Iterator[Any]:
+        cursor = self._conn.cursor()
+        try:
+            cursor.execute("SET TimeZone = 'UTC'")
+            yield cursor
+        finally:
+            cursor.close()
+
+    def query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple]:
+        with self._cursor() as cur:
+            return cur.execute(sql, list(params)).fetchall()
+
+    def query_arrow(self, sql: str, params: Sequence[Any] = ()) -> pa.Table:
+        with self._cursor() as cur:
+            relation = cur.sql(sql, params=list(params))
+            if hasattr(relation, "to_arrow_table"):  # duckdb >= 1.4
+                return relation.to_arrow_table()
+            return relation.arrow()
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> None:
+        with self._lock, self._cursor() as cur:
+            cur.execute(sql, list(params))
+
+    def batch_exists(self, batch_id: str) -> bool:
+        return bool(self.query(f"SELECT 1 FROM {BATCHES_TABLE} WHERE batch_id = ?", [batch_id]))
+
+    def append_events(self, data: ArrowInput, *, batch_id: str | None = None,
+                      source: str | None = None) -> AppendResult:
+        table = to_event_table(data)
+        low, high = _time_range(table)
+        with self._lock, self._cursor() as cur:
+            cur.execute("BEGIN TRANSACTION")
+            try:
+                if batch_id is not None:
+                    inserted = cur.execute(
+                        f"INSERT INTO {BATCHES_TABLE} VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING "
+                        "RETURNING batch_id",
+                        [batch_id, source, table.num_rows, low, high, utcnow()],
+                    ).fetchall()
+                    if not inserted:
+                        cur.execute("ROLLBACK")
+                        return AppendResult(batch_id, 0, duplicate=True)
+                if table.num_rows:
+                    cur.register("_staging", table)
+                    names = ", ".join(EVENT_COLUMN_NAMES)
+                    cur.execute(f"INSERT INTO events ({names}, batch_id) SELECT {names}, ? FROM _staging",
+                                [batch_id])
+                    for rollup in ROLLUPS:
+                        cur.execute(self.dialect.rollup_from(rollup, "_staging"))
+                    cur.unregister("_staging")
+                cur.execute("COMMIT")
+            except BaseException:
+                cur.execute("ROLLBACK")
+                raise
+        return AppendResult(batch_id, table.num_rows)
+
+    def compact_rollups(self, since: datetime | None = None) -> None:
+        with self._lock, self._cursor() as cur:
+            for rollup in ROLLUPS:
+                cur.execute("BEGIN TRANSACTION")
+                try:
+                    for stmt in self.dialect.compact_statements(rollup, since is not None):
+                        cur.execute(stmt, [since] if since is not None and "?" in stmt else [])
+                    cur.execute("COMMIT")
+                except BaseException:
+                    cur.execute("ROLLBACK")
+                    raise
+
+    def rebuild_rollups(self) -> None:
+        """Recompute every rollup from the raw events (after a repair or a schema change)."""
+        with self._lock, self._cursor() as cur:
+            cur.execute("BEGIN TRANSACTION")
+            for rollup in ROLLUPS:
+                cur.execute(f"DELETE FROM {rollup.table}")
+                cur.execute(self.dialect.rollup_from(rollup, "events"))
+            cur.execute("COMMIT")
+
+    def purge_events_before(self, instant: datetime) -> int:
+        with self._lock, self._cursor() as cur:
+            (count,) = cur.execute("SELECT count(*) FROM events WHERE event_time < ?", [instant]).fetchone()
+            if count:
+                cur.execute("DELETE FROM events WHERE event_time < ?", [instant])
+            return int(count)
+
+    def reset(self) -> None:
+        """Delete every event, batch and rollup row (tests, demos)."""
+        with self._lock, self._cursor() as cur:
+            for table in ("events", BATCHES_TABLE, *(r.table for r in ROLLUPS)):
+                cur.execute(f"DELETE FROM {table}")
+
+    def close(self) -> None:
+        self._conn.close()
+
+
+class PostgresStore:
+    """PostgreSQL store in its own schema; pooled connections, safe across threads and processes."""
+
+    def __init__(self, url: str, *, schema: str = "analytics") -> None:
+        from sqlalchemy import create_engine, event
+
+        if url.startswith("postgresql://"):
+            url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
+        self.dialect: PostgresDialect = PostgresDialect(schema)
+        self._engine = create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10)
+        search_path = self.dialect.search_path()
+
+        @event.listens_for(self._engine, "connect")
+        def _session_setup(dbapi_connection: Any, _record: Any) -> None:
+            with dbapi_connection.cursor() as cur:
+                cur.execute("SET TimeZone TO 'UTC'")
+                cur.execute(search_path)
+            dbapi_connection.commit()
+
+        with self._raw() as conn, conn.cursor() as cur:
+            cur.execute("SELECT pg_advisory_xact_lock(hashtext('adplane.analytics.schema'))")
+            for stmt in self.dialect.schema_ddl():
+                cur.execute(stmt)
+            cur.execute(search_path)
+            conn.commit()
+
+    @property
+    def backend(self) -> str:
+        return "postgresql"
+
+    @contextmanager
+    def _raw(self) -> Iterator[Any]:
+        conn = self._engine.raw_connection()
+        try:
+            yield conn.driver_connection
+        except BaseException:
+            conn.driver_connection.rollback()
+            raise
+        finally:
+            conn.close()
+
+    def query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple]:
+        with self._raw() as conn, conn.cursor() as cur:
+            cur.execute(self.dialect.translate(sql), list(params))
+            rows = cur.fetchall() if cur.description else []
+            conn.commit()
+            return rows
+
+    def query_arrow(self, sql: str, params: Sequence[Any] = ()) -> pa.Table:
+        with self._raw() as conn, conn.cursor() as cur:
+            cur.execute(self.dialect.translate(sql), list(params))
+            names = [d.name for d in cur.description]
+            rows = cur.fetchall()
+            conn.commit()
+        columns = list(zip(*rows, strict=True)) if rows else [[] for _ in names]
+        return pa.table({name: pa.array(list(col)) for name, col in zip(names, columns, strict=True)})
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> None:
+        with self._raw() as conn, conn.cursor() as cur:
+            cur.execute(self.dialect.translate(sql), list(params))
+            conn.commit()
+
+    def batch_exists(self, batch_id: str) -> bool:
+        return bool(self.query(f"SELECT 1 FROM {BATCHES_TABLE} WHERE batch_id = ?", [batch_id]))
+
+    def append_events(self, data: ArrowInput, *, batch_id: str | None = None,
+                      source: str | None = None) -> AppendResult:
+        table = to_event_table(data)
+        low, high = _time_range(table)
+        with self._raw() as conn, conn.cursor() as cur:
+            if batch_id is not None:
+                cur.execute(
+                    f"INSERT INTO {BATCHES_TABLE} VALUES (%s, %s, %s, %s, %s, %s) ON CONFLICT DO NOTHING "
+                    "RETURNING batch_id",
+                    [batch_id, source, table.num_rows, low, high, utcnow()],
+                )
+                if cur.fetchone() is None:
+                    conn.rollback()
+                    return AppendResult(batch_id, 0, duplicate=True)
+            if table.num_rows:
+                cur.execute(self.dialect.staging_ddl())
+                buffer = io.BytesIO()
+                pacsv.write_csv(table, buffer, pacsv.WriteOptions(include_header=True))
+                with cur.copy(self.dialect.copy_staging()) as copy:
+                    copy.write(buffer.getvalue())
+                names = ", ".join(EVENT_COLUMN_NAMES)
+                cur.execute(f"INSERT INTO events ({names}, batch_id) SELECT {names}, %s FROM _staging", [batch_id])
+                for rollup in ROLLUPS:
+                    cur.execute(self.dialect.translate(self.dialect.rollup_from(rollup, "_staging")))
+            conn.commit()
+        return AppendResult(batch_id, table.num_rows)
+
+    def compact_rollups(self, since: datetime | None = None) -> None:
+        with self._raw() as conn, conn.cursor() as cur:
+            for rollup in ROLLUPS:
+                for stmt in self.dialect.compact_statements(rollup, since is not None):
+                    cur.execute(stmt, [since] if since is not None else [])
+                conn.commit()
+
+    def rebuild_rollups(self) -> None:
+        with self._raw() as conn, conn.cursor() as cur:
+            for rollup in ROLLUPS:
+                cur.execute(f"LOCK TABLE {rollup.table} IN EXCLUSIVE MODE")
+                cur.execute(f"DELETE FROM {rollup.table}")
+                cur.execute(self.dialect.translate(self.dialect.rollup_from(rollup, "events")))
+            conn.commit()
+
+    def purge_events_before(self, instant: datetime) -> int:
+        with self._raw() as conn, conn.cursor() as cur:
+            cur.execute("DELETE FROM events WHERE event_time < %s", [instant])
+            count = cur.rowcount
+            conn.commit()
+            return int(count)
+
+    def reset(self) -> None:
+        with self._raw() as conn, conn.cursor() as cur:
+            tables = ", ".join(("events", BATCHES_TABLE, *(r.table for r in ROLLUPS)))
+            cur.execute(f"TRUNCATE {tables}")
+            conn.commit()
+
+    def close(self) -> None:
+        self._engine.dispose()
+
+
+def analytics_path(settings: Settings) -> Path:
+    return settings.data_dir / "analytics.duckdb"
+
+
+def open_store(settings: Settings, *, read_only: bool = False) -> AnalyticsStore:
+    """The store for these settings: PostgreSQL when the app database is, else DuckDB in the data dir."""
+    url = settings.resolved_database_url
+    if url.startswith("postgresql"):
+        return PostgresStore(url, schema=settings.analytics_schema)
+    settings.ensure_dirs()
+    return DuckDBStore(analytics_path(settings), read_only=read_only)
+
+
+def utc(instant: datetime) -> datetime:
+    return instant.replace(tzinfo=UTC) if instant.tzinfo is None else instant.astimezone(UTC)
