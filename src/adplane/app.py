@@ -33,7 +33,9 @@ ROUTER_MODULES = [
 ]
 
 # Work that runs by itself inside `adplane serve` (time-driven status changes, schedules, ...).
-BACKGROUND_TASKS: list[PeriodicTask] = []
+BACKGROUND_TASKS: list[PeriodicTask] = [
+    PeriodicTask("schedules", "adplane.schedules.runner:tick", 30.0),
+]
 
 
 def create_app(

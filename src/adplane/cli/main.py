@@ -14,7 +14,11 @@ app.add_typer(db_commands.app, name="db")
 app.add_typer(admin.app, name="admin")
 
 # Command groups of later domains: (module, attribute, name).
-EXTRA_GROUPS: list[tuple[str, str, str]] = [("adplane.healthcare.cli", "app", "healthcare")]
+EXTRA_GROUPS: list[tuple[str, str, str]] = [
+    ("adplane.healthcare.cli", "app", "healthcare"),
+    ("adplane.cli.worker", "worker_app", "worker"),
+    ("adplane.cli.worker", "scheduler_app", "scheduler"),
+]
 for module_name, attr, name in EXTRA_GROUPS:
     app.add_typer(getattr(importlib.import_module(module_name), attr), name=name)
 

@@ -1,0 +1,69 @@
+"""`adplane worker` (deliver scheduled reports in a loop) and `adplane scheduler run-due` (one pass)."""
+
+from __future__ import annotations
+
+import json
+import signal
+import threading
+from datetime import UTC, datetime
+
+import typer
+
+from adplane.cli.context import open_database
+
+worker_app = typer.Typer(help="Run background work (scheduled report delivery) in this process.")
+scheduler_app = typer.Typer(no_args_is_help=True, help="Scheduled report delivery.")
+
+
+def _parse_instant(value: str) -> datetime:
+    try:
+        instant = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        raise typer.BadParameter("expected an ISO 8601 instant such as 2026-11-23T09:00:00Z") from None
+    return instant.replace(tzinfo=UTC) if instant.tzinfo is None else instant.astimezone(UTC)
+
+
+@worker_app.callback(invoke_without_command=True)
+def worker(
+    interval: float = typer.Option(15.0, help="Seconds between passes when nothing is due."),
+    lease_seconds: float = typer.Option(300.0, help="How long a claimed delivery is held before others may retry it."),
+    once: bool = typer.Option(False, "--once", help="One pass, then exit."),
+) -> None:
+    """Record and deliver due scheduled reports until stopped (SIGTERM/SIGINT). Run several on PostgreSQL."""
+    from adplane.jobs.leases import worker_name
+    from adplane.schedules.runner import run_due
+
+    settings, db = open_database()
+    name = worker_name()
+    stop = threading.Event()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: stop.set())
+    typer.echo(f"worker {name} started", err=True)
+    try:
+        while not stop.is_set():
+            stats = run_due(db, settings, worker=name, lease_seconds=lease_seconds)
+            if stats.recorded or stats.outcomes:
+                typer.echo(json.dumps(stats.as_dict()), err=True)
+            if once:
+                break
+            if not stats.outcomes:
+                stop.wait(interval)
+    finally:
+        db.dispose()
+
+
+@scheduler_app.command("run-due")
+def run_due_command(
+    now: str = typer.Option(None, "--now", help="Process what is due at this instant (default: the clock), e.g. "
+                            "2026-11-23T09:00:00Z."),
+) -> None:
+    """Record and deliver every occurrence due at `--now`, then exit (replays by operators, tests)."""
+    from adplane.schedules.runner import run_due
+
+    instant = _parse_instant(now) if now else None
+    settings, db = open_database()
+    try:
+        stats = run_due(db, settings, now=instant)
+    finally:
+        db.dispose()
+    typer.echo(json.dumps(stats.as_dict()))
