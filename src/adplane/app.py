@@ -35,6 +35,7 @@ ROUTER_MODULES = [
 # Work that runs by itself inside `adplane serve` (time-driven status changes, schedules, ...).
 BACKGROUND_TASKS: list[PeriodicTask] = [
     PeriodicTask("schedules", "adplane.schedules.runner:tick", 30.0),
+    PeriodicTask("campaign-lifecycle", "adplane.campaigns.lifecycle:tick", 30.0),
 ]
 
 
