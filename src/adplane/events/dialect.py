@@ -43,7 +43,8 @@ class Dialect:
     def batches_ddl(self) -> str:
         s, ts = self.types["string"], self.types["timestamp"]
         return (
-            f"CREATE TABLE IF NOT EXISTS {BATCHES_TABLE} (batch_id {s} PRIMARY KEY, source {s}, "
+            f"CREATE TABLE IF NOT EXISTS {BATCHES_TABLE} (batch_id {s} PRIMARY KEY, ow_id {self.types['int']}, "
+            f"source {s}, "
             f"event_count {self.count_type} NOT NULL, min_event_time {ts}, max_event_time {ts}, "
             f"received_at {ts} NOT NULL)"
         )

@@ -1,7 +1,87 @@
-"""HTTP endpoints of the events domain."""
+"""HTTP endpoints of the events domain: bulk ingestion of event batches (workspace admins)."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from typing import Annotated, Any
 
-router = APIRouter()
+from fastapi import APIRouter, Header, Query, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import JSONResponse
+
+from adplane.core.deps import PrincipalDep, SessionDep, WorkspaceAdminDep
+from adplane.core.envelopes import v3
+from adplane.core.errors import NotFound, ValidationFailed
+from adplane.events.deps import AnalyticsDep
+from adplane.events.ingest import FORMATS, BatchRejected, detect_format, ingest_bytes, scoped_batch_id
+from adplane.events.service import after_delivery
+
+router = APIRouter(prefix="/api/v3/adplane/events", tags=["Events"])
+
+MAX_BATCH_ID_LENGTH = 200
+
+
+def _rejection(exc: BatchRejected) -> ValidationFailed:
+    objects = []
+    for err in exc.errors:
+        field = err.field or "file"
+        if err.row is not None:
+            field = f"rows[{err.row}].{field}"
+        where = f"row {err.row}: " if err.row is not None else ""
+        obj: dict[str, Any] = {"error": f"{where}{err.field or 'file'} {err.error}" if err.field else err.error,
+                               "field": field}
+        if err.value is not None:
+            obj["reason"] = f"value: {err.value[:200]}"
+        objects.append(obj)
+    return ValidationFailed("The batch was rejected; nothing was stored.", errors=objects, data=exc.report())
+
+
+@router.post("/batches", status_code=201)
+async def post_batch(
+    request: Request,
+    principal: WorkspaceAdminDep,
+    session: SessionDep,
+    store: AnalyticsDep,
+    format: Annotated[str | None, Query(description="ndjson, csv or parquet (default: from Content-Type)")] = None,
+    batch_id: Annotated[str | None, Query(alias="batchId", description="default: SHA-256 of the body")] = None,
+    idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key")] = None,
+) -> JSONResponse:
+    """Store a batch of events for the caller's organization: all rows or none, once per batch id."""
+    fmt = format.lower() if format else detect_format(content_type=request.headers.get("content-type"))
+    if fmt not in FORMATS:
+        raise ValidationFailed(f"format must be one of {', '.join(FORMATS)} (or send a matching Content-Type)",
+                               field="format")
+    batch_id = batch_id or idempotency_key
+    if batch_id is not None and not 0 < len(batch_id) <= MAX_BATCH_ID_LENGTH:
+        raise ValidationFailed(f"batchId must have 1 to {MAX_BATCH_ID_LENGTH} characters", field="batchId")
+    content = await request.body()
+
+    def work() -> dict[str, Any]:
+        try:
+            result = ingest_bytes(session, store, content, fmt, batch_id=batch_id, source="http",
+                                  ow_id=principal.ow_id)
+        except BatchRejected as exc:
+            raise _rejection(exc) from None
+        after_delivery(session, store, result.campaign_ids)
+        return result.report()
+
+    report = await run_in_threadpool(work)
+    return JSONResponse(v3(report), status_code=201 if report["status"] == "stored" else 200)
+
+
+@router.get("/batches/{batch_id}")
+def get_batch(batch_id: str, principal: PrincipalDep, store: AnalyticsDep) -> dict[str, Any]:
+    """A stored batch of the caller's organization."""
+    info = store.batch_info(scoped_batch_id(batch_id, principal.ow_id))
+    if info is None:
+        raise NotFound("Batch not found.", field="batchId")
+    return v3({
+        "batchId": batch_id, "events": info.event_count, "source": info.source,
+        "minEventTime": _ms(info.min_event_time), "maxEventTime": _ms(info.max_event_time),
+        "receivedAt": _ms(info.received_at),
+    })
+
+
+def _ms(value: Any) -> int | None:
+    from adplane.core.clock import to_epoch_ms
+
+    return to_epoch_ms(value)

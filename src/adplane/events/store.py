@@ -40,14 +40,31 @@ class AppendResult:
     duplicate: bool = False  # the batch id was already stored: nothing was written
 
 
+@dataclass(frozen=True)
+class BatchInfo:
+    batch_id: str
+    ow_id: int | None
+    source: str | None
+    event_count: int
+    min_event_time: datetime | None
+    max_event_time: datetime | None
+    received_at: datetime
+
+
+def _batch_info(store: AnalyticsStore, batch_id: str) -> BatchInfo | None:
+    rows = store.query(f"SELECT batch_id, ow_id, source, event_count, min_event_time, max_event_time, received_at "
+                       f"FROM {BATCHES_TABLE} WHERE batch_id = ?", [batch_id])
+    return BatchInfo(*rows[0]) if rows else None
+
+
 class AnalyticsStore(Protocol):
     dialect: Dialect
 
     @property
     def backend(self) -> str: ...
 
-    def append_events(self, data: ArrowInput, *, batch_id: str | None = None,
-                      source: str | None = None) -> AppendResult: ...
+    def append_events(self, data: ArrowInput, *, batch_id: str | None = None, source: str | None = None,
+                      ow_id: int | None = None) -> AppendResult: ...
 
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple]: ...
 
@@ -56,6 +73,8 @@ class AnalyticsStore(Protocol):
     def execute(self, sql: str, params: Sequence[Any] = ()) -> None: ...
 
     def batch_exists(self, batch_id: str) -> bool: ...
+
+    def batch_info(self, batch_id: str) -> BatchInfo | None: ...
 
     def compact_rollups(self, since: datetime | None = None) -> None: ...
 
@@ -154,8 +173,11 @@ class DuckDBStore:
     def batch_exists(self, batch_id: str) -> bool:
         return bool(self.query(f"SELECT 1 FROM {BATCHES_TABLE} WHERE batch_id = ?", [batch_id]))
 
-    def append_events(self, data: ArrowInput, *, batch_id: str | None = None,
-                      source: str | None = None) -> AppendResult:
+    def batch_info(self, batch_id: str) -> BatchInfo | None:
+        return _batch_info(self, batch_id)
+
+    def append_events(self, data: ArrowInput, *, batch_id: str | None = None, source: str | None = None,
+                      ow_id: int | None = None) -> AppendResult:
         table = to_event_table(data)
         low, high = _time_range(table)
         with self._lock, self._cursor() as cur:
@@ -163,9 +185,9 @@ class DuckDBStore:
             try:
                 if batch_id is not None:
                     inserted = cur.execute(
-                        f"INSERT INTO {BATCHES_TABLE} VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING "
+                        f"INSERT INTO {BATCHES_TABLE} VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING "
                         "RETURNING batch_id",
-                        [batch_id, source, table.num_rows, low, high, utcnow()],
+                        [batch_id, ow_id, source, table.num_rows, low, high, utcnow()],
                     ).fetchall()
                     if not inserted:
                         cur.execute("ROLLBACK")
@@ -207,7 +229,7 @@ class DuckDBStore:
 
     def purge_events_before(self, instant: datetime) -> int:
         with self._lock, self._cursor() as cur:
-            (count,) = cur.execute("SELECT count(*) FROM events WHERE event_time < ?", [instant]).fetchone()
+            (count,) = cur.execute("SELECT count(*) FROM events WHERE event_time < ?", [instant]).fetchall()[0]
             if count:
                 cur.execute("DELETE FROM events WHERE event_time < ?", [instant])
             return int(count)
@@ -287,16 +309,19 @@ class PostgresStore:
     def batch_exists(self, batch_id: str) -> bool:
         return bool(self.query(f"SELECT 1 FROM {BATCHES_TABLE} WHERE batch_id = ?", [batch_id]))
 
-    def append_events(self, data: ArrowInput, *, batch_id: str | None = None,
-                      source: str | None = None) -> AppendResult:
+    def batch_info(self, batch_id: str) -> BatchInfo | None:
+        return _batch_info(self, batch_id)
+
+    def append_events(self, data: ArrowInput, *, batch_id: str | None = None, source: str | None = None,
+                      ow_id: int | None = None) -> AppendResult:
         table = to_event_table(data)
         low, high = _time_range(table)
         with self._raw() as conn, conn.cursor() as cur:
             if batch_id is not None:
                 cur.execute(
-                    f"INSERT INTO {BATCHES_TABLE} VALUES (%s, %s, %s, %s, %s, %s) ON CONFLICT DO NOTHING "
+                    f"INSERT INTO {BATCHES_TABLE} VALUES (%s, %s, %s, %s, %s, %s, %s) ON CONFLICT DO NOTHING "
                     "RETURNING batch_id",
-                    [batch_id, source, table.num_rows, low, high, utcnow()],
+                    [batch_id, ow_id, source, table.num_rows, low, high, utcnow()],
                 )
                 if cur.fetchone() is None:
                     conn.rollback()
