@@ -79,8 +79,10 @@ class ClientBase:
             args["params"] = {k: v for k, v in call.params.items() if v is not None}
         if call.form is not None:
             args["data"] = call.form
-        if call.files is not None:
+        if call.files:
             args["files"] = call.files
+        elif call.content is not None:
+            args["content"] = call.content
         elif call.json is not None:
             args["json"] = call.json
         return args

@@ -11,6 +11,7 @@ from typing import Any
 
 import httpx
 from pydantic import BaseModel
+from pydantic.alias_generators import to_camel
 
 from adplane.client.errors import ApiError, error_class_for
 
@@ -24,7 +25,9 @@ class Call:
     json: Any = None
     params: dict[str, Any] | None = None
     form: dict[str, Any] | None = None
-    files: dict[str, Any] | None = None
+    files: Any = None
+    content: bytes | None = None
+    """A raw body (e.g. an NDJSON/CSV/Parquet event batch); give its Content-Type in `headers`."""
     parse: Callable[[Any], Any] | None = None
     """Turns the unwrapped data into the return value (e.g. a Pydantic model)."""
     authenticated: bool = True
@@ -43,7 +46,8 @@ class Pages:
     """A paged list: how to ask for page n and where the items and the total are in the data."""
 
     call_for_page: Callable[[int, int], Call]
-    items_key: str | Callable[[Any], list[Any]]
+    items_key: str | Callable[[Any], list[Any]] | None = None
+    """Where the items are; None: the data itself when a list, else its first list-valued field."""
     page_size: int = 100
     total_key: str | None = "totalRecords"
     first_page: int = 1
@@ -53,7 +57,11 @@ class Pages:
             return list(self.items_key(data))
         if isinstance(data, list):
             return data
-        return list((data or {}).get(self.items_key) or [])
+        if not isinstance(data, dict):
+            return []
+        if self.items_key is None:
+            return next((value for value in data.values() if isinstance(value, list)), [])
+        return list(data.get(self.items_key) or [])
 
     def total(self, data: Any) -> int | None:
         if self.total_key and isinstance(data, dict) and isinstance(data.get(self.total_key), int):
@@ -70,6 +78,13 @@ def body(value: Any) -> Any:
     if isinstance(value, BaseModel):
         return value.model_dump(mode="json", by_alias=True, exclude_unset=True)
     return value
+
+
+def payload(base: Any = None, **fields: Any) -> dict[str, Any]:
+    """A JSON body: `base` (a dict or a Pydantic model) plus snake_case keyword fields in camelCase."""
+    merged = dict(body(base) or {})
+    merged.update({to_camel(key): value for key, value in fields.items() if value is not None})
+    return merged
 
 
 def clean(params: dict[str, Any]) -> dict[str, Any]:

@@ -1,0 +1,125 @@
+"""Insights API (seed 002): PLD, SLS and AQS reports."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from adplane.client.calls import Call, Pages, clean, payload
+from adplane.client.resources._resource import Resource
+
+
+def _ids(ids: list[int] | int) -> str:
+    return ",".join(str(int(i)) for i in ([ids] if isinstance(ids, int) else ids))
+
+
+class _InsightKind(Resource):
+    """The endpoints PLD, SLS and AQS have in common; `prefix` is e.g. /api/v3/ins/sls-reports."""
+
+    prefix = ""
+    id_param = ""
+    list_key: str | None = None
+
+    def list(self, **params: Any) -> Any:
+        """GET the list (searchField, pageNo, noOfEntries, sortBy)."""
+        return self._call(Call("GET", self.prefix, params=clean(params)))
+
+    def iter(self, page_size: int = 200, **params: Any) -> Any:
+        """Every report, page after page."""
+        return self._paginate(Pages(
+            lambda page, size: Call("GET", self.prefix, params=clean({**params, "pageNo": page, "noOfEntries": size})),
+            items_key=self.list_key, page_size=page_size,
+        ))
+
+    def delete(self, ids: list[int] | int) -> Any:
+        """DELETE the reports (ids as a comma-separated query parameter)."""
+        return self._call(Call("DELETE", self.prefix, params={self.id_param: _ids(ids)}))
+
+    def campaigns(self) -> Any:
+        """GET the campaigns eligible for this kind of report (running/paused/expired)."""
+        return self._call(Call("GET", f"{self.prefix}/campaigns"))
+
+
+class PldResource(_InsightKind):
+    prefix = "/api/v3/ins/pld-reports"
+    id_param = "pldIds"
+    list_key = "pldReportDataList"
+
+    def generate(self, body: Any = None, **fields: Any) -> Any:
+        """POST /api/v3/ins/pld-report (campaignId, pldStartDate, pldEndDate in epoch ms; pldId regenerates)."""
+        return self._call(Call("POST", "/api/v3/ins/pld-report", json=payload(body, **fields)))
+
+    def download(self, pld_id: int, file_type: int = 1) -> Any:
+        """POST /api/v3/ins/pld-report/download: answers {"pldReportUrl": signed link}."""
+        return self._call(Call("POST", "/api/v3/ins/pld-report/download", retry_safe=True,
+                               json={"pldId": int(pld_id), "fileType": file_type, "fileTypeId": file_type}))
+
+    def email(self, pld_id: int, email_ids: list[str], file_type: int = 1) -> Any:
+        """POST /api/v3/ins/pld-report/email."""
+        return self._call(Call("POST", "/api/v3/ins/pld-report/email", json={
+            "pldId": int(pld_id), "emailIds": email_ids, "fileType": file_type, "fileTypeId": file_type}))
+
+    def columns(self) -> Any:
+        """GET /api/v3/ins/pld-reports/columns."""
+        return self._call(Call("GET", "/api/v3/ins/pld-reports/columns"))
+
+    def save_columns(self, body: Any = None, **fields: Any) -> Any:
+        """POST /api/v3/ins/pld-reports/columns."""
+        return self._call(Call("POST", "/api/v3/ins/pld-reports/columns", json=payload(body, **fields)))
+
+
+class SlsResource(_InsightKind):
+    prefix = "/api/v3/ins/sls-reports"
+    id_param = "slsIds"
+
+    def generate(self, body: Any = None, **fields: Any) -> Any:
+        """POST /api/v3/ins/sls-reports."""
+        return self._call(Call("POST", self.prefix, json=payload(body, **fields)))
+
+    def computation(self, body: Any = None, **fields: Any) -> Any:
+        """POST /api/v3/ins/sls-reports/computation (cost before generating)."""
+        return self._call(Call("POST", f"{self.prefix}/computation", json=payload(body, **fields), retry_safe=True))
+
+    def validate_name(self, report_name: str) -> Any:
+        """GET /api/v3/ins/sls-reports/validate/name."""
+        return self._call(Call("GET", f"{self.prefix}/validate/name", params={"reportName": report_name}))
+
+    def download(self, sls_id: int, file_type: int = 1) -> Any:
+        """POST /api/v3/ins/sls-reports/download."""
+        return self._call(Call("POST", f"{self.prefix}/download", retry_safe=True,
+                               json={"slsId": int(sls_id), "fileType": file_type, "fileTypeId": file_type}))
+
+    def email(self, sls_id: int, email_ids: list[str], file_type: int = 1) -> Any:
+        """POST /api/v3/ins/sls-reports/email."""
+        return self._call(Call("POST", f"{self.prefix}/email", json={
+            "slsId": int(sls_id), "emailIds": email_ids, "fileType": file_type, "fileTypeId": file_type}))
+
+
+class AqsResource(_InsightKind):
+    prefix = "/api/v3/ins/aqs-reports"
+    id_param = "reportIds"
+
+    def generate(self, body: Any = None, **fields: Any) -> Any:
+        """POST /api/v3/ins/aqs-reports (dates in epoch seconds)."""
+        return self._call(Call("POST", self.prefix, json=payload(body, **fields)))
+
+    def computation(self, body: Any = None, **fields: Any) -> Any:
+        """POST /api/v3/ins/aqs-reports/computation."""
+        return self._call(Call("POST", f"{self.prefix}/computation", json=payload(body, **fields), retry_safe=True))
+
+    def validate_name(self, report_name: str) -> Any:
+        """GET /api/v3/ins/aqs-reports/validate/name."""
+        return self._call(Call("GET", f"{self.prefix}/validate/name", params={"reportName": report_name}))
+
+    def download(self, body: Any = None, **fields: Any) -> Any:
+        """POST /api/v3/ins/aqs-reports/download."""
+        return self._call(Call("POST", f"{self.prefix}/download", json=payload(body, **fields), retry_safe=True))
+
+
+class InsightsResource(Resource):
+    """`client.insights.pld`, `.sls`, `.aqs`."""
+
+    def __init__(self, client: Any) -> None:
+        super().__init__(client)
+        self.pld = PldResource(client)
+        self.sls = SlsResource(client)
+        self.aqs = AqsResource(client)
