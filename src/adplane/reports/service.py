@@ -1,40 +1,57 @@
-"""Rules of the reports domain: validating definitions, executing them, exporting files.
+"""Rules of the reports domain: running definitions against the analytics store, exporting files.
 
 Contract used by other domains (schedules):
 
-- `execute_report(session, store, report, *, start, end, ...) -> ReportResult`: the rows, the
-  totals row and the column labels of a report (a saved `Report` or an inline definition) for the
-  period [start, end).
-- `export_report(session, store, settings, report, *, start, end, file_type) -> Path`: writes the
-  same rows as execution to a CSV (file_type 1) or XLSX (file_type 2) file formatted for a person
-  and returns its path (under the data dir's `files/reports/<owId>/`).
+- `execute_report(session, store, report, *, start=None, end=None, ...) -> ReportResult`: the
+  rows, the totals row and the column labels of a report (a saved `Report` or a `Definition`)
+  for the period [start, end) (default: the report's own whole local days).
+- `export_report(session, store, settings, report, *, start=None, end=None, file_type) -> Path`:
+  writes the same rows as execution to a CSV (file_type 1) or XLSX (file_type 2) file formatted
+  for a person (streamed, never all rows in memory) and returns its path under
+  `<data dir>/files/reports/<owId>/`.
+- `daily_trend(session, store, report, *, start=None, end=None) -> list[(day, totals row)]`.
 """
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy.orm import Session
 
+from adplane.core.errors import ValidationFailed
 from adplane.core.settings import Settings
+from adplane.files import service as files
+from adplane.reports import catalog, query, writers
+from adplane.reports.catalog import Dimension, Metric
+from adplane.reports.definition import Definition, from_report
+from adplane.reports.labels import Labels, campaign_attributes
 from adplane.reports.models import Report
+from adplane.reports.stream import stream_rows
 
 FILE_TYPE_CSV = 1
 FILE_TYPE_XLSX = 2
+FILE_SUFFIXES = {FILE_TYPE_CSV: ".csv", FILE_TYPE_XLSX: ".xlsx"}
+DEFAULT_PAGE_SIZE = 50
+MAX_PAGE_SIZE = 10_000
+CAMPAIGN_FIELDS = frozenset(
+    ("campaignName", *(m.key for m in catalog.METRICS if m.kind == "attribute"))
+)
 
 
 @dataclass
 class ReportResult:
     """What a report execution yields.
 
-    `columns` are catalogue keys in display order; `labels` maps each key to its header label.
-    `rows` are dicts keyed by column key (plus the dimension id keys such as `campaignId`, `date`);
-    `totals` is the totals row over every matching row (not only the page); `total_records` is the
-    number of rows before paging. `daily_totals` is [(date 'YYYY-MM-DD', totals row)] for daily
-    reports (the trend), empty for aggregated ones.
+    `columns` are output keys in display order (date and dimension labels first, then the
+    report's columns); `labels` maps each key to its header label. `rows` are dicts keyed by output
+    key (dimension ids included, e.g. `campaignId`); `totals` is the totals row over every matching
+    row (not only the page); `total_records` is the number of rows before paging. `daily_totals` is
+    [('YYYY-MM-DD', totals row)] when asked for (the trend a mail shows).
     """
 
     columns: list[str]
@@ -45,31 +62,321 @@ class ReportResult:
     daily_totals: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
 
 
+@dataclass
+class PreparedReport:
+    definition: Definition
+    query: query.ReportQuery
+    source: query.Source
+    labels: Labels
+    columns: list[str]
+    metrics: list[Metric]
+
+    @property
+    def dimensions(self) -> list[Dimension]:
+        return [c.dimension for c in self.definition.dimensions]
+
+
+def as_definition(report: Report | Definition) -> Definition:
+    return from_report(report) if isinstance(report, Report) else report
+
+
+# --------------------------------------------------------------------------------------------
+# Preparing a query
+# --------------------------------------------------------------------------------------------
+
+
+def _intersect(filters: dict[str, list[Any]], column: str, values: list[Any]) -> None:
+    if column in filters:
+        keep = set(values)
+        filters[column] = [v for v in filters[column] if v in keep]
+    else:
+        filters[column] = list(values)
+
+
+def display_columns(definition: Definition) -> list[str]:
+    columns: list[str] = [catalog.DATE_KEY] if definition.is_daily else []
+    for choice in definition.dimensions:
+        label_key = choice.dimension.label_key
+        if label_key not in definition.columns and label_key not in columns:
+            columns.append(label_key)
+    for key in definition.columns:
+        if key not in columns and not (key == catalog.DATE_KEY and not definition.is_daily):
+            columns.append(key)
+    return columns
+
+
+def column_labels(definition: Definition, columns: list[str]) -> dict[str, str]:
+    labels: dict[str, str] = {catalog.DATE_KEY: "Date"}
+    for choice in definition.dimensions:
+        dim = choice.dimension
+        labels[dim.label_key] = dim.label
+        if dim.id_key:
+            labels[dim.id_key] = f"{dim.label} ID"
+    for key in columns:
+        metric = catalog.METRICS_BY_KEY.get(key.lower())
+        if metric is not None:
+            labels[key] = metric.label
+    return {key: labels.get(key, key) for key in columns}
+
+
+def prepare(session: Session, definition: Definition, *, start: datetime | None = None,
+            end: datetime | None = None, search: str | None = None) -> PreparedReport:
+    period_start, period_end = definition.period()
+    start, end = start or period_start, end or period_end
+    if end <= start:
+        raise ValidationFailed("The report period is empty.", field="endDate")
+    labels = Labels(session, definition.ow_id)
+    value_filters: dict[str, list[Any]] = {}
+    for choice in definition.dimensions:
+        if choice.values:
+            _intersect(value_filters, choice.dimension.column, list(choice.values))
+    if definition.filters.get("campaignIds"):
+        _intersect(value_filters, "campaign_id", definition.filters["campaignIds"])
+    if definition.filters.get("campaignStatuses"):
+        with_status = labels.campaign_ids_with_status(definition.filters["campaignStatuses"])
+        _intersect(value_filters, "campaign_id", with_status)
+    if definition.filters.get("creativeTypeIds"):
+        _intersect(value_filters, "creative_type_id", definition.filters["creativeTypeIds"])
+
+    metrics = [m for key in definition.columns if (m := catalog.METRICS_BY_KEY.get(key.lower()))]
+    report_query = query.ReportQuery(
+        ow_id=definition.ow_id,
+        dimensions=[c.dimension for c in definition.dimensions],
+        start=start,
+        end=end,
+        zone_name=definition.timezone_name,
+        daily=definition.is_daily,
+        with_reach=any(m.needs_distinct for m in metrics),
+        value_filters=value_filters,
+    )
+    if search and search.strip():
+        _apply_search(report_query, labels, search.strip())
+    return PreparedReport(definition, report_query, query.choose_source(report_query), labels,
+                          display_columns(definition), metrics)
+
+
+def _apply_search(report_query: query.ReportQuery, labels: Labels, text: str) -> None:
+    for dim in report_query.dimensions:
+        if dim.id_key is None:
+            report_query.search_text[dim.column] = text
+        else:
+            report_query.search_ids[dim.column] = labels.matching_ids(dim, text)
+    report_query.search_always_false = True  # when nothing above can match, nothing matches
+
+
+# --------------------------------------------------------------------------------------------
+# Rows
+# --------------------------------------------------------------------------------------------
+
+
+def _iso_day(value: Any) -> str | None:
+    if value is None:
+        return None
+    return value.isoformat() if isinstance(value, date) else str(value)
+
+
+def build_row(prepared: PreparedReport, values: dict[str, Any]) -> dict[str, Any]:
+    row: dict[str, Any] = {}
+    if prepared.definition.is_daily:
+        row[catalog.DATE_KEY] = _iso_day(values.get(query.DAY_ALIAS))
+    campaign = None
+    for dim in prepared.dimensions:
+        value = values.get(dim.column)
+        if dim.id_key:
+            row[dim.id_key] = value
+        row[dim.label_key] = prepared.labels.label(dim, value)
+        if dim.column == "campaign_id" and value is not None:
+            campaign = prepared.labels.campaigns().get(value)
+    attributes = campaign_attributes(campaign) if campaign is not None else {}
+    for key in prepared.columns:
+        if key in row:
+            continue
+        metric = catalog.METRICS_BY_KEY.get(key.lower())
+        if metric is None:
+            row[key] = None
+        elif metric.kind == "attribute":
+            row[key] = attributes.get(key)
+        else:
+            row[key] = metric.value(values)
+    return row
+
+
+def totals_row(prepared: PreparedReport, values: dict[str, Any], total_records: int | None) -> dict[str, Any]:
+    row: dict[str, Any] = {key: None for key in prepared.columns}
+    for dim in prepared.dimensions:
+        if dim.id_key:
+            row[dim.id_key] = None
+    for metric in prepared.metrics:
+        if metric.kind != "attribute":
+            row[metric.key] = metric.value(values)
+    if total_records is not None:
+        row["totalRecords"] = total_records
+    return row
+
+
+# --------------------------------------------------------------------------------------------
+# Ordering
+# --------------------------------------------------------------------------------------------
+
+
+def parse_report_sort(sort_by: str | None, order: str | None, prepared: PreparedReport,
+                      params: list[Any]) -> list[tuple[str, bool]]:
+    """ORDER BY terms for `sortBy` (`+key`/`-key`, or `key` with `order` asc/desc), else the default."""
+    raw = (sort_by or "").strip()
+    if not raw:
+        terms: list[tuple[str, bool]] = []
+        if prepared.definition.is_daily:
+            terms.append((f"g.{query.DAY_ALIAS}", False))
+        terms.append(("g.impressions", True))
+        return terms
+    terms = []
+    for part in raw.split(","):
+        part = part.strip()
+        if not part:
+            continue
+        descending = part[0] == "-" if part[0] in "+-" else (order or "").strip().lower() == "desc"
+        terms.append((_sort_expression(part.lstrip("+-").strip(), prepared, params), descending))
+    if not terms:
+        raise ValidationFailed("Invalid sortBy value.", field="sortBy")
+    return terms
+
+
+def _sort_expression(key: str, prepared: PreparedReport, params: list[Any]) -> str:
+    lowered = key.lower()
+    if lowered == catalog.DATE_KEY and prepared.definition.is_daily:
+        return f"g.{query.DAY_ALIAS}"
+    for dim in prepared.dimensions:
+        if dim.id_key and lowered == dim.id_key.lower():
+            return f"g.{dim.column}"
+        if lowered in (dim.label_key.lower(), dim.key.lower()):
+            if dim.id_key is None:
+                return f"g.{dim.column}"
+            return query.rank_order_sql(dim.column, prepared.labels.ranks_by_label(dim), params)
+    metric = catalog.METRICS_BY_KEY.get(lowered)
+    if metric is not None and metric.kind != "attribute":
+        if metric.needs_distinct and not prepared.query.with_reach:
+            raise ValidationFailed("Invalid sortBy value.", reason="Add the column to sort by it.", field="sortBy")
+        return query.metric_order_sql(metric)
+    grouped_by_campaign = "campaign_id" in prepared.query.group_columns
+    if grouped_by_campaign and (metric is not None or key in CAMPAIGN_FIELDS):
+        name = metric.key if metric is not None else key
+        return query.rank_order_sql("campaign_id", prepared.labels.ranks_by_campaign_field(name), params)
+    raise ValidationFailed("Invalid sortBy value.", field="sortBy")
+
+
+# --------------------------------------------------------------------------------------------
+# Execution
+# --------------------------------------------------------------------------------------------
+
+
+def _as_dict(names: list[str], row: tuple) -> dict[str, Any]:
+    return dict(zip(names, row, strict=True))
+
+
+def _totals(store: Any, prepared: PreparedReport) -> dict[str, Any]:
+    sql, params, names = query.totals_sql(prepared.query, prepared.source)
+    return _as_dict(names, store.query(sql, params)[0])
+
+
 def execute_report(
     session: Session,
     store: Any,
-    report: Report,
+    report: Report | Definition,
     *,
-    start: datetime,
-    end: datetime,
+    start: datetime | None = None,
+    end: datetime | None = None,
     sort_by: str | None = None,
+    order: str | None = None,
     search: str | None = None,
     page_no: int | None = None,
     page_size: int | None = None,
+    with_daily_totals: bool | None = None,
 ) -> ReportResult:
-    """Run `report` over [start, end) against the analytics store."""
-    raise NotImplementedError("report execution lands with the analytics store")
+    """Run `report` over [start, end) (default: its own whole local days); a page of rows + totals.
+
+    `daily_totals` is filled for daily reports (or when `with_daily_totals` is True)."""
+    prepared = prepare(session, as_definition(report), start=start, end=end, search=search)
+    grouped, params, names = query.grouped_sql(prepared.query, prepared.source)
+    order_params: list[Any] = []
+    terms = parse_report_sort(sort_by, order, prepared, order_params)
+    keys = names[: len(names) - len(prepared.query.base_names)]
+    size = page_size if page_size is not None else DEFAULT_PAGE_SIZE
+    if not 1 <= size <= MAX_PAGE_SIZE:
+        raise ValidationFailed(f"noOfEntries must be between 1 and {MAX_PAGE_SIZE}.", field="noOfEntries")
+    if page_no is not None and page_no < 1:
+        raise ValidationFailed("pageNo must be 1 or more.", field="pageNo")
+    offset = ((page_no or 1) - 1) * size
+    page_sql = query.ordered_sql(grouped, terms, keys, size, offset)
+    rows = [build_row(prepared, _as_dict(names, r)) for r in store.query(page_sql, [*params, *order_params])]
+    (total_records,) = store.query(query.count_sql(grouped), params)[0]
+    totals = totals_row(prepared, _totals(store, prepared), int(total_records))
+    result = ReportResult(prepared.columns, column_labels(prepared.definition, prepared.columns), rows, totals,
+                          int(total_records))
+    if with_daily_totals or (with_daily_totals is None and prepared.definition.is_daily):
+        result.daily_totals = _daily_totals(store, prepared)
+    return result
+
+
+def _daily_totals(store: Any, prepared: PreparedReport) -> list[tuple[str, dict[str, Any]]]:
+    sql, params, names = query.totals_sql(prepared.query, prepared.source, by_day=True)
+    out = []
+    for raw in store.query(sql, params):
+        values = _as_dict(names, raw)
+        out.append((_iso_day(values[query.DAY_ALIAS]) or "", totals_row(prepared, values, None)))
+    return out
+
+
+def daily_trend(session: Session, store: Any, report: Report | Definition, *, start: datetime | None = None,
+                end: datetime | None = None) -> list[tuple[str, dict[str, Any]]]:
+    """Totals per local day of the report's timezone over [start, end), for a mail's trend."""
+    return _daily_totals(store, prepare(session, as_definition(report), start=start, end=end))
+
+
+def iter_report_rows(session: Session, store: Any, report: Report | Definition, *,
+                     start: datetime | None = None, end: datetime | None = None,
+                     sort_by: str | None = None, order: str | None = None,
+                     search: str | None = None) -> tuple[PreparedReport, dict[str, Any], Iterator[dict[str, Any]]]:
+    """Every row in order, read in chunks (for files); returns (prepared, totals row, rows)."""
+    prepared = prepare(session, as_definition(report), start=start, end=end, search=search)
+    grouped, params, names = query.grouped_sql(prepared.query, prepared.source)
+    order_params: list[Any] = []
+    terms = parse_report_sort(sort_by, order, prepared, order_params)
+    keys = names[: len(names) - len(prepared.query.base_names)]
+    sql = query.ordered_sql(grouped, terms, keys, None, 0)
+    totals = totals_row(prepared, _totals(store, prepared), None)
+
+    def rows() -> Iterator[dict[str, Any]]:
+        for raw in stream_rows(store, sql, [*params, *order_params]):
+            yield build_row(prepared, _as_dict(names, raw))
+
+    return prepared, totals, rows()
 
 
 def export_report(
     session: Session,
     store: Any,
     settings: Settings,
-    report: Report,
+    report: Report | Definition,
     *,
-    start: datetime,
-    end: datetime,
+    start: datetime | None = None,
+    end: datetime | None = None,
     file_type: int,
+    sort_by: str | None = None,
+    order: str | None = None,
+    search: str | None = None,
 ) -> Path:
     """Write the report for [start, end) to a CSV (1) or XLSX (2) file and return its path."""
-    raise NotImplementedError("report export lands with the analytics store")
+    if file_type not in FILE_SUFFIXES:
+        raise ValidationFailed("Invalid file type.", field="fileType")
+    definition = as_definition(report)
+    prepared, totals, rows = iter_report_rows(session, store, definition, start=start, end=end,
+                                              sort_by=sort_by, order=order, search=search)
+    path = files.new_file_path(settings, "reports", definition.ow_id, FILE_SUFFIXES[file_type])
+    layout = writers.Layout.for_report(prepared.columns, column_labels(definition, prepared.columns),
+                                       definition.timezone_name, definition.name)
+    with contextlib.closing(rows):
+        if file_type == FILE_TYPE_CSV:
+            writers.write_csv(path, layout, rows, totals)
+        else:
+            writers.write_xlsx(path, layout, rows, totals)
+    return path

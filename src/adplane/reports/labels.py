@@ -1,0 +1,128 @@
+"""Human-readable values of report dimensions and the campaign fields reports show.
+
+Campaign, IO and creative names come from the application DB (only the caller's organization);
+every other id dimension from the static catalog of `adplane.master`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from adplane.master import catalog as master
+from adplane.reports.catalog import Dimension
+from adplane.reports.definition import tenant_model
+
+UNKNOWN = "Unknown"
+PER_VIEW_CREATIVE_TYPES = (master.CREATIVE_TYPE_VIDEO, master.CREATIVE_TYPE_AUDIO)
+
+
+def _static_names(dimension: Dimension) -> dict[Any, str] | None:
+    key = dimension.key
+    if key == "creativeType":
+        return {i: t.display_name for i, t in master.CREATIVE_TYPES_BY_ID.items()}
+    if key == "dma":
+        return {code: d.name for code, d in master.DMAS_BY_CODE.items()}
+    lookups: dict[str, dict[Any, Any]] = {
+        "exchange": master.EXCHANGES_BY_ID,
+        "trafficType": master.TRAFFIC_TYPES_BY_ID,
+        "deviceType": master.DEVICE_TYPES_BY_ID,
+        "country": master.COUNTRIES_BY_ID,
+        "state": master.STATES_BY_ID,
+        "gender": master.GENDERS_BY_ID,
+        "age": master.AGE_RANGES_BY_ID,
+    }
+    table = lookups.get(key)
+    return None if table is None else {i: item.name for i, item in table.items()}
+
+
+class Labels:
+    """Per-request cache of names for one organization."""
+
+    def __init__(self, session: Session, ow_id: int) -> None:
+        self.session = session
+        self.ow_id = ow_id
+        self._names: dict[str, dict[Any, str]] = {}
+        self._campaigns: dict[int, Any] | None = None
+
+    def names(self, dimension: Dimension) -> dict[Any, str] | None:
+        """id -> name for id dimensions; None for text dimensions (the value is its own label)."""
+        if dimension.id_key is None:
+            return None
+        if dimension.column not in self._names:
+            model = tenant_model(dimension)
+            if model is not None:
+                rows = self.session.execute(select(model.id, model.name).where(model.ow_id == self.ow_id))
+                self._names[dimension.column] = {row_id: name for row_id, name in rows}
+            else:
+                self._names[dimension.column] = _static_names(dimension) or {}
+        return self._names[dimension.column]
+
+    def label(self, dimension: Dimension, value: Any) -> Any:
+        if value is None:
+            return UNKNOWN
+        names = self.names(dimension)
+        if names is None:
+            return value
+        return names.get(value, str(value))
+
+    def campaigns(self) -> dict[int, Any]:
+        if self._campaigns is None:
+            from adplane.campaigns.models import Campaign
+
+            rows = self.session.scalars(select(Campaign).where(Campaign.ow_id == self.ow_id))
+            self._campaigns = {c.id: c for c in rows}
+        return self._campaigns
+
+    def campaign_ids_with_status(self, statuses: list[str]) -> list[int]:
+        wanted = set(statuses)
+        return sorted(cid for cid, c in self.campaigns().items() if c.status in wanted)
+
+    def matching_ids(self, dimension: Dimension, text: str) -> list[Any]:
+        """Ids whose name (or id) contains `text`, case-insensitively."""
+        needle = text.lower()
+        names = self.names(dimension) or {}
+        return sorted(i for i, name in names.items() if needle in str(name).lower() or needle in str(i))
+
+    def ranks_by_label(self, dimension: Dimension) -> dict[Any, int]:
+        names = self.names(dimension) or {}
+        ordered = sorted(names.items(), key=lambda item: (str(item[1]).lower(), item[0]))
+        return {value: rank for rank, (value, _) in enumerate(ordered)}
+
+    def ranks_by_campaign_field(self, key: str) -> dict[int, int]:
+        values = {cid: campaign_attributes(c).get(key) for cid, c in self.campaigns().items()}
+        ordered = sorted(values.items(), key=lambda item: (item[1] is not None, _sortable(item[1]), item[0]))
+        return {cid: rank for rank, (cid, _) in enumerate(ordered)}
+
+
+def _sortable(value: Any) -> Any:
+    if isinstance(value, str):
+        return (0, value.lower())
+    return (1, value) if value is not None else (2, 0)
+
+
+def _epoch_seconds(instant: Any) -> int | None:
+    return int(instant.timestamp()) if instant is not None else None
+
+
+def _money(value: Any) -> float | None:
+    return float(value) if value is not None else None
+
+
+def campaign_attributes(campaign: Any) -> dict[str, Any]:
+    """The campaign fields a report row shows, by column key (seed sample names and units)."""
+    tz = master.timezone_by_id(campaign.timezone_id)
+    return {
+        "campaignName": campaign.name,
+        "budgetDay": _money(campaign.budget_day),
+        "budgetTotal": _money(campaign.budget_total),
+        "budgetPacing": bool(campaign.total_budget_pacing),
+        "maxBid": _money(campaign.max_bid),
+        "startTime": _epoch_seconds(campaign.start_time),
+        "endTime": _epoch_seconds(campaign.end_time),
+        "status": campaign.status,
+        "campaignType": "cpv" if campaign.creative_type_id in PER_VIEW_CREATIVE_TYPES else "cpm",
+        "campaignTimezone": tz.name if tz else None,
+    }

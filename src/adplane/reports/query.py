@@ -1,0 +1,227 @@
+"""SQL for report execution, written once for every analytics backend (DuckDB and PostgreSQL).
+
+A report query groups by the report's dimensions (plus the local day for daily reports) and sums
+the base values (`catalog.BASE_NAMES`). It reads the smallest rollup of `adplane.events.rollups`
+that covers the dimensions, the filters and the time buckets, else the raw `events` table.
+Rates are never summed: they are computed from these sums (in Python for values, in SQL only to
+sort by them). Reach needs distinct users, so it always reads raw events.
+
+Both engines accept the SQL used here (`count(*) FILTER (WHERE ...)`, `AT TIME ZONE`,
+`CAST(... AS DATE)`, `DOUBLE PRECISION`, `?` placeholders translated by the store).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from adplane.events.rollups import Rollup, smallest_covering
+from adplane.reports.catalog import BASE_NAMES, COUNT_BASES, Dimension, Metric
+
+RAW_TABLE = "events"
+DAY_ALIAS = "report_day"
+
+
+@dataclass
+class Source:
+    table: str
+    time_column: str
+    rollup: Rollup | None
+
+    @property
+    def is_raw(self) -> bool:
+        return self.rollup is None
+
+
+@dataclass
+class ReportQuery:
+    """One report question: which groups, which rows, which period, which order."""
+
+    ow_id: int
+    dimensions: list[Dimension]
+    start: datetime
+    end: datetime
+    zone_name: str
+    daily: bool
+    with_reach: bool = False
+    # column -> allowed values (dimension values, filters.campaignIds, ...); all must hold.
+    value_filters: dict[str, list[Any]] = field(default_factory=dict)
+    # OR-ed search conditions: column -> allowed values (ids whose label matches, or text LIKE).
+    search_ids: dict[str, list[Any]] = field(default_factory=dict)
+    search_text: dict[str, str] = field(default_factory=dict)
+    search_always_false: bool = False
+
+    @property
+    def group_columns(self) -> list[str]:
+        out: list[str] = []
+        for dim in self.dimensions:
+            if dim.column not in out:
+                out.append(dim.column)
+        return out
+
+    @property
+    def base_names(self) -> list[str]:
+        return [*BASE_NAMES, "reach"] if self.with_reach else list(BASE_NAMES)
+
+    def referenced_columns(self) -> set[str]:
+        return {*self.group_columns, *self.value_filters, *self.search_ids, *self.search_text}
+
+
+def _aligned(instant: datetime, grain: str) -> bool:
+    instant = instant.astimezone(UTC)
+    if instant.minute or instant.second or instant.microsecond:
+        return False
+    return grain == "hour" or instant.hour == 0
+
+
+def needed_grain(query: ReportQuery) -> str | None:
+    """The coarsest UTC bucket that cuts exactly at every boundary of the query, or None."""
+    boundaries = [query.start, query.end]
+    if query.daily:
+        zone = ZoneInfo(query.zone_name)
+        day = query.start.astimezone(zone).date()
+        while True:
+            day += timedelta(days=1)
+            midnight = datetime.combine(day, datetime.min.time(), tzinfo=zone)
+            if midnight >= query.end:
+                break
+            boundaries.append(midnight)
+    for grain in ("day", "hour"):
+        if all(_aligned(b, grain) for b in boundaries):
+            return grain
+    return None
+
+
+def choose_source(query: ReportQuery) -> Source:
+    if not query.with_reach:
+        grain = needed_grain(query)
+        if grain is not None:
+            rollup = smallest_covering(query.referenced_columns(), grain)
+            if rollup is not None:
+                return Source(rollup.table, "period_start", rollup)
+    return Source(RAW_TABLE, "event_time", None)
+
+
+def _quote_literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _sum_exprs(source: Source, base_names: Sequence[str]) -> list[str]:
+    exprs = []
+    for name in base_names:
+        if name == "reach":
+            exprs.append("count(DISTINCT user_id) FILTER (WHERE event_type = 'impression') AS reach")
+        elif source.is_raw and name in COUNT_BASES:
+            exprs.append(f"count(*) FILTER (WHERE event_type = '{COUNT_BASES[name]}') AS {name}")
+        else:
+            exprs.append(f"coalesce(sum({name}), 0) AS {name}")
+    return exprs
+
+
+def _where(query: ReportQuery, source: Source) -> tuple[str, list[Any]]:
+    clauses = ["ow_id = ?", f"{source.time_column} >= ?", f"{source.time_column} < ?"]
+    params: list[Any] = [query.ow_id, query.start, query.end]
+    for column, values in query.value_filters.items():
+        if not values:
+            clauses.append("1 = 0")
+            continue
+        clauses.append(f"{column} IN ({', '.join('?' for _ in values)})")
+        params.extend(values)
+    searches: list[str] = []
+    for column, values in query.search_ids.items():
+        if values:
+            searches.append(f"{column} IN ({', '.join('?' for _ in values)})")
+            params.extend(values)
+    for column, text in query.search_text.items():
+        searches.append(f"lower({column}) LIKE ?")
+        params.append(f"%{text.lower()}%")
+    if query.search_always_false and not searches:
+        clauses.append("1 = 0")
+    elif searches:
+        clauses.append("(" + " OR ".join(searches) + ")")
+    return " AND ".join(clauses), params
+
+
+def local_day_sql(time_column: str, zone_name: str) -> str:
+    """The local calendar day of a UTC instant (same SQL on DuckDB and PostgreSQL)."""
+    return f"CAST(({time_column} AT TIME ZONE {_quote_literal(zone_name)}) AS DATE)"
+
+
+def grouped_sql(query: ReportQuery, source: Source) -> tuple[str, list[Any], list[str]]:
+    """SELECT of one row per group; returns (sql, params, output column names)."""
+    keys: list[str] = []
+    select: list[str] = []
+    if query.daily:
+        select.append(f"{local_day_sql(source.time_column, query.zone_name)} AS {DAY_ALIAS}")
+        keys.append(DAY_ALIAS)
+    for column in query.group_columns:
+        select.append(column)
+        keys.append(column)
+    bases = query.base_names
+    select += _sum_exprs(source, bases)
+    where, params = _where(query, source)
+    sql = f"SELECT {', '.join(select)} FROM {source.table} WHERE {where}"
+    if keys:
+        sql += " GROUP BY " + ", ".join(str(i) for i in range(1, len(keys) + 1))
+    return sql, params, [*keys, *bases]
+
+
+def totals_sql(query: ReportQuery, source: Source, *, by_day: bool = False) -> tuple[str, list[Any], list[str]]:
+    """Sums over every matching event (optionally per local day, for the trend)."""
+    select: list[str] = []
+    keys: list[str] = []
+    if by_day:
+        select.append(f"{local_day_sql(source.time_column, query.zone_name)} AS {DAY_ALIAS}")
+        keys.append(DAY_ALIAS)
+    bases = query.base_names
+    select += _sum_exprs(source, bases)
+    where, params = _where(query, source)
+    sql = f"SELECT {', '.join(select)} FROM {source.table} WHERE {where}"
+    if by_day:
+        sql += " GROUP BY 1 ORDER BY 1"
+    return sql, params, [*keys, *bases]
+
+
+def count_sql(grouped: str) -> str:
+    return f"SELECT count(*) FROM ({grouped}) g"
+
+
+# --- ordering -----------------------------------------------------------------------------------
+
+
+def metric_order_sql(metric: Metric) -> str:
+    numerator = " + ".join(f"g.{s}" for s in metric.sources) or "0"
+    if metric.denominator is None:
+        return f"({numerator})"
+    den = f"g.{metric.denominator}"
+    return (f"(CASE WHEN {den} = 0 THEN 0 ELSE CAST(({numerator}) AS DOUBLE PRECISION) * {metric.scale} "
+            f"/ CAST({den} AS DOUBLE PRECISION) END)")
+
+
+def rank_order_sql(column: str, ranks: dict[Any, int], params: list[Any]) -> str:
+    """Order a group column by a rank computed in Python (labels, campaign fields)."""
+    if not ranks:
+        return "0"
+    parts = []
+    for value, rank in ranks.items():
+        parts.append(f"WHEN ? THEN {rank}")
+        params.append(value)
+    return f"(CASE g.{column} {' '.join(parts)} ELSE {len(ranks)} END)"
+
+
+def ordered_sql(grouped: str, order_terms: list[tuple[str, bool]], keys: list[str],
+                limit: int | None, offset: int) -> str:
+    """Wrap the grouped SELECT with ORDER BY (terms, then every key for a stable order) and paging."""
+    clauses = [f"{expr} {'DESC NULLS LAST' if desc else 'ASC NULLS FIRST'}" for expr, desc in order_terms]
+    clauses += [f"g.{key} ASC NULLS FIRST" for key in keys]
+    sql = f"SELECT * FROM ({grouped}) g"
+    if clauses:
+        sql += " ORDER BY " + ", ".join(clauses)
+    if limit is not None:
+        sql += f" LIMIT {int(limit)} OFFSET {int(offset)}"
+    elif offset:
+        sql += f" OFFSET {int(offset)}"
+    return sql
