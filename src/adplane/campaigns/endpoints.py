@@ -1,7 +1,227 @@
-"""HTTP endpoints of the campaigns domain."""
+"""Campaign API (seeds 003/004): create, read, edit, bulk updates, status changes, lists, counts."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from decimal import Decimal
+from typing import Annotated
 
-router = APIRouter()
+from fastapi import APIRouter, Query
+from fastapi.responses import JSONResponse
+
+from adplane.campaigns import bulk, duplicate, queries, service, status
+from adplane.campaigns.budget_info import budget_info
+from adplane.campaigns.delivery import totals_for
+from adplane.campaigns.rules import parse_ids
+from adplane.campaigns.schemas import (
+    CampaignBody,
+    CountRequest,
+    DuplicateCampaigns,
+    UpdateBudget,
+    UpdateEndDate,
+    UpdateName,
+    UpdateStatus,
+)
+from adplane.campaigns.wire import campaign_detail, list_item, owners, pricing_model
+from adplane.core.clock import to_epoch_s, utcnow
+from adplane.core.deps import PrincipalDep, SessionDep
+from adplane.core.envelopes import v2, v3
+from adplane.core.schemas import IdPath
+from adplane.events.deps import AnalyticsDep
+from adplane.insertion_orders.service import get_io
+
+router = APIRouter(tags=["Campaigns"])
+
+PageNo = Annotated[int, Query(ge=1, le=1_000_000)]
+PageSize = Annotated[int, Query(ge=1, le=10_000)]
+Text = Annotated[str | None, Query(max_length=2000)]
+
+
+def _saved(campaign_id: int, campaign_status: str) -> JSONResponse:
+    body = v2({"data": campaign_id, "message": "Campaign saved successfully.", "status": campaign_status}, 201)
+    return JSONResponse(body, status_code=200)
+
+
+@router.post("/api/v2/cmp/campaigns/add")
+def add_campaign(body: CampaignBody, principal: PrincipalDep, session: SessionDep) -> JSONResponse:
+    campaign = service.create_campaign(session, principal, body, draft=False)
+    return _saved(campaign.id, campaign.status)
+
+
+@router.post("/api/v2/cmp/campaigns/draft/add")
+def add_draft(body: CampaignBody, principal: PrincipalDep, session: SessionDep) -> JSONResponse:
+    campaign = service.create_campaign(session, principal, body, draft=True)
+    return _saved(campaign.id, campaign.status)
+
+
+@router.get("/api/v2/cmp/campaign/budgetInfo")
+def campaign_budget_info(
+    principal: PrincipalDep, session: SessionDep, store: AnalyticsDep,
+    startTime: Annotated[int | None, Query(ge=0, le=32_503_680_000)] = None,  # noqa: N803 - wire name
+    endTime: Annotated[int | None, Query(ge=0, le=32_503_680_000)] = None,  # noqa: N803
+    timezone: Annotated[int | None, Query(ge=1, le=2_147_483_647)] = None,
+    budgetTotal: Annotated[Decimal | None, Query(ge=0, le=10_000_000_000)] = None,  # noqa: N803
+    dailyBudget: Annotated[Decimal | None, Query(ge=0, le=10_000_000_000)] = None,  # noqa: N803
+    fixedDailyBudget: bool = False,  # noqa: N803
+    campaignId: Annotated[int | None, Query(ge=1, le=2_147_483_647)] = None,  # noqa: N803
+) -> dict:
+    if campaignId is not None:
+        service.get_campaign(session, principal.ow_id, campaignId)
+    return v2(budget_info(budget_total=budgetTotal, daily_budget=dailyBudget, fixed_daily_budget=fixedDailyBudget,
+                          start_s=startTime, end_s=endTime, timezone_id=timezone, campaign_id=campaignId,
+                          store=store, now=utcnow()))
+
+
+@router.get("/api/v2/cmp/campaign/start")
+def campaign_start(principal: PrincipalDep, session: SessionDep) -> dict:
+    """The earliest start time among the organization's campaigns (null when it has none)."""
+    return v2({"start_time": queries.earliest_start(session, principal)})
+
+
+@router.get("/api/v2/cmp/campaign/{campaign_id}")
+def get_campaign(campaign_id: IdPath, principal: PrincipalDep, session: SessionDep, store: AnalyticsDep,
+                 isSpentRequired: bool = False) -> dict:  # noqa: N803 - wire name
+    campaign = service.get_campaign(session, principal.ow_id, campaign_id)
+    io = get_io(session, principal.ow_id, campaign.io_id, include_deleted=True)
+    creatives = service.creative_ids_by_campaign(session, [campaign.id])[campaign.id]
+    spent = totals_for(store, [campaign.id])[campaign.id].spend if isSpentRequired else None
+    owner = owners(session, [campaign])[campaign.id]
+    return v2(campaign_detail(campaign, io, creatives, owner, principal, spent))
+
+
+@router.patch("/api/v2/cmp/campaign/{campaign_id}")
+def patch_campaign(campaign_id: IdPath, body: CampaignBody, principal: PrincipalDep,
+                   session: SessionDep) -> dict:
+    campaign = service.patch_campaign(session, principal, campaign_id, body)
+    return v2({"data": campaign.id, "message": "Campaign updated successfully.", "status": campaign.status})
+
+
+@router.patch("/api/v3/cmp/campaign/update-name/{campaign_id}")
+def update_name(campaign_id: IdPath, body: UpdateName, principal: PrincipalDep, session: SessionDep) -> dict:
+    service.rename(session, principal, campaign_id, body.campaign_name)
+    return v3({"message": "campaignName updated successfully"})
+
+
+@router.put("/api/v2/cmp/campaigns/update-end-date")
+def update_end_date(body: UpdateEndDate, principal: PrincipalDep, session: SessionDep) -> dict:
+    outcome = bulk.update_end_dates(session, principal, body.campaign_ids, body.end_date)
+    answer: dict = {"status": outcome.ok}
+    if not outcome.ok:
+        answer.update(reason=outcome.reason, modified_data=outcome.modified)
+    return v2(answer)
+
+
+def _update_budget(body: UpdateBudget, principal: PrincipalDep, session: SessionDep, store: AnalyticsDep) -> dict:
+    ids = parse_ids(body.campaign_ids, "campaignIds", allow_empty=False)
+    spent = {cid: t.spend for cid, t in totals_for(store, ids).items()}
+    outcome = bulk.update_budgets(session, principal, ids, max_bid=body.max_bid, total=body.total_budget,
+                                  daily=body.daily_budget, update_type=body.total_budget_update_type, spent=spent)
+    return v2({"reason": outcome.reason, "modified_data": outcome.modified, "status": outcome.ok})
+
+
+router.add_api_route("/api/v2/cmp/campaigns/update_budget", _update_budget, methods=["PUT"])
+router.add_api_route("/api/v2/cmp/campaigns/update-budget", _update_budget, methods=["PUT"])
+
+
+@router.put("/api/v2/cmp/campaigns/update-status")
+def update_status(body: UpdateStatus, principal: PrincipalDep, session: SessionDep) -> dict:
+    outcome = status.update_statuses(session, principal, body.campaign_ids, body.status, body.rejection_reason)
+    return v2({"status": outcome.ok, "reason": outcome.reason, "modified_data": outcome.modified})
+
+
+@router.post("/api/v2/cmp/campaigns/duplicate")
+def duplicate_campaigns(body: DuplicateCampaigns, principal: PrincipalDep, session: SessionDep) -> dict:
+    ids = duplicate.duplicate_campaigns(session, principal, body)
+    return v2({"duplicatedCampaignIds": ids, "status": True})
+
+
+@router.post("/api/v3/cmp/campaigns/count")
+def count_v3(body: CountRequest, principal: PrincipalDep, session: SessionDep) -> dict:
+    stmt = queries.count_query(principal, ow_ids=body.ow_ids, io_ids=body.io_ids,
+                               campaign_type_ids=body.campaign_type_ids, creative_type_ids=body.creative_type_ids,
+                               expired_after=body.campaign_expired_after_epoch, search=body.search_field)
+    return v3(queries.count_entries(queries.counts_by_status(session, stmt), include_zero=True))
+
+
+@router.get("/api/v2/cmp/campaigns/count")
+def count_v2(principal: PrincipalDep, session: SessionDep, sortType: Text = None,  # noqa: N803 - wire names
+             creativeTypeIds: Text = None, searchField: Text = None, owIds: Text = None) -> dict:  # noqa: N803
+    direction = (sortType or "asc").strip().lower()
+    if direction not in ("asc", "desc"):
+        from adplane.core.errors import ValidationFailed
+
+        raise ValidationFailed("sortType must be asc or desc.", field="sortType")
+    stmt = queries.count_query(principal, ow_ids=owIds, io_ids=None, campaign_type_ids=None,
+                               creative_type_ids=creativeTypeIds, expired_after=None, search=searchField)
+    entries = queries.count_entries(queries.counts_by_status(session, stmt), include_zero=False)
+    entries.sort(key=lambda e: e["order"], reverse=direction == "desc")
+    return v2(entries)
+
+
+@router.get("/api/v2/cmp/campaigns/list")
+def list_campaigns(
+    principal: PrincipalDep, session: SessionDep,
+    creative_type_ids: Text = None, sort_by: Text = None, order: Text = None, search_field: Text = None,
+    status_filter: Annotated[str | None, Query(alias="status", max_length=2000)] = None, ow_ids: Text = None,
+    no_of_entries: PageSize = 50, pgno: PageNo = 1,
+) -> dict:
+    statuses = queries.parse_statuses(status_filter, "status")
+    stmt = queries.base_query(principal, statuses=statuses,
+                              creative_type_ids=parse_ids(creative_type_ids, "creative_type_ids"),
+                              search=search_field, visible=queries.org_filter(principal, ow_ids, "ow_ids"))
+    total = queries.count_rows(session, queries.base_query(principal, statuses=[], creative_type_ids=[],
+                                                           search=None, visible=True))
+    filtered = queries.count_rows(session, stmt)
+    rows = queries.campaigns_page(session, stmt, queries.list_sort(sort_by, order), (pgno - 1) * no_of_entries,
+                                  no_of_entries)
+    who = owners(session, rows)
+    return {"statusCode": 200, "recordsTotal": total, "pageNumber": pgno, "pageSize": no_of_entries, "draw": 0,
+            "recordsFiltered": filtered, "data": [list_item(c, who[c.id]) for c in rows]}
+
+
+@router.get("/api/v2/cmp/campaigns/data")
+def campaigns_data(
+    principal: PrincipalDep, session: SessionDep, searchField: Text = None,  # noqa: N803 - wire names
+    pageNo: PageNo = 1, limit: PageSize = 50, sortBy: Text = None,  # noqa: N803
+    conversionId: Annotated[int | None, Query(ge=1, le=2_147_483_647)] = None,  # noqa: N803
+    status_filter: Annotated[str | None, Query(alias="status", max_length=2000)] = None,
+    owIds: Text = None,  # noqa: N803
+) -> dict:
+    statuses = queries.parse_statuses(status_filter, "status")
+    stmt = queries.base_query(principal, statuses=statuses, creative_type_ids=[], search=searchField,
+                              visible=queries.org_filter(principal, owIds, "owIds"))
+    sort = queries.parse_sort(sortBy, queries.DATA_SORT, "-created")
+    campaigns = list(session.scalars(queries.apply_sort(stmt, sort, queries.Campaign.id)))
+    if conversionId is not None:
+        targeted = [c for c in campaigns if conversionId in _conversion_ids(c)]
+        campaigns = targeted + [c for c in campaigns if c not in targeted]
+    visible = campaigns[(pageNo - 1) * limit: pageNo * limit]
+    data = []
+    for c in visible:
+        row = {"id": c.id, "name": c.name, "creativeTypeId": c.creative_type_id,
+               "campaignType": pricing_model(c.creative_type_id), "status": c.status, "advertiserId": c.uow_id,
+               "created": to_epoch_s(c.created_at), "modifiedDate": to_epoch_s(c.modified_at)}
+        if conversionId is not None and conversionId in _conversion_ids(c):
+            row["conversionId"] = conversionId
+        data.append(row)
+    return v2({"totalRecords": len(campaigns), "data": data})
+
+
+def _conversion_ids(campaign: queries.Campaign) -> list[int]:
+    raw = (campaign.extra or {}).get("conversionIds")
+    try:
+        return parse_ids(raw, "conversionIds")
+    except Exception:  # noqa: BLE001 - stored free text that is not an id list targets nothing
+        return []
+
+
+@router.get("/api/v2/cmp/campaigngroup/campaign/list")
+def campaign_groups(principal: PrincipalDep, session: SessionDep, creative_type_ids: Text = None,
+                    owIds: Text = None, includeChild: Text = None,  # noqa: N803 - wire names
+                    status_filter: Annotated[str | None, Query(alias="status", max_length=2000)] = None) -> dict:
+    """Campaign groups are insertion orders here: each IO with its campaigns."""
+    from adplane.insertion_orders.listing import grouped_campaigns
+
+    statuses = queries.parse_statuses(status_filter, "status")
+    types = parse_ids(creative_type_ids, "creative_type_ids")
+    visible = queries.org_filter(principal, owIds, "owIds")
+    return v2(grouped_campaigns(session, principal, statuses, types, visible))

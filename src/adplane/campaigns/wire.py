@@ -1,0 +1,179 @@
+"""Campaigns on the wire: the seed's field names and units (epoch seconds, budgets as numbers)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from adplane.auth.models import Membership, Organization, User, Workspace
+from adplane.auth.repository import workspace_owner_org
+from adplane.campaigns.models import STATUS_DELETED, STATUS_EXPIRED, Campaign
+from adplane.campaigns.rules import csv
+from adplane.core.clock import to_epoch_ms, to_epoch_s
+from adplane.core.deps import Principal
+from adplane.insertion_orders.models import InsertionOrder
+from adplane.insertion_orders.service import wire_number
+from adplane.master import catalog
+
+
+def creative_type_name(type_id: int | None) -> str | None:
+    item = catalog.CREATIVE_TYPES_BY_ID.get(type_id or 0)
+    return item.name if item else None
+
+
+def pricing_model(type_id: int | None) -> str:
+    """Video and audio are bought per view (CPV), everything else per thousand impressions (CPM)."""
+    return "CPV" if type_id in (catalog.CREATIVE_TYPE_VIDEO, catalog.CREATIVE_TYPE_AUDIO) else "CPM"
+
+
+@dataclass
+class Owner:
+    organization_name: str
+    parent_organization_name: str | None
+    user_email: str | None
+    user_name: str | None
+
+
+def owners(session: Session, campaigns: list[Campaign]) -> dict[int, Owner]:
+    """Organization and creating user of each campaign, keyed by campaign id."""
+    result: dict[int, Owner] = {}
+    orgs: dict[int, Organization | None] = {}
+    users: dict[int | None, tuple[str | None, str | None]] = {}
+    for campaign in campaigns:
+        if campaign.ow_id not in orgs:
+            orgs[campaign.ow_id] = session.get(Organization, campaign.ow_id)
+        org = orgs[campaign.ow_id]
+        if campaign.uow_id not in users:
+            row = session.execute(select(User).join(Membership, Membership.user_id == User.id)
+                                  .where(Membership.uow_id == campaign.uow_id)).scalar_one_or_none()
+            name = " ".join(p for p in (row.first_name, row.last_name) if p) if row else None
+            users[campaign.uow_id] = (row.email if row else None, (name or (row.email.split("@")[0] if row else None)))
+        parent = None
+        if org is not None:
+            workspace = session.get(Workspace, org.workspace_id)
+            owner = workspace_owner_org(session, org.workspace_id)
+            parent = owner.name if owner is not None else (workspace.name if workspace else None)
+        email, name = users[campaign.uow_id]
+        result[campaign.id] = Owner(org.name if org else "", parent, email, name)
+    return result
+
+
+def campaign_detail(campaign: Campaign, io: InsertionOrder, creative_ids: list[int], owner: Owner,
+                    principal: Principal, spent: Decimal | None) -> dict[str, Any]:
+    extra = dict(campaign.extra or {})
+    extra.pop("isAgreementChecked", None)
+    body: dict[str, Any] = {
+        "owId": campaign.ow_id,
+        "parentOrganizationName": owner.parent_organization_name,
+        "id": campaign.id,
+        "uowId": campaign.uow_id,
+        "campaignName": campaign.name,
+        "advertiserDomain": campaign.advertiser_domain,
+        "creativeType": campaign.creative_type_id,
+        "campaignType": campaign.campaign_type_id,
+        "totalBudgetPacing": campaign.total_budget_pacing,
+        "isTvAd": campaign.is_tv_ad,
+        "budgetDay": wire_number(campaign.budget_day),
+        "budgetTotal": wire_number(campaign.budget_total),
+        "maxBid": wire_number(campaign.max_bid),
+        "timezone": campaign.timezone_id,
+        "startTime": to_epoch_s(campaign.start_time),
+        "endTime": to_epoch_s(campaign.end_time),
+        "status": campaign.status,
+        "dspMargin": 0,
+        "platformMargin": 0,
+        "userDealMargin": 0,
+        "spentScale": False,
+        "creativeIds": csv(creative_ids),
+        "conversionType": campaign.conversion_type,
+        "bidOptimization": campaign.bid_optimization,
+        "bidPacing": campaign.bid_pacing,
+        "isBidShading": campaign.is_bid_shading,
+        "impressionCapping": campaign.impression_capping,
+        "maxDayImpressions": campaign.max_day_impressions,
+        "maxDayClicks": campaign.max_day_clicks,
+        "maxDayConversions": campaign.max_day_conversions,
+        "totalImpressions": campaign.total_impressions,
+        "totalClicks": campaign.total_clicks,
+        "totalConversions": campaign.total_conversions,
+        "deviceType": csv(campaign.device_type_ids),
+        "trafficType": csv(campaign.traffic_type_ids),
+        "exchanges": csv(campaign.exchange_ids),
+        "stateIds": csv(campaign.state_ids),
+        "publisherAdCategory": csv(campaign.publisher_ad_category_ids),
+        "isLocationWithOrFilter": True,
+        "countryId": str(campaign.country_id) if campaign.country_id is not None else None,
+        "locationDetails": {},
+        "isCampaignFromNewPlatform": True,
+        "organizationName": owner.organization_name,
+        "userEmail": owner.user_email,
+        "userName": owner.user_name,
+        "conversionTypeId": campaign.conversion_type_id,
+        "isUnapprovedAudienceTargeted": False,
+        "isAllAudienceUnapproved": False,
+        "createDate": to_epoch_s(campaign.created_at),
+        "ioId": io.id,
+        "ioName": io.name,
+        "prebidAudienceSegmentIdList": [],
+        "campaignTypeId": campaign.campaign_type_id,
+        "budgetTypeId": campaign.budget_type_id,
+        "targetImpression": campaign.target_impressions,
+        "isAdvanceAudioVideoTargeted": False,
+        "isEstimatorAvailable": False,
+        "isEditAccess": campaign.status not in (STATUS_DELETED, STATUS_EXPIRED),
+        "isMarginSet": False,
+        "isApprovalAccess": principal.is_workspace_admin,
+        "isParentInvoiceTemplateSet": False,
+    }
+    if campaign.rejection_reason:
+        body["rejectionReason"] = campaign.rejection_reason
+    if spent is not None:
+        body["spent"] = wire_number(spent.quantize(Decimal("0.0001")))
+    body.update(extra)
+    return body
+
+
+def list_item(campaign: Campaign, owner: Owner) -> dict[str, Any]:
+    """One row of GET /api/v2/cmp/campaigns/list (seed 004's sample keys)."""
+    return {
+        "id": str(campaign.id),
+        "name": campaign.name,
+        "status": campaign.status,
+        "owId": campaign.ow_id,
+        "uowId": campaign.uow_id,
+        "userEmail": owner.user_email,
+        "advertiser_email": None,
+        "advertiser_id": 0,
+        "campaign_type": pricing_model(campaign.creative_type_id),
+        "creative_type": creative_type_name(campaign.creative_type_id),
+        "dsp_id": 0,
+        "start_date": to_epoch_s(campaign.start_time),
+        "end_date": to_epoch_s(campaign.end_time),
+        "creative_type_id": campaign.creative_type_id,
+        "total_budget": wire_number(campaign.budget_total),
+    }
+
+
+def basic_item(campaign: Campaign) -> dict[str, Any]:
+    """A campaign inside /api/v3/cmp/io/campaign/basic/list (createdAt s, modifiedAt ms, as the seed)."""
+    item: dict[str, Any] = {
+        "id": campaign.id,
+        "campaignId": campaign.id,
+        "name": campaign.name,
+        "creativeTypeId": campaign.creative_type_id,
+        "campaignTypeId": campaign.campaign_type_id,
+        "status": campaign.status,
+        "startTime": to_epoch_s(campaign.start_time),
+        "createdAt": to_epoch_s(campaign.created_at),
+        "modifiedAt": to_epoch_ms(campaign.modified_at),
+        "owId": campaign.ow_id,
+        "timezoneId": campaign.timezone_id,
+        "targetedAudienceIds": None,
+    }
+    if campaign.end_time is not None:
+        item["endTime"] = to_epoch_s(campaign.end_time)
+    return item

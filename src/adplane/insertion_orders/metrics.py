@@ -1,0 +1,136 @@
+"""Rows of /api/v3/cmp/io/campaigns/list: each campaign with its delivery, costs and pacing."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from adplane.campaigns import delivery
+from adplane.campaigns.models import Campaign
+from adplane.campaigns.service import creative_ids_by_campaign
+from adplane.campaigns.wire import creative_type_name, owners, pricing_model
+from adplane.core.clock import as_utc, from_epoch_ms, from_epoch_s, to_epoch_ms, to_epoch_s
+from adplane.events.counters import DeliveryTotals
+from adplane.events.store import AnalyticsStore
+from adplane.insertion_orders.models import InsertionOrder
+from adplane.insertion_orders.service import wire_number
+from adplane.master import catalog
+
+ZERO = Decimal("0")
+
+SORTABLE = {name: name for name in (
+    "clicks", "impressions", "bidImpressions", "startCount", "firstCount", "midCount", "thirdCount",
+    "completeCount", "dataCost", "spent", "mediaSpent", "winRate", "VCR", "eCPC", "eCPM", "eCPI", "CTR", "CVR",
+    "eCPCV", "eCPV", "budgetDay", "budgetTotal", "campaignId", "campaignName", "maxBid", "startTime", "endTime",
+    "campaignType", "status", "percentageOfTotalSpent", "organizationName", "campaignTimezone", "ioName", "ioId",
+    "targetImpression", "creativesCount", "pacingPercentage", "dailyPacingPercentage", "ioTotalImpressions",
+    "dailyImpressions", "campaignPriority", "totalAttributedConversion", "audioVideoViewed", "reach", "frequency",
+)}
+SORTABLE["dailyImpressions"] = "dailyImpression"
+
+
+def epoch_to_datetime(value: int | None) -> datetime | None:
+    """Report windows come as epoch seconds or milliseconds; the magnitude tells which."""
+    if value is None:
+        return None
+    return from_epoch_ms(value) if value > 100_000_000_000 else from_epoch_s(value)
+
+
+def _money(value: Decimal) -> float | int:
+    return wire_number(value.quantize(Decimal("0.0001"))) or 0
+
+
+def _ratio(numerator: Decimal | int, denominator: Decimal | int, scale: int = 1) -> float:
+    return delivery.ratio(numerator, denominator, scale)
+
+
+def _measures(t: DeliveryTotals) -> dict[str, Any]:
+    spend = t.spend
+    return {
+        "clicks": t.clicks, "impressions": t.impressions, "bidImpressions": t.bids,
+        "startCount": t.video_starts, "firstCount": t.video_first_quartiles, "midCount": t.video_midpoints,
+        "thirdCount": t.video_third_quartiles, "completeCount": t.video_completes,
+        "audioVideoViewed": t.video_completes,
+        "dataCost": _money(t.data_cost), "mediaSpent": _money(t.media_cost), "spent": _money(spend),
+        "budgetSpent": _money(spend), "customerSpent": _money(spend), "platformSpent": _money(t.platform_margin),
+        "winRate": _ratio(t.impressions, t.bids, 100), "CTR": _ratio(t.clicks, t.impressions, 100),
+        "CVR": _ratio(t.conversions, t.clicks, 100), "VCR": _ratio(t.video_completes, t.video_starts, 100),
+        "eCPM": _ratio(spend, t.impressions, 1000), "eCPC": _ratio(spend, t.clicks),
+        "eCPI": _ratio(spend, t.conversions), "eCPCV": _ratio(spend, t.video_completes),
+        "eCPV": _ratio(spend, t.video_starts), "totalAttributedConversion": t.conversions,
+    }
+
+
+def campaign_rows(session: Session, campaigns: list[Campaign], ios: dict[int, InsertionOrder],
+                  store: AnalyticsStore | None, *, start: datetime | None, end: datetime | None,
+                  now: datetime) -> list[dict[str, Any]]:
+    ids = [c.id for c in campaigns]
+    window = delivery.totals_for(store, ids, start=start, end=end)
+    lifetime = window if start is None and end is None else delivery.totals_for(store, ids)
+    today = delivery.spend_today_for(store, campaigns, now)
+    creatives = creative_ids_by_campaign(session, ids)
+    who = owners(session, campaigns)
+    rows = []
+    for campaign in campaigns:
+        io = ios[campaign.io_id]
+        spent_total = lifetime[campaign.id].spend
+        pace = delivery.pacing(campaign, io, spent_total, today[campaign.id], as_utc(now))
+        timezone = catalog.timezone_by_id(campaign.timezone_id)
+        row: dict[str, Any] = {
+            **_measures(window[campaign.id]),
+            "owId": campaign.ow_id, "uowId": campaign.uow_id, "organizationName": who[campaign.id].organization_name,
+            "campaignId": campaign.id, "campaignName": campaign.name,
+            "budgetDay": wire_number(campaign.budget_day), "budgetTotal": wire_number(campaign.budget_total),
+            "maxBid": wire_number(campaign.max_bid), "startTime": to_epoch_s(campaign.start_time),
+            "endTime": to_epoch_s(campaign.end_time), "campaignType": pricing_model(campaign.creative_type_id).lower(),
+            "status": campaign.status, "campaignTimezone": timezone.name if timezone else None,
+            "creativeType": creative_type_name(campaign.creative_type_id), "budgetPacing": campaign.total_budget_pacing,
+            "isCampaignFromNewPlatform": True,
+            "percentageOfTotalSpent": _ratio(spent_total, campaign.budget_total or 0, 100),
+            "ioId": io.id, "ioName": io.name, "ioTimezone": io.timezone_id,
+            "ioBudgetDistributionMethod": io.distribution_method_id, "ioStartTime": to_epoch_ms(io.start_time),
+            "ioEndTime": to_epoch_ms(io.end_time), "ioTotalBudget": wire_number(io.total_budget),
+            "isAutoSumIoTotalBudget": io.is_auto_sum_total_budget, "ioBudgetTypeId": io.budget_type_id,
+            "ioTotalImpressions": io.total_impressions, "ioStatusId": io.status_id,
+            "pacingPercentage": pace.pacing_percentage, "actualSpent": _money(spent_total),
+            "expectedSpent": _money(pace.expected_spent), "campaignDuration": pace.duration_days,
+            "remainingDuration": pace.remaining_days, "dailyPacingPercentage": pace.daily_pacing_percentage,
+            "expectedDailySpent": _money(pace.expected_daily_spent), "actualDailySpent": _money(today[campaign.id]),
+            "creativesCount": len(creatives[campaign.id]), "budgetTypeId": campaign.budget_type_id,
+            "campaignTypeId": campaign.campaign_type_id, "targetImpression": campaign.target_impressions,
+            "dailyImpression": 0, "campaignPriority": None, "totalCount": 0, "reach": 0, "frequency": 0,
+            "date": None,
+        }
+        rows.append(row)
+    return rows
+
+
+_SUMMED = ("clicks", "impressions", "bidImpressions", "startCount", "firstCount", "midCount", "thirdCount",
+           "completeCount", "audioVideoViewed", "totalAttributedConversion")
+_SUMMED_MONEY = ("dataCost", "mediaSpent", "spent", "budgetSpent", "customerSpent", "platformSpent", "budgetDay",
+                 "budgetTotal", "actualSpent", "expectedSpent", "expectedDailySpent", "actualDailySpent")
+
+
+def totals_row(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """The `recordsTotal` row: sums of counts and money, rates recomputed from the sums."""
+    total: dict[str, Any] = {key: sum(r[key] or 0 for r in rows) for key in _SUMMED}
+    for key in _SUMMED_MONEY:
+        total[key] = _money(sum((Decimal(str(r[key] or 0)) for r in rows), ZERO))
+    spend = Decimal(str(total["spent"]))
+    total.update({
+        "totalCount": len(rows),
+        "winRate": _ratio(total["impressions"], total["bidImpressions"], 100),
+        "CTR": _ratio(total["clicks"], total["impressions"], 100),
+        "CVR": _ratio(total["totalAttributedConversion"], total["clicks"], 100),
+        "VCR": _ratio(total["completeCount"], total["startCount"], 100),
+        "eCPM": _ratio(spend, total["impressions"], 1000), "eCPC": _ratio(spend, total["clicks"]),
+        "eCPI": _ratio(spend, total["totalAttributedConversion"]), "eCPCV": _ratio(spend, total["completeCount"]),
+        "eCPV": _ratio(spend, total["startCount"]),
+        "percentageOfTotalSpent": _ratio(spend, Decimal(str(total["budgetTotal"])), 100),
+        "pacingPercentage": _ratio(spend, Decimal(str(total["expectedSpent"])), 100)
+        if total["expectedSpent"] else None,
+    })
+    return total
