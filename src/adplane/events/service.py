@@ -2,36 +2,48 @@
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Iterable
+from decimal import Decimal
 
 import structlog
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from adplane.events.counters import delivery_by_campaign
+from adplane.events.profiles import DATA_CPM_HEALTHCARE, PLATFORM_MARGIN_RATE
 from adplane.events.store import AnalyticsStore
 
 log = structlog.get_logger("adplane.events")
 
 
-def after_delivery(session: Session, store: AnalyticsStore, campaign_ids: Iterable[int]) -> list[int]:
-    """Expire campaigns whose total budget is now spent (the campaigns domain owns the rule).
+def spend_for_expiry(spent: Decimal, budget_total: Decimal | None, max_bid: Decimal | None) -> Decimal:
+    """A campaign whose remaining budget cannot pay one more impression at its max bid (media, platform
+    margin and the dearest data cost) has spent its budget."""
+    if budget_total is None or max_bid is None:
+        return spent
+    one_impression = (max_bid * (1 + Decimal(str(PLATFORM_MARGIN_RATE))) + Decimal(str(DATA_CPM_HEALTHCARE)) * 2) / 1000
+    if budget_total - spent < one_impression:
+        return max(spent, budget_total)
+    return spent
 
-    Returns the ids it expired; a no-op until `adplane.campaigns.service.expire_spent_campaigns` exists.
-    """
+
+def after_delivery(session: Session, store: AnalyticsStore, campaign_ids: Iterable[int]) -> list[int]:
+    """Expire the campaigns whose total budget is now spent (the campaigns domain owns the status change)."""
+    from adplane.campaigns.lifecycle import expire_spent_campaigns
+    from adplane.campaigns.models import Campaign
+
     ids = sorted(set(campaign_ids))
     if not ids:
         return []
-    try:
-        service = importlib.import_module("adplane.campaigns.service")
-    except ImportError:
-        return []
-    expire = getattr(service, "expire_spent_campaigns", None)
-    if expire is None:
-        return []
-    spent = {cid: totals.spend for cid, totals in delivery_by_campaign(store, ids).items()}
-    expired = expire(session, spent) or []
-    session.commit()
+    totals = delivery_by_campaign(store, ids)
+    spent: dict[int, Decimal] = {}
+    for offset in range(0, len(ids), 1000):
+        chunk = ids[offset: offset + 1000]
+        rows = session.execute(select(Campaign.id, Campaign.budget_total, Campaign.max_bid)
+                               .where(Campaign.id.in_(chunk))).all()
+        for campaign_id, budget_total, max_bid in rows:
+            spent[campaign_id] = spend_for_expiry(totals[campaign_id].spend, budget_total, max_bid)
+    expired = expire_spent_campaigns(session, spent)
     if expired:
-        log.info("campaigns_expired_by_spend", campaign_ids=list(expired))
-    return list(expired)
+        log.info("campaigns_expired_by_spend", campaign_ids=expired)
+    return expired
