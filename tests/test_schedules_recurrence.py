@@ -61,6 +61,9 @@ def test_periods_are_local_calendar_days():
     running = period_for(FREQUENCY_WEEKLY, occurs, EASTERN, **kw, running_total_from=datetime(2027, 1, 10, 20,
                                                                                                   tzinfo=UTC))
     assert running == (datetime(2027, 1, 10, 5, tzinfo=UTC), datetime(2027, 3, 1, 5, tzinfo=UTC))
+    not_started = period_for(FREQUENCY_WEEKLY, occurs, EASTERN, **kw,
+                             running_total_from=datetime(2027, 3, 5, tzinfo=UTC))
+    assert not_started == (datetime(2027, 2, 22, 5, tzinfo=UTC), datetime(2027, 3, 1, 5, tzinfo=UTC))
 
 
 def test_once_waits_for_the_end_of_the_report_range():

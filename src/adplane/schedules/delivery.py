@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from adplane.core.settings import Settings
 from adplane.mail import compose
-from adplane.reports.models import REQUEST_TYPE_DAILY, Report
+from adplane.reports.models import Report
 from adplane.reports.service import ReportResult, execute_report, export_report
 from adplane.schedules.links import unsubscribe_urls
 from adplane.schedules.models import ReportSchedule, ScheduleOccurrence
@@ -48,15 +48,6 @@ def _format(value: Any) -> str:
     if isinstance(value, float):
         return f"{value:,.2f}"
     return "" if value is None else str(value)
-
-
-def _daily_variant(report: Report) -> Report:
-    """A transient copy of the definition with daily rows (never added to the session)."""
-    return Report(
-        ow_id=report.ow_id, name=report.name, dimensions=report.dimensions, columns=report.columns,
-        filters=report.filters, request_type=REQUEST_TYPE_DAILY, start_date=report.start_date,
-        end_date=report.end_date, timezone_id=report.timezone_id, timezone_name=report.timezone_name,
-    )
 
 
 def _trend(result: ReportResult) -> tuple[str, list[tuple[str, float]]]:
@@ -98,9 +89,8 @@ def build_content(
     """Export the attachment and compute totals and trend for [start, end); one chart only when the
     period has at least two days (a one-day trend says nothing)."""
     attachment = export_report(session, store, settings, report, start=start, end=end, file_type=schedule.file_type)
-    result = execute_report(session, store, report, start=start, end=end)
-    if not result.daily_totals and not report.is_daily:
-        result.daily_totals = execute_report(session, store, _daily_variant(report), start=start, end=end).daily_totals
+    # Only the totals and the per-day totals are needed here: one row of the page is enough.
+    result = execute_report(session, store, report, start=start, end=end, page_size=1, with_daily_totals=True)
     totals = [
         (result.labels.get(key, key), _format(result.totals.get(key)))
         for key in result.columns

@@ -5,7 +5,8 @@ weekly: on the chosen weekday; monthly: on the 1st ("First"), the month's last d
 day N (1..29; 29 falls back to the 28th in a 28-day February). Nothing after the event end.
 Periods are local calendar days turned into UTC instants, half-open [start, end):
 daily = the previous day, weekly = the previous 7 days, monthly = the previous calendar month,
-once = the report's own range; a running total starts at the earliest campaign start instead.
+once = the report's own range; a running total starts at the earliest campaign start instead
+(when that is before the period's end).
 """
 
 from __future__ import annotations
@@ -133,6 +134,9 @@ def period_for(
             day = day.replace(day=1)
         start, end = local_midnight(first, zone), local_midnight(day, zone)
     if running_total_from is not None:
-        # From the local day the earliest campaign started; never past the end (an empty period).
-        start = min(local_midnight(running_total_from.astimezone(zone).date(), zone), end)
+        # From the local day the earliest campaign started; when that lies at or after the end,
+        # the campaigns had not started yet and the ordinary period is reported.
+        running_start = local_midnight(running_total_from.astimezone(zone).date(), zone)
+        if running_start < end:
+            start = running_start
     return start, end

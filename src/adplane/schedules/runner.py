@@ -63,10 +63,13 @@ def _insert_ignoring_duplicates(session: Session, rows: list[dict[str, Any]]) ->
         from sqlalchemy.dialects.postgresql import insert
     else:
         from sqlalchemy.dialects.sqlite import insert
-    stmt = insert(ScheduleOccurrence).values(rows).on_conflict_do_nothing(
-        index_elements=["schedule_id", "occurs_at"]
+    stmt = (
+        insert(ScheduleOccurrence)
+        .values(rows)
+        .on_conflict_do_nothing(index_elements=["schedule_id", "occurs_at"])
+        .returning(ScheduleOccurrence.id)
     )
-    return session.execute(stmt).rowcount or 0  # type: ignore[attr-defined]
+    return len(session.scalars(stmt).all())
 
 
 def _occurrence_row(schedule: ReportSchedule, report: Report, instant: datetime, now: datetime) -> dict[str, Any]:
