@@ -275,3 +275,44 @@ def test_states_filter_by_country_and_search_by_code_or_name(client, headers):
     assert bad.status_code == 422
     assert bad.json()["statusCode"] == 422
     assert bad.json()["errorObjects"][0]["field"] == "countryIds"
+
+
+def _campaign(db, ow_id: int) -> int:
+    """A campaign row targeting two states, three device types and the US (the campaigns domain's table)."""
+    from adplane.campaigns.models import Campaign
+    from adplane.insertion_orders.models import InsertionOrder
+
+    start = datetime(2026, 1, 1, tzinfo=UTC)
+    with db.session() as session:
+        io = InsertionOrder(ow_id=ow_id, name="io", start_time=start, timezone_id=29)
+        session.add(io)
+        session.flush()
+        campaign = Campaign(ow_id=ow_id, io_id=io.id, name="c", creative_type_id=11, timezone_id=29,
+                            start_time=start, country_id=30100001, state_ids=[30200044, 30200005],
+                            device_type_ids=[13, 15, 11], traffic_type_ids=[11])
+        session.add(campaign)
+        session.commit()
+        return campaign.id
+
+
+def test_segments_of_a_campaign(client, headers, other_headers, tenant, db):
+    campaign_id = _campaign(db, tenant["owId"])
+
+    def names(path, **params):
+        response = client.get(path, headers=headers, params={"campaignId": campaign_id, **params})
+        assert response.status_code == 200, response.text
+        return [row["name"] for row in response.json()["responseObject"]["data"]]
+
+    assert names("/api/v2/master/segment/states") == ["CA", "TX"]
+    assert names("/api/v2/master/segment/states", segmentIds="30200044,30200001") == ["TX"]
+    assert names("/api/v2/master/segment/country") == ["United States"]
+    assert names("/api/v2/master/segment/device-type", sortBy="id") == ["Mobile", "Desktop", "Connected TV"]
+    assert names("/api/v2/master/segment/traffic-type") == ["App"]
+    assert names("/api/v2/master/segment/age") == []
+
+    for path in ("/api/v2/master/segment/states", "/api/v2/master/segment/age"):
+        foreign = client.get(path, headers=other_headers, params={"campaignId": campaign_id})
+        assert foreign.status_code == 404, path
+        assert foreign.json()["errorObjects"][0]["field"] == "campaignId"
+    assert client.get("/api/v2/master/segment/country", headers=headers,
+                      params={"campaignId": "abc"}).status_code == 422

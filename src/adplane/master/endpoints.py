@@ -6,9 +6,11 @@ from collections.abc import Callable, Sequence
 from typing import Annotated, Any, TypeVar
 
 from fastapi import APIRouter, Query
+from sqlalchemy.orm import Session
 
-from adplane.core.deps import PrincipalDep
+from adplane.core.deps import Principal, PrincipalDep, SessionDep
 from adplane.core.envelopes import v2, v3
+from adplane.core.tenancy import get_scoped
 from adplane.master import catalog
 from adplane.master.lists import MAX_PAGE_SIZE, ListQuery, parse_id_list, run_list
 
@@ -183,6 +185,39 @@ def exchanges(
     return v3({"data": rows, "totalRecords": result.total_records, "filteredRecords": result.filtered_records})
 
 
+# which campaign targeting each segment list reads when `campaignId` is given
+CAMPAIGN_TARGETING: dict[str, Callable[[Any], list[int]]] = {
+    "country": lambda c: [c.country_id] if c.country_id else [],
+    "states": lambda c: list(c.state_ids or []),
+    "device-type": lambda c: list(c.device_type_ids or []),
+    "traffic-type": lambda c: list(c.traffic_type_ids or []),
+}
+
+
+def campaign_segment_ids(
+    session: Session, principal: Principal, campaign_id: int | None, segment: str
+) -> list[int] | None:
+    """The ids a campaign of the caller's organization targets in this list (None: no campaign given).
+
+    Lists a campaign cannot target (age, gender, os) are empty for any campaign.
+    """
+    if campaign_id is None:
+        return None
+    from adplane.campaigns.models import Campaign
+
+    campaign = get_scoped(session, Campaign, principal.ow_id, campaign_id, label="Campaign", field="campaignId")
+    targeting = CAMPAIGN_TARGETING.get(segment)
+    return targeting(campaign) if targeting is not None else []
+
+
+def _narrow(only_ids: list[int] | None, campaign_ids: list[int] | None) -> list[int] | None:
+    if campaign_ids is None:
+        return only_ids
+    if only_ids is None:
+        return campaign_ids
+    return [i for i in only_ids if i in set(campaign_ids)]
+
+
 # --------------------------------------------------------------------------- v2 segments
 
 
@@ -199,10 +234,11 @@ def _segment_list(
     no_of_entries: int | None,
     extra_sort: dict[str, Callable[[T], Any]] | None = None,
     search_text: Callable[[T], str] | None = None,
+    campaign_ids: list[int] | None = None,
 ) -> dict:
     query = ListQuery(
         search=search,
-        only_ids=parse_id_list(segment_ids, "segmentIds"),
+        only_ids=_narrow(parse_id_list(segment_ids, "segmentIds"), campaign_ids),
         ids_first=parse_id_list(ids, "ids") or [],
         sort_by=sort_by,
         order=order,
@@ -230,10 +266,11 @@ def _plain(segment: catalog.Segment) -> dict[str, Any]:
     return {"id": segment.id, "name": segment.name}
 
 
-def _segment_endpoint(path: str, items: Sequence[catalog.Segment]) -> None:
-    @router.get(path)
+def _segment_endpoint(segment: str, items: Sequence[catalog.Segment]) -> None:
+    @router.get(f"/api/v2/master/segment/{segment}")
     def _endpoint(
-        _: PrincipalDep,
+        principal: PrincipalDep,
+        session: SessionDep,
         page_no: PageNo = None,
         no_of_entries: NoOfEntries = None,
         sort_by: SortBy = None,
@@ -253,19 +290,21 @@ def _segment_endpoint(path: str, items: Sequence[catalog.Segment]) -> None:
             order=order,
             page_no=page_no,
             no_of_entries=no_of_entries,
+            campaign_ids=campaign_segment_ids(session, principal, campaign_id, segment),
         )
 
 
-_segment_endpoint("/api/v2/master/segment/age", catalog.AGE_RANGES)
-_segment_endpoint("/api/v2/master/segment/gender", catalog.GENDERS)
-_segment_endpoint("/api/v2/master/segment/device-type", catalog.DEVICE_TYPES)
-_segment_endpoint("/api/v2/master/segment/traffic-type", catalog.TRAFFIC_TYPES)
-_segment_endpoint("/api/v2/master/segment/os", catalog.OPERATING_SYSTEMS)
+_segment_endpoint("age", catalog.AGE_RANGES)
+_segment_endpoint("gender", catalog.GENDERS)
+_segment_endpoint("device-type", catalog.DEVICE_TYPES)
+_segment_endpoint("traffic-type", catalog.TRAFFIC_TYPES)
+_segment_endpoint("os", catalog.OPERATING_SYSTEMS)
 
 
 @router.get("/api/v2/master/segment/country")
 def countries(
-    _: PrincipalDep,
+    principal: PrincipalDep,
+    session: SessionDep,
     page_no: PageNo = None,
     no_of_entries: NoOfEntries = None,
     sort_by: SortBy = None,
@@ -287,12 +326,14 @@ def countries(
         no_of_entries=no_of_entries,
         extra_sort={"code": lambda c: c.code},
         search_text=lambda c: f"{c.name} {c.code}",
+        campaign_ids=campaign_segment_ids(session, principal, campaign_id, "country"),
     )
 
 
 @router.get("/api/v2/master/segment/states")
 def states(
-    _: PrincipalDep,
+    principal: PrincipalDep,
+    session: SessionDep,
     country_ids: Annotated[str | None, Query(alias="countryIds", max_length=10_000)] = None,
     page_no: PageNo = None,
     no_of_entries: NoOfEntries = None,
@@ -318,4 +359,5 @@ def states(
         no_of_entries=no_of_entries,
         extra_sort={"name": lambda s: s.code, "label": lambda s: s.name},
         search_text=lambda s: f"{s.code} {s.name}",
+        campaign_ids=campaign_segment_ids(session, principal, campaign_id, "states"),
     )
