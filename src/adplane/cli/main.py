@@ -19,6 +19,8 @@ EXTRA_GROUPS: list[tuple[str, str, str]] = [
     ("adplane.cli.api", "app", "api"),
     ("adplane.cli.worker", "worker_app", "worker"),
     ("adplane.cli.worker", "scheduler_app", "scheduler"),
+    ("adplane.events.cli", "events_app", "events"),
+    ("adplane.events.cli", "simulate_app", "simulate"),
 ]
 for module_name, attr, name in EXTRA_GROUPS:
     app.add_typer(getattr(importlib.import_module(module_name), attr), name=name)

@@ -56,6 +56,7 @@ def serve(
     host: str = typer.Option("127.0.0.1", help="Address to listen on."),
     port: int = typer.Option(8000, help="Port to listen on."),
     demo: bool = typer.Option(False, "--demo", help="Create the demo workspace on first start and print its login."),
+    simulate: bool = typer.Option(False, "--simulate", help="Generate delivery for running campaigns in real time."),
 ) -> None:
     """Run the API server (applies pending migrations first)."""
     import uvicorn
@@ -68,4 +69,10 @@ def serve(
     db.dispose()
     if demo:
         typer.echo(login_hint(ensure_demo(settings), host, port))
-    uvicorn.run(create_app(settings), host=host, port=port, log_config=None, access_log=False)
+    from adplane.core.control import advertise
+    from adplane.events.realtime import RealtimeSimulator
+
+    app = create_app(settings)
+    local_host = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host  # where this machine's CLI reaches it
+    with advertise(settings, app, f"http://{local_host}:{port}"), RealtimeSimulator.maybe(app, enabled=simulate):
+        uvicorn.run(app, host=host, port=port, log_config=None, access_log=False)

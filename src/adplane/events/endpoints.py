@@ -2,20 +2,35 @@
 
 from __future__ import annotations
 
+import json
+import queue
+import threading
+from collections.abc import Iterator
+from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Query, Request
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, StreamingResponse
+from pydantic import BaseModel
 
+from adplane.core.control import ControlKeyDep
 from adplane.core.deps import PrincipalDep, SessionDep, WorkspaceAdminDep
 from adplane.core.envelopes import v3
 from adplane.core.errors import NotFound, ValidationFailed
 from adplane.events.deps import AnalyticsDep
-from adplane.events.ingest import FORMATS, BatchRejected, detect_format, ingest_bytes, scoped_batch_id
+from adplane.events.ingest import (
+    DEFAULT_MAX_ERRORS,
+    FORMATS,
+    BatchRejected,
+    detect_format,
+    ingest_bytes,
+    scoped_batch_id,
+)
 from adplane.events.service import after_delivery
 
-router = APIRouter(prefix="/api/v3/adplane/events", tags=["Events"])
+router = APIRouter(tags=["Events"])
+BATCHES_PATH = "/api/v3/adplane/events/batches"
 
 MAX_BATCH_ID_LENGTH = 200
 
@@ -35,7 +50,7 @@ def _rejection(exc: BatchRejected) -> ValidationFailed:
     return ValidationFailed("The batch was rejected; nothing was stored.", errors=objects, data=exc.report())
 
 
-@router.post("/batches", status_code=201)
+@router.post(BATCHES_PATH, status_code=201)
 async def post_batch(
     request: Request,
     principal: WorkspaceAdminDep,
@@ -68,7 +83,7 @@ async def post_batch(
     return JSONResponse(v3(report), status_code=201 if report["status"] == "stored" else 200)
 
 
-@router.get("/batches/{batch_id}")
+@router.get(BATCHES_PATH + "/{batch_id}")
 def get_batch(batch_id: str, principal: PrincipalDep, store: AnalyticsDep) -> dict[str, Any]:
     """A stored batch of the caller's organization."""
     info = store.batch_info(scoped_batch_id(batch_id, principal.ow_id))
@@ -85,3 +100,84 @@ def _ms(value: Any) -> int | None:
     from adplane.core.clock import to_epoch_ms
 
     return to_epoch_ms(value)
+
+
+# ------------------------------------------------------------------ internal (CLI hand-off)
+
+internal = APIRouter(prefix="/internal/events", include_in_schema=False)
+
+
+@internal.post("/batches")
+async def internal_batch(
+    request: Request,
+    _key: ControlKeyDep,
+    session: SessionDep,
+    store: AnalyticsDep,
+    format: str | None = None,
+    batch_id: Annotated[str | None, Query(alias="batchId")] = None,
+    ow_id: Annotated[int | None, Query(alias="owId")] = None,
+    max_errors: Annotated[int, Query(alias="maxErrors", ge=1, le=10_000)] = DEFAULT_MAX_ERRORS,
+    source: str | None = None,
+) -> dict[str, Any]:
+    """`adplane events ingest` while the server runs: the report, stored or rejected."""
+    if format is not None and format not in FORMATS:
+        raise ValidationFailed(f"format must be one of {', '.join(FORMATS)}", field="format")
+    content = await request.body()
+
+    def work() -> dict[str, Any]:
+        fmt = format or "ndjson"
+        try:
+            result = ingest_bytes(session, store, content, fmt, batch_id=batch_id, source=source or "cli",
+                                  ow_id=ow_id, max_errors=max_errors)
+        except BatchRejected as exc:
+            return exc.report()
+        after_delivery(session, store, result.campaign_ids)
+        return result.report()
+
+    return await run_in_threadpool(work)
+
+
+class SimulateBody(BaseModel):
+    start: date
+    end: date
+    seed: int = 0
+
+
+@internal.post("/simulate")
+def internal_simulate(body: SimulateBody, _key: ControlKeyDep, request: Request) -> StreamingResponse:
+    """`adplane simulate` while the server runs: NDJSON progress lines, then the summary."""
+    from adplane.events.simulation import simulate_period
+
+    if body.end < body.start:
+        raise ValidationFailed("end must not be before start", field="end")
+    messages: queue.Queue[dict[str, Any] | None] = queue.Queue()
+    db, store = request.app.state.db, request.app.state.analytics
+
+    def run() -> None:
+        try:
+            with db.session() as session:
+                summary = simulate_period(session, store, body.start, body.end, seed=body.seed,
+                                          progress=lambda step, total: messages.put({"step": step, "total": total}))
+            messages.put({"summary": summary.as_dict()})
+        except Exception as exc:  # noqa: BLE001 - reported to the CLI
+            messages.put({"error": f"{type(exc).__name__}: {exc}"})
+        finally:
+            messages.put(None)
+
+    threading.Thread(target=run, name="adplane-simulate", daemon=True).start()
+
+    def lines() -> Iterator[bytes]:
+        while (message := messages.get()) is not None:
+            yield (json.dumps(message, default=str) + "\n").encode()
+
+    return StreamingResponse(lines(), media_type="application/x-ndjson")
+
+
+@internal.post("/maintain")
+def internal_maintain(_key: ControlKeyDep, request: Request) -> dict[str, Any]:
+    from adplane.events.maintenance import run_maintenance
+
+    return run_maintenance(request.app.state.analytics, request.app.state.settings)
+
+
+router.include_router(internal)
