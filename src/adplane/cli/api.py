@@ -275,7 +275,7 @@ def ios_update(
 
 # --- campaigns -------------------------------------------------------------------------------------
 
-CAMPAIGN_COLUMNS = ["id", "campaignId", "campaignName", "status", "ioId", "startTime", "endTime", "budgetTotal"]
+CAMPAIGN_COLUMNS = ["id", "name", "status", "creative_type", "start_date", "end_date", "total_budget"]
 
 
 @campaigns_app.command("list")

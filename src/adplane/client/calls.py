@@ -83,8 +83,18 @@ def body(value: Any) -> Any:
 def payload(base: Any = None, **fields: Any) -> dict[str, Any]:
     """A JSON body: `base` (a dict or a Pydantic model) plus snake_case keyword fields in camelCase."""
     merged = dict(body(base) or {})
-    merged.update({to_camel(key): value for key, value in fields.items() if value is not None})
+    merged.update({wire_name(key): value for key, value in fields.items() if value is not None})
     return merged
+
+
+def query(params: dict[str, Any]) -> dict[str, Any]:
+    """Query parameters from snake_case keywords (camelCase on the wire; camelCase kept), None dropped."""
+    return {wire_name(key): value for key, value in params.items() if value is not None}
+
+
+def wire_name(key: str) -> str:
+    """snake_case → camelCase; names without an underscore (already wire names) are kept."""
+    return to_camel(key) if "_" in key else key
 
 
 def clean(params: dict[str, Any]) -> dict[str, Any]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from adplane.client.calls import Call, Pages, clean, payload
+from adplane.client.calls import Call, Pages, clean, payload, query
 from adplane.client.resources._resource import Resource
 
 
@@ -37,7 +37,8 @@ class CampaignsResource(Resource):
                                json={"campaignName": campaign_name}))
 
     def list(self, **params: Any) -> Any:
-        """GET /api/v2/cmp/campaigns/list (one page: pgno, no_of_entries, sort_by, order, status, ...)."""
+        """GET /api/v2/cmp/campaigns/list (one page); its parameters are snake_case on the wire
+        (pgno, no_of_entries, sort_by, order, status, search_field, creative_type_ids, ow_ids)."""
         return self._call(Call("GET", "/api/v2/cmp/campaigns/list", params=clean(params)))
 
     def iter(self, page_size: int = 100, **params: Any) -> Any:
@@ -50,11 +51,11 @@ class CampaignsResource(Resource):
 
     def data(self, **params: Any) -> Any:
         """GET /api/v2/cmp/campaigns/data."""
-        return self._call(Call("GET", "/api/v2/cmp/campaigns/data", params=clean(params)))
+        return self._call(Call("GET", "/api/v2/cmp/campaigns/data", params=query(params)))
 
     def count(self, **params: Any) -> Any:
         """GET /api/v2/cmp/campaigns/count (campaigns per status)."""
-        return self._call(Call("GET", "/api/v2/cmp/campaigns/count", params=clean(params)))
+        return self._call(Call("GET", "/api/v2/cmp/campaigns/count", params=query(params)))
 
     def count_post(self, body: Any = None, **fields: Any) -> Any:
         """POST /api/v3/cmp/campaigns/count (seed 004's spelling)."""
@@ -76,9 +77,15 @@ class CampaignsResource(Resource):
         """PUT /api/v2/cmp/campaigns/update-end-date."""
         return self._call(Call("PUT", "/api/v2/cmp/campaigns/update-end-date", json=payload(body, **fields)))
 
+    def update_status(self, campaign_ids: list[int] | str, status: str, **fields: Any) -> Any:
+        """PUT /api/v2/cmp/campaigns/update-status (approve/run, pause, reject with a reason, delete)."""
+        ids = campaign_ids if isinstance(campaign_ids, str) else ",".join(str(int(i)) for i in campaign_ids)
+        return self._call(Call("PUT", "/api/v2/cmp/campaigns/update-status",
+                               json=payload(None, campaign_ids=ids, status=status, **fields)))
+
     def budget_info(self, **params: Any) -> Any:
         """GET /api/v2/cmp/campaign/budgetInfo."""
-        return self._call(Call("GET", "/api/v2/cmp/campaign/budgetInfo", params=clean(params)))
+        return self._call(Call("GET", "/api/v2/cmp/campaign/budgetInfo", params=query(params)))
 
     def start(self, **params: Any) -> Any:
         """GET /api/v2/cmp/campaign/start."""

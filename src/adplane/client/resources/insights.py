@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from adplane.client.calls import Call, Pages, clean, payload
+from adplane.client.calls import Call, Pages, payload, query
 from adplane.client.resources._resource import Resource
 
 
@@ -21,12 +21,12 @@ class _InsightKind(Resource):
 
     def list(self, **params: Any) -> Any:
         """GET the list (searchField, pageNo, noOfEntries, sortBy)."""
-        return self._call(Call("GET", self.prefix, params=clean(params)))
+        return self._call(Call("GET", self.prefix, params=query(params)))
 
     def iter(self, page_size: int = 200, **params: Any) -> Any:
         """Every report, page after page."""
         return self._paginate(Pages(
-            lambda page, size: Call("GET", self.prefix, params=clean({**params, "pageNo": page, "noOfEntries": size})),
+            lambda page, size: Call("GET", self.prefix, params=query({**params, "pageNo": page, "noOfEntries": size})),
             items_key=self.list_key, page_size=page_size,
         ))
 

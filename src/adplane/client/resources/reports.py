@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from adplane.client.calls import Call, Pages, clean, payload
+from adplane.client.calls import Call, Pages, payload, query
 from adplane.client.resources._resource import Resource
 
 
@@ -44,7 +44,7 @@ class ReportsResource(Resource):
 
     def list(self, **params: Any) -> Any:
         """GET /api/v3/ra/reports/list (one page: pageNo, limit, sortBy, searchField, customerIds)."""
-        return self._call(Call("GET", "/api/v3/ra/reports/list", params=clean(params)))
+        return self._call(Call("GET", "/api/v3/ra/reports/list", params=query(params)))
 
     def list_post(self, body: Any = None, **fields: Any) -> Any:
         """POST /api/v3/ra/reports/list."""
@@ -54,7 +54,7 @@ class ReportsResource(Resource):
         """Every saved report, page after page."""
         return self._paginate(Pages(
             lambda page, size: Call("GET", "/api/v3/ra/reports/list",
-                                    params=clean({**params, "pageNo": page, "limit": size})),
+                                    params=query({**params, "pageNo": page, "limit": size})),
             items_key="data", page_size=page_size,
         ))
 
