@@ -37,6 +37,7 @@ BACKGROUND_TASKS: list[PeriodicTask] = [
     PeriodicTask("schedules", "adplane.schedules.runner:tick", 30.0),
     PeriodicTask("campaign-lifecycle", "adplane.campaigns.lifecycle:tick", 30.0),
     PeriodicTask("analytics-maintenance", "adplane.events.maintenance:periodic", 3600.0),
+    PeriodicTask("insights", "adplane.insights.worker:tick", 5.0),
 ]
 
 
