@@ -75,6 +75,8 @@ def _fraction(now: datetime, start: datetime, end: datetime) -> Decimal:
 
 def pacing(campaign: Campaign, io: InsertionOrder, spent: Decimal, spent_today: Decimal, now: datetime) -> Pacing:
     """Expected spend is the budget spread evenly over the flight (and over today for daily budgets)."""
+    if campaign.start_time is None:  # a draft without dates expects nothing yet
+        return Pacing(ZERO, None, ZERO, None, None, 0)
     start = as_utc(campaign.start_time)
     end = as_utc(campaign.end_time or io.end_time) if (campaign.end_time or io.end_time) else None
     if end is not None and campaign.budget_total is not None:

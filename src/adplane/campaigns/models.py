@@ -36,7 +36,8 @@ class Campaign(Base):
     # True once a workspace admin approved it: a pending+approved campaign starts at start_time.
     is_approved: Mapped[bool] = mapped_column(Boolean, default=False)
     rejection_reason: Mapped[str | None] = mapped_column(String(1000))
-    creative_type_id: Mapped[int] = mapped_column(Integer)
+    # Drafts may lack the creative type and start time; every other status has them.
+    creative_type_id: Mapped[int | None] = mapped_column(Integer)
     campaign_type_id: Mapped[int] = mapped_column(Integer, default=1)
     budget_type_id: Mapped[int] = mapped_column(Integer, default=1)
     budget_day: Mapped[Decimal | None] = mapped_column(Numeric(16, 4))
@@ -46,7 +47,7 @@ class Campaign(Base):
     # Impression goal for campaigns of impression-based IOs (budget type 2).
     target_impressions: Mapped[int | None] = mapped_column(BigInteger)
     timezone_id: Mapped[int] = mapped_column(Integer)
-    start_time: Mapped[datetime] = mapped_column(UtcDateTime)
+    start_time: Mapped[datetime | None] = mapped_column(UtcDateTime)
     end_time: Mapped[datetime | None] = mapped_column(UtcDateTime)
     country_id: Mapped[int | None] = mapped_column(Integer)
     # Targeting as id lists; an empty list means "all".
