@@ -141,6 +141,14 @@ def test_image_file_upload_reads_dimensions_from_the_file_and_serves_it(client, 
     assert served.status_code == 200
     assert served.content == png
     assert served.headers["content-type"] == "image/png"
+    for field, box in (("creativeThumbnailSource", (136, 82)), ("creativeCardSource", (278, 220))):
+        preview = client.get(urlsplit(data[field]).path)
+        assert preview.status_code == 200
+        with Image.open(io.BytesIO(preview.content)) as image:
+            assert image.format == "PNG"
+            assert image.width <= box[0] and image.height <= box[1]
+            assert box[1] in image.size or box[0] in image.size  # scaled to fit, aspect kept
+            assert abs(image.width / image.height - 300 / 250) < 0.05
 
 
 def test_video_audio_and_vast_creatives_take_duration_and_size_from_their_content(client, headers):
@@ -368,6 +376,13 @@ def test_changing_what_an_approved_creative_shows_needs_a_new_approval(client, h
     client.patch(f"{ADD}/{creative_id}", headers=headers, json={"clickUrl": "https://new.example.com"})
     shown = details(client, headers, creative_id)
     assert shown["creativeStatusId"] == 1 and shown["clickUrl"] == "https://new.example.com"
+    # a rejected creative that is fixed goes back for review
+    client.patch(STATUS, headers=headers, json={"creativeIds": [creative_id], "creativeStatusId": 5,
+                                                "creativeRejectionReason": "landing page down"})
+    client.patch(f"{ADD}/{creative_id}", headers=headers, json={"creativeRemarks": "not a content change"})
+    assert details(client, headers, creative_id)["creativeStatusId"] == 5
+    client.patch(f"{ADD}/{creative_id}", headers=headers, json={"clickUrl": "https://fixed.example.com"})
+    assert details(client, headers, creative_id)["creativeStatusId"] == 1
 
 
 def test_file_creatives_keep_their_file_and_vast_edits_are_parsed(client, headers):

@@ -281,3 +281,19 @@ def _mp3_duration(stream: BinaryIO, size: int) -> int:
     table = _MP3_BITRATES_V1 if version_bits == 3 else _MP3_BITRATES_V2
     bitrate = table[bitrate_index] * 1000
     return round((size - audio_start) * 8 / bitrate)
+
+
+# --------------------------------------------------------------------------- previews
+
+# IQM's preview sizes: a list thumbnail and a card (width, height).
+PREVIEW_BOXES: dict[str, tuple[int, int]] = {"creativeThumbnailSource": (136, 82), "creativeCardSource": (278, 220)}
+
+
+def write_preview(source: Path, target: Path, box: tuple[int, int]) -> tuple[int, int]:
+    """A PNG of the image's first frame scaled to fit `box` (never enlarged); returns its size."""
+    with Image.open(source) as image:
+        image.seek(0)
+        frame = image.convert("RGBA")
+    frame.thumbnail(box)
+    frame.save(target, format="PNG")
+    return frame.size

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import false, func, or_, select
@@ -23,11 +24,13 @@ from adplane.core.settings import Settings
 from adplane.core.tenancy import scoped
 from adplane.creatives import repository
 from adplane.creatives.intake import CreativeDraft, UploadedFile, build_draft
+from adplane.creatives.media import PREVIEW_BOXES, write_preview
 from adplane.creatives.models import CREATIVE_ID_START, Creative
 from adplane.creatives.schemas import CreativeListRequest, CreativeStatusUpdate, CreativeUpdate
 from adplane.creatives.validation import ContentError, check_html, check_url, parse_vast
 from adplane.creatives.wire import details_view, list_view
 from adplane.files import service as files
+from adplane.files.models import StoredFile
 from adplane.master.catalog import (
     CREATIVE_STATUS_DELETED,
     CREATIVE_STATUS_PAUSED,
@@ -43,6 +46,7 @@ __all__ = ["CREATIVE_STATUS_RUNNING", "get_creatives"]
 MAX_CREATIVES_PER_REQUEST = 100
 FILE_LINK_TTL_SECONDS = 10 * 365 * 24 * 3600
 FILE_KIND = "creative"
+PREVIEW_KIND = "creative-preview"
 
 
 def get_creatives(session: Session, ow_id: int, ids: list[int]) -> list[Creative]:
@@ -141,10 +145,30 @@ def _store(session: Session, settings: Settings, principal: Principal, draft: Cr
         creative.file_size_bytes = draft.media.size_bytes
         creative.mime_type = draft.media.mime_type
         if draft.media.kind != "html":
-            creative.source = files.signed_url(settings, stored, settings.public_base_url, FILE_LINK_TTL_SECONDS)
+            creative.source = _link(settings, stored)
+        if draft.media.kind == "image":
+            creative.details = {**creative.details, **_previews(session, settings, principal.ow_id, target)}
     session.add(creative)
     session.flush()
     return creative.id
+
+
+def _link(settings: Settings, stored: StoredFile) -> str:
+    return files.signed_url(settings, stored, settings.public_base_url, FILE_LINK_TTL_SECONDS)
+
+
+def _previews(session: Session, settings: Settings, ow_id: int, image: Path) -> dict[str, str]:
+    """Thumbnail and card PNGs of an uploaded image, by the wire field that links them."""
+    links: dict[str, str] = {}
+    for wire_name, box in PREVIEW_BOXES.items():
+        target = files.new_file_path(settings, "creatives", ow_id, ".png")
+        write_preview(image, target, box)
+        stored = files.register(
+            session, settings, ow_id=ow_id, path=target, download_name=f"{box[0]}x{box[1]}.png", kind=PREVIEW_KIND
+        )
+        stored.content_type = "image/png"
+        links[wire_name] = _link(settings, stored)
+    return links
 
 
 # --------------------------------------------------------------------------- read
@@ -241,7 +265,7 @@ def _escape_like(text: str) -> str:
 
 # --------------------------------------------------------------------------- edit
 
-# Changing what is shown or where a click goes needs a new approval.
+# Changing what is shown or where a click goes needs a (new) approval, also after a rejection.
 REAPPROVAL_FIELDS = {"click_url", "creative_source", "pixel_url"}
 NATIVE_FIELDS = (
     "title", "description", "cta", "brand_name", "brand_icon_source_url", "brand_icon_height", "brand_icon_width",
@@ -261,7 +285,8 @@ def update_creative(session: Session, principal: Principal, creative_id: int, bo
     except ContentError as exc:
         session.rollback()
         raise ValidationFailed(str(exc), field=_field_of(str(exc))) from None
-    if sent & REAPPROVAL_FIELDS and creative.status_id in (CREATIVE_STATUS_RUNNING, CREATIVE_STATUS_PAUSED):
+    resubmitted = (CREATIVE_STATUS_RUNNING, CREATIVE_STATUS_PAUSED, CREATIVE_STATUS_REJECTED)
+    if sent & REAPPROVAL_FIELDS and creative.status_id in resubmitted:
         creative.status_id = CREATIVE_STATUS_PENDING
     creative.modified_at = utcnow()
     session.commit()

@@ -43,6 +43,8 @@ def _common(creative: Creative) -> dict[str, Any]:
         "createdAt": to_epoch_ms(creative.created_at),
         "creativeRejectionReason": creative.rejection_reason,
         "creativeRemarks": creative.remarks,
+        "creativeThumbnailSource": (creative.details or {}).get("creativeThumbnailSource"),
+        "creativeCardSource": (creative.details or {}).get("creativeCardSource"),
     }
 
 
