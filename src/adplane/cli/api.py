@@ -499,6 +499,7 @@ def reports_unschedule(report_id: int, as_json: bool = JsonOption) -> None:
 # --- insights ----------------------------------------------------------------------------------------
 
 KINDS = ("pld", "sls", "aqs")
+INSIGHT_FILE_TYPES = {"xlsx": 1, "xls": 1, "csv": 2, "pdf": 3}  # the insights API numbers files its own way
 KindOption = typer.Option("pld", "--kind", help="pld, sls or aqs")
 
 
@@ -546,19 +547,15 @@ def insights_generate(
 def insights_download(
     report_id: int,
     kind: str = KindOption,
-    file_type: str = typer.Option("csv", "--file-type", help="csv or xlsx"),
+    file_type: str = typer.Option("xlsx", "--file-type", help="xlsx, csv (or pdf for SLS)"),
     out: Path | None = typer.Option(None, "--out", "-o", help="Where to save (default: the link's file name)."),
     as_json: bool = JsonOption,
 ) -> None:
     """Download a generated insight report to a file."""
-    if file_type.lower() not in FILE_TYPES:
-        raise fail("--file-type must be csv or xlsx", EXIT_USAGE)
+    if file_type.lower() not in INSIGHT_FILE_TYPES:
+        raise fail("--file-type must be xlsx, csv or pdf", EXIT_USAGE)
     with session() as client:
-        resource = insight_kind(client, kind)
-        if kind == "aqs":
-            answer = resource.download({"reportId": report_id, "fileType": FILE_TYPES[file_type.lower()]})
-        else:
-            answer = resource.download(report_id, FILE_TYPES[file_type.lower()])
+        answer = insight_kind(client, kind).download(report_id, INSIGHT_FILE_TYPES[file_type.lower()])
         url = link_in(plain(answer))
         if not url:
             raise fail(f"the API answered no download link: {answer!r}", EXIT_API_ERROR)

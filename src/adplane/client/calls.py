@@ -105,6 +105,8 @@ def clean(params: dict[str, Any]) -> dict[str, Any]:
 def error_objects_of(payload: Any, response: httpx.Response) -> list[dict[str, Any]]:
     if isinstance(payload, dict) and isinstance(payload.get("errorObjects"), list) and payload["errorObjects"]:
         return [obj if isinstance(obj, dict) else {"error": str(obj)} for obj in payload["errorObjects"]]
+    if isinstance(payload, dict) and isinstance(payload.get("data"), str) and payload["data"]:
+        return [{"error": payload["data"]}]  # e.g. SLS name validation answers its refusal in `data`
     if isinstance(payload, dict) and payload.get("detail"):
         return [{"error": str(payload["detail"])}]
     text = response.text.strip()[:500] if not isinstance(payload, dict) else ""

@@ -1,4 +1,7 @@
-"""Insights API (seed 002): PLD, SLS and AQS reports."""
+"""Insights API (seed 002): PLD, SLS and AQS reports.
+
+Insight files: fileType 1 is XLSX, 2 is CSV (3 PDF for SLS) — unlike the report API (1 CSV, 2 XLSX).
+"""
 
 from __future__ import annotations
 
@@ -6,6 +9,8 @@ from typing import Any
 
 from adplane.client.calls import Call, Pages, payload, query
 from adplane.client.resources._resource import Resource
+
+XLSX, CSV, PDF = 1, 2, 3
 
 
 def _ids(ids: list[int] | int) -> str:
@@ -48,15 +53,15 @@ class PldResource(_InsightKind):
         """POST /api/v3/ins/pld-report (campaignId, pldStartDate, pldEndDate in epoch ms; pldId regenerates)."""
         return self._call(Call("POST", "/api/v3/ins/pld-report", json=payload(body, **fields)))
 
-    def download(self, pld_id: int, file_type: int = 1) -> Any:
+    def download(self, pld_id: int, file_type: int = XLSX) -> Any:
         """POST /api/v3/ins/pld-report/download: answers {"pldReportUrl": signed link}."""
         return self._call(Call("POST", "/api/v3/ins/pld-report/download", retry_safe=True,
-                               json={"pldId": int(pld_id), "fileType": file_type, "fileTypeId": file_type}))
+                               json={"pldId": int(pld_id), "fileType": file_type}))
 
-    def email(self, pld_id: int, email_ids: list[str], file_type: int = 1) -> Any:
+    def email(self, pld_id: int, email_ids: list[str], file_type: int = XLSX) -> Any:
         """POST /api/v3/ins/pld-report/email."""
         return self._call(Call("POST", "/api/v3/ins/pld-report/email", json={
-            "pldId": int(pld_id), "emailIds": email_ids, "fileType": file_type, "fileTypeId": file_type}))
+            "pldId": int(pld_id), "emailIds": email_ids, "fileType": file_type}))
 
     def columns(self) -> Any:
         """GET /api/v3/ins/pld-reports/columns."""
@@ -70,6 +75,7 @@ class PldResource(_InsightKind):
 class SlsResource(_InsightKind):
     prefix = "/api/v3/ins/sls-reports"
     id_param = "slsIds"
+    list_key = "slsReportDataList"
 
     def generate(self, body: Any = None, **fields: Any) -> Any:
         """POST /api/v3/ins/sls-reports."""
@@ -83,20 +89,25 @@ class SlsResource(_InsightKind):
         """GET /api/v3/ins/sls-reports/validate/name."""
         return self._call(Call("GET", f"{self.prefix}/validate/name", params={"reportName": report_name}))
 
-    def download(self, sls_id: int, file_type: int = 1) -> Any:
-        """POST /api/v3/ins/sls-reports/download."""
+    def download(self, sls_id: int, file_type: int = XLSX) -> Any:
+        """POST /api/v3/ins/sls-reports/download: answers the signed link."""
         return self._call(Call("POST", f"{self.prefix}/download", retry_safe=True,
-                               json={"slsId": int(sls_id), "fileType": file_type, "fileTypeId": file_type}))
+                               json={"slsId": int(sls_id), "fileType": file_type}))
 
-    def email(self, sls_id: int, email_ids: list[str], file_type: int = 1) -> Any:
+    def email(self, sls_id: int, email_ids: list[str], file_type: int = XLSX) -> Any:
         """POST /api/v3/ins/sls-reports/email."""
         return self._call(Call("POST", f"{self.prefix}/email", json={
-            "slsId": int(sls_id), "emailIds": email_ids, "fileType": file_type, "fileTypeId": file_type}))
+            "slsId": int(sls_id), "emailIds": email_ids, "fileType": file_type}))
+
+    def report_types(self) -> Any:
+        """GET /api/v3/ins/static/sls-reports/report-types."""
+        return self._call(Call("GET", "/api/v3/ins/static/sls-reports/report-types"))
 
 
 class AqsResource(_InsightKind):
     prefix = "/api/v3/ins/aqs-reports"
     id_param = "reportIds"
+    list_key = "reportDataList"
 
     def generate(self, body: Any = None, **fields: Any) -> Any:
         """POST /api/v3/ins/aqs-reports (dates in epoch seconds)."""
@@ -110,9 +121,19 @@ class AqsResource(_InsightKind):
         """GET /api/v3/ins/aqs-reports/validate/name."""
         return self._call(Call("GET", f"{self.prefix}/validate/name", params={"reportName": report_name}))
 
-    def download(self, body: Any = None, **fields: Any) -> Any:
-        """POST /api/v3/ins/aqs-reports/download."""
-        return self._call(Call("POST", f"{self.prefix}/download", json=payload(body, **fields), retry_safe=True))
+    def download(self, report_id: int, file_type: int = XLSX) -> Any:
+        """POST /api/v3/ins/aqs-reports/download: answers {"reportUrl": signed link}."""
+        return self._call(Call("POST", f"{self.prefix}/download", retry_safe=True,
+                               json={"reportId": int(report_id), "fileType": file_type}))
+
+    def email(self, report_id: int, email_ids: list[str], file_type: int = XLSX) -> Any:
+        """POST /api/v3/ins/aqs-reports/email."""
+        return self._call(Call("POST", f"{self.prefix}/email", json={
+            "reportId": int(report_id), "emailIds": email_ids, "fileType": file_type}))
+
+    def report_types(self) -> Any:
+        """GET /api/v3/ins/static/aqs-reports/report-types."""
+        return self._call(Call("GET", "/api/v3/ins/static/aqs-reports/report-types"))
 
 
 class InsightsResource(Resource):
