@@ -31,6 +31,7 @@ def worker(
 ) -> None:
     """Record and deliver due scheduled reports until stopped (SIGTERM/SIGINT). Run several on PostgreSQL."""
     from adplane.jobs.leases import worker_name
+    from adplane.mail import close_connections
     from adplane.schedules.runner import run_due
 
     settings, db = open_database()
@@ -49,6 +50,7 @@ def worker(
             if not stats.outcomes:
                 stop.wait(interval)
     finally:
+        close_connections()
         db.dispose()
 
 
@@ -58,6 +60,7 @@ def run_due_command(
                             "2026-11-23T09:00:00Z."),
 ) -> None:
     """Record and deliver every occurrence due at `--now`, then exit (replays by operators, tests)."""
+    from adplane.mail import close_connections
     from adplane.schedules.runner import run_due
 
     instant = _parse_instant(now) if now else None
@@ -65,5 +68,6 @@ def run_due_command(
     try:
         stats = run_due(db, settings, now=instant)
     finally:
+        close_connections()
         db.dispose()
     typer.echo(json.dumps(stats.as_dict()))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import smtplib
 import ssl
+import threading
 import uuid
 from dataclasses import dataclass
 from email.message import EmailMessage
@@ -65,21 +66,61 @@ def send(settings: Settings, message: EmailMessage) -> str:
     return str(write_outbox(settings.data_dir / "outbox", message))
 
 
+_connections = threading.local()
+
+
+def _connect(config: SmtpConfig) -> smtplib.SMTP:
+    if config.implicit_tls:
+        client: smtplib.SMTP = smtplib.SMTP_SSL(
+            config.host, config.port, timeout=config.timeout_seconds, context=config.tls_context()
+        )
+    else:
+        client = smtplib.SMTP(config.host, config.port, timeout=config.timeout_seconds)
+    if config.starttls:
+        client.starttls(context=config.tls_context())
+    if config.username:
+        client.login(config.username, config.password or "")
+    return client
+
+
+def _reusable(config: SmtpConfig) -> smtplib.SMTP | None:
+    """This thread's open connection to the same server, if it still answers NOOP."""
+    cached = getattr(_connections, "entry", None)
+    if cached is None:
+        return None
+    cached_config, client = cached
+    if cached_config == config:
+        try:
+            if client.noop()[0] == 250:
+                return client
+        except (smtplib.SMTPException, OSError):
+            pass
+    close_connections()
+    return None
+
+
+def close_connections() -> None:
+    """Close this thread's cached SMTP connection (workers call it when they stop)."""
+    cached = getattr(_connections, "entry", None)
+    _connections.entry = None
+    if cached is not None:
+        try:
+            cached[1].quit()
+        except (smtplib.SMTPException, OSError):
+            cached[1].close()
+
+
 def send_smtp(config: SmtpConfig, message: EmailMessage) -> None:
+    """Send over this thread's cached connection (checked with NOOP first, so a stale one is
+    replaced before anything is sent: a message is never retried after its DATA began)."""
     try:
-        if config.implicit_tls:
-            client: smtplib.SMTP = smtplib.SMTP_SSL(
-                config.host, config.port, timeout=config.timeout_seconds, context=config.tls_context()
-            )
-        else:
-            client = smtplib.SMTP(config.host, config.port, timeout=config.timeout_seconds)
-        with client:
-            if config.starttls:
-                client.starttls(context=config.tls_context())
-            if config.username:
-                client.login(config.username, config.password or "")
-            refused = client.send_message(message)
+        client = _reusable(config)
+        if client is None:
+            client = _connect(config)
+            _connections.entry = (config, client)
+        refused = client.send_message(message)
     except (smtplib.SMTPException, OSError) as exc:
+        close_connections()
         raise MailError(f"{type(exc).__name__}: {exc}") from exc
     if refused:
         raise MailError(f"recipients refused: {sorted(refused)}")

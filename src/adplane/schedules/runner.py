@@ -158,10 +158,12 @@ def deliver(session: Session, settings: Settings, store: Any, occurrence: Schedu
     try:
         content = build_content(session, store, settings, report, schedule, as_utc(occurrence.period_start),
                                 as_utc(occurrence.period_end))
-        for recipient in pending:
+        for position, recipient in enumerate(pending, start=1):
             send(settings, build_message(settings, report, schedule, occurrence, content, recipient))
             delivered.append(recipient)
-            if not _note_delivery(session, occurrence, worker, delivered, now, lease_seconds):
+            # progress is written between recipients; the last one goes with the final outcome
+            if position < len(pending) and not _note_delivery(session, occurrence, worker, delivered, now,
+                                                              lease_seconds):
                 return "lost"
     except Exception as exc:  # noqa: BLE001 - any failure (mail server, report) is retried, then recorded
         session.rollback()
@@ -174,7 +176,7 @@ def deliver(session: Session, settings: Settings, store: Any, occurrence: Schedu
     finally:
         if content is not None:
             content.attachment.unlink(missing_ok=True)
-    won = leases.finish(session, occurrence, worker=worker, now=now, status=leases.DONE)
+    won = leases.finish(session, occurrence, worker=worker, now=now, status=leases.DONE, delivered_to=delivered)
     return leases.DONE if won else "lost"
 
 
