@@ -162,10 +162,15 @@ def test_video_audio_and_vast_creatives_take_duration_and_size_from_their_conten
         "A001": {"creativeName": "audio-file", "platformCreativeTypeId": 17, "creativeSourceType": "FILE",
                  "creativeSource": "jingle.wav",
                  "audioDetails": {"duration": 30, "logoSource": "https://cdn.example.com/logo.png"}},
+        "A002": {"creativeName": "audio-mp3", "platformCreativeTypeId": 17, "creativeSourceType": "FILE",
+                 "creativeSource": "spot.mp3"},
         "A003": {"creativeName": "audio-vast-url", "platformCreativeTypeId": 17, "creativeSourceType": "VAST_URL",
                  "creativeSource": "https://cdn.example.com/audio-vast.xml"},
     }
-    files = [("spot.mp4", mp4_bytes(22, 1280, 720), "video/mp4"), ("jingle.wav", wav_bytes(3), "audio/wav")]
+    # ID3v2 header (no frames), then MPEG-1 Layer III 128 kbit/s frames: 32000 bytes are 2 seconds
+    mp3 = b"ID3\x04\x00\x00\x00\x00\x00\x00" + (b"\xff\xfb\x90\x00" + bytes(414)) * 76 + bytes(232)
+    files = [("spot.mp4", mp4_bytes(22, 1280, 720), "video/mp4"), ("jingle.wav", wav_bytes(3), "audio/wav"),
+             ("spot.mp3", mp3, "audio/mpeg")]
     response = upload(client, headers, request_map, files)
     data = response.json()["data"]
     assert data["failedData"] == {}
@@ -184,6 +189,7 @@ def test_video_audio_and_vast_creatives_take_duration_and_size_from_their_conten
     audio = details(client, headers, ids["A001"])["audioDetails"]
     assert audio["duration"] == 3
     assert audio["logoSource"] == "https://cdn.example.com/logo.png"
+    assert details(client, headers, ids["A002"])["audioDetails"]["duration"] == 2
     assert details(client, headers, ids["A003"])["creativeSource"] == "https://cdn.example.com/audio-vast.xml"
 
 
@@ -246,7 +252,10 @@ def test_file_type_and_size_limits(client, headers):
         "JUNK_WAV": {"creativeName": "a", "platformCreativeTypeId": 17, "creativeSourceType": "FILE",
                      "creativeSource": "junk.wav"},
         "OK_GIF": image_item(source="small.gif"),
+        "BOMB": image_item(source="bomb.png"),
     }
+    bomb = io.BytesIO()
+    Image.new("1", (8000, 6000)).save(bomb, format="PNG")  # tiny file, 48 million pixels
     files = [
         ("fake.png", jpeg_named_png, "image/png"),
         ("huge.gif", big_gif, "image/gif"),
@@ -254,6 +263,7 @@ def test_file_type_and_size_limits(client, headers):
         ("junk.mp4", b"not a movie at all", "video/mp4"),
         ("junk.wav", b"RIFF\x00\x00\x00\x00WAVEjunk", "audio/wav"),
         ("small.gif", png_bytes(64, 48, fmt="GIF"), "image/gif"),
+        ("bomb.png", bomb.getvalue(), "image/png"),
     ]
     data = upload(client, headers, request_map, files).json()["data"]
     assert set(data["successData"]) == {"OK_GIF"}
@@ -263,6 +273,7 @@ def test_file_type_and_size_limits(client, headers):
     assert "not supported" in failed["EXE"]
     assert "not a valid MP4/MOV video" in failed["JUNK_MP4"]
     assert "not a valid WAV audio file" in failed["JUNK_WAV"]
+    assert "8000x6000" in failed["BOMB"]
     gif = details(client, headers, int(data["successData"]["OK_GIF"]))
     assert (gif["imageDetails"]["creativeWidth"], gif["imageDetails"]["creativeHeight"]) == (64, 48)
 

@@ -49,6 +49,11 @@ MIME_TYPES: dict[str, str] = {
     "html": "text/html", "htm": "text/html",
 }
 _PIL_FORMATS = {"jpg": "JPEG", "jpeg": "JPEG", "png": "PNG", "gif": "GIF"}
+# A few MB of PNG can declare a huge canvas; previews decode it, so the canvas is bounded too.
+MAX_IMAGE_SIDE = 20_000
+MAX_IMAGE_PIXELS = 40_000_000
+MAX_BOXES = 10_000  # per container: a file of tiny boxes must not keep the parser busy
+MAX_WAV_CHUNKS = 1_000
 
 
 @dataclass
@@ -122,6 +127,12 @@ def _image_size(path: Path, file_name: str, expected_format: str) -> tuple[int, 
         raise ContentError(f"File '{file_name}' is not a readable image.") from None
     if actual_format != expected_format:
         raise ContentError(f"File '{file_name}' is a {actual_format} image, not {expected_format} as its name says.")
+    width, height = size
+    if width > MAX_IMAGE_SIDE or height > MAX_IMAGE_SIDE or width * height > MAX_IMAGE_PIXELS:
+        raise ContentError(
+            f"Image '{file_name}' is {width}x{height}; at most {MAX_IMAGE_SIDE} pixels a side and "
+            f"{MAX_IMAGE_PIXELS} pixels in all."
+        )
     return size
 
 
@@ -135,6 +146,8 @@ def _boxes(stream: BinaryIO, start: int, end: int) -> list[tuple[bytes, int, int
     found: list[tuple[bytes, int, int]] = []
     offset = start
     while offset + 8 <= end:
+        if len(found) >= MAX_BOXES:
+            raise ValueError("too many boxes")
         stream.seek(offset)
         header = stream.read(8)
         if len(header) < 8:
@@ -232,7 +245,9 @@ def _audio_duration(path: Path, file_name: str, extension: str) -> int | None:
 def _wav_duration(stream: BinaryIO, size: int) -> int:
     byte_rate = None
     offset = 12
-    while offset + 8 <= size:
+    for _ in range(MAX_WAV_CHUNKS):
+        if offset + 8 > size:
+            break
         stream.seek(offset)
         chunk_id, chunk_size = struct.unpack("<4sI", stream.read(8))
         if chunk_id == b"fmt ":
