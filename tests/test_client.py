@@ -49,7 +49,9 @@ def server_settings(tmp_path_factory: pytest.TempPathFactory, database_url: str)
 
 @pytest.fixture(scope="module")
 def live_server(server_settings: Settings, session_database) -> Iterator[LiveServer]:  # noqa: ANN001
-    with LiveServer(create_app(server_settings, session_database, background=False)) as server:
+    server = LiveServer(create_app(server_settings, session_database, background=False))
+    server_settings.public_base_url = server.url  # links the server hands out (creative files, e-mails)
+    with server:
         yield server
 
 

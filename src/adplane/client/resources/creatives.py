@@ -11,11 +11,13 @@ from adplane.client.resources._resource import Resource
 
 
 class CreativesResource(Resource):
-    def add(self, creatives: dict[str, Any], files: list[str | Path] | None = None) -> Any:
+    def add(self, creatives: dict[str, Any], files: list[str | Path | tuple[str, bytes]] | None = None) -> Any:
         """POST /api/v3/crt/creatives (multipart): `creatives` maps a key of yours to each creative's
-        details; FILE creatives name one of `files` in creativeSource. Answers successData/failedData."""
+        details; FILE creatives name one of `files` (paths or (name, bytes)) in creativeSource.
+        Answers successData (key → creative id) and failedData (key → reason)."""
         form = {"creativeRequest": json.dumps(creatives)}
-        uploads = [("creativeFiles", (Path(f).name, Path(f).read_bytes())) for f in files or []]
+        uploads = [("creativeFiles", item if isinstance(item, tuple) else (Path(item).name, Path(item).read_bytes()))
+                   for item in files or []]
         return self._call(Call("POST", "/api/v3/crt/creatives", form=form, files=uploads or {}))
 
     def get(self, creative_id: int) -> Any:
