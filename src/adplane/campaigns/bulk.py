@@ -38,8 +38,6 @@ def lock_campaigns(session: Session, principal: Principal, raw_ids: object) -> L
     ios = {io_id: io_service.lock_io(session, principal.ow_id, io_id)
            for io_id in sorted({c.io_id for c in probes})}
     campaigns = [get_campaign(session, principal.ow_id, cid, for_update=True, field="campaignIds") for cid in ids]
-    for campaign in campaigns:
-        session.refresh(campaign)
     return Locked(ios, campaigns)
 
 

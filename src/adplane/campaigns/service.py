@@ -48,6 +48,8 @@ def get_campaign(session: Session, ow_id: int, campaign_id: int, *, for_update: 
                  include_deleted: bool = False, field: str = "campaignId") -> Campaign:
     campaign = get_scoped(session, Campaign, ow_id, campaign_id, label="Campaign", field=field,
                           for_update=for_update)
+    if for_update:
+        session.refresh(campaign)  # the row is locked now: read its latest committed values
     if campaign.status == STATUS_DELETED and not include_deleted:
         raise NotFound("Campaign not found.", field=field)
     return campaign

@@ -83,6 +83,8 @@ def get_io(session: Session, ow_id: int, io_id: int, *, for_update: bool = False
            include_deleted: bool = False, field: str = "ioId") -> InsertionOrder:
     io = get_scoped(session, InsertionOrder, ow_id, io_id, label="Insertion order", field=field,
                     for_update=for_update)
+    if for_update:
+        session.refresh(io)  # the row is locked now: read its latest committed values
     if io.status_id == IO_STATUS_DELETED and not include_deleted:
         raise NotFound("Insertion order not found.", field=field)
     return io
