@@ -5,8 +5,9 @@ matched unexposed control group.
 - Each exposed prescriber's post period: the complete study weeks that start after their first
   exposure (the week of the first exposure is partly unexposed, so it counts in neither period).
 - Control: for each exposed prescriber, the unexposed prescriber of the same specialty and state
-  (else same specialty, else anyone) with the nearest pre-period mean weekly volume, with
-  replacement; it is measured over the same weeks.
+  (else same specialty, else anyone) with the nearest mean weekly volume over the first half of
+  the lookback, with replacement; it is measured over the same weeks. The DiD baseline is the
+  second half of the lookback, so matching noise does not leak into the estimate.
 - Per pair: d = (post_e - pre_e) - (post_c - pre_c) weekly; counterfactual = pre_e + (post_c - pre_c).
   Incremental prescriptions = Σ d·weeks; lift = incremental / Σ counterfactual·weeks.
 - 95% confidence intervals: percentile bootstrap over pairs (fixed seed, so reproducible).
@@ -116,9 +117,19 @@ def compute_lift(
         )
     }
 
+    # Matching and the DiD baseline use disjoint halves of the lookback: matching on the same noisy
+    # weeks the baseline uses would pick controls whose baseline is high by chance (regression to
+    # the mean would then look like lift).
+    half = len(pre_weeks) // 2
+    match_weeks, base_weeks = (pre_weeks[:half], pre_weeks[half:]) if half else (pre_weeks, pre_weeks)
+
+    def match_value(npi: str) -> float:
+        series = volumes[npi]
+        return float(np.mean([series.get(w, 0) for w in match_weeks]))
+
     def pre_mean(npi: str) -> float:
         series = volumes[npi]
-        return float(np.mean([series.get(w, 0) for w in pre_weeks]))
+        return float(np.mean([series.get(w, 0) for w in base_weeks]))
 
     def post_mean(npi: str, weeks: list[date]) -> float:
         series = volumes[npi]
@@ -136,7 +147,7 @@ def compute_lift(
     pool = [npi for npi in volumes if npi not in excluded and npi not in exposures and npi in profiles]
     if not pool:
         raise LiftError("No unexposed prescribers to compare with.")
-    pool_pre = np.array([pre_mean(n) for n in pool])
+    pool_match = np.array([match_value(n) for n in pool])
     by_cell: dict[tuple[str, str], list[int]] = defaultdict(list)
     by_specialty: dict[str, list[int]] = defaultdict(list)
     for index, npi in enumerate(pool):
@@ -148,11 +159,11 @@ def compute_lift(
     for npi, weeks in exposed:
         specialty, state = profiles[npi]
         candidates = by_cell.get((specialty, state)) or by_specialty.get(specialty) or list(range(len(pool)))
-        own_pre = pre_mean(npi)
-        best = min(candidates, key=lambda i: (abs(pool_pre[i] - own_pre), pool[i]))
+        own_match = match_value(npi)
+        best = min(candidates, key=lambda i: (abs(pool_match[i] - own_match), pool[i]))
         control = pool[best]
-        ep, eq = own_pre, post_mean(npi, weeks)
-        cp, cq = float(pool_pre[best]), post_mean(control, weeks)
+        ep, eq = pre_mean(npi), post_mean(npi, weeks)
+        cp, cq = pre_mean(control), post_mean(control, weeks)
         d.append((eq - ep) - (cq - cp))
         cf.append(ep + (cq - cp))
         n.append(len(weeks))

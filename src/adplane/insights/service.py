@@ -16,9 +16,11 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from adplane.auth.models import Organization
 from adplane.auth.organizations import change_funds
 from adplane.campaigns.models import STATUS_EXPIRED, STATUS_PAUSED, STATUS_RUNNING, Campaign
 from adplane.core.clock import as_utc, utcnow
@@ -187,6 +189,11 @@ def quote_scope(session: Session, store: AnalyticsStore, ow_id: int, kind: str, 
     return quote(session, ow_id, rate_for(session, ow_id, kind), imps)
 
 
+def lock_organization(session: Session, ow_id: int) -> None:
+    """Hold the organization row (FOR UPDATE on PostgreSQL) until the transaction ends."""
+    session.execute(select(Organization.ow_id).where(Organization.ow_id == ow_id).with_for_update())
+
+
 def _charge(session: Session, report: InsightReport, q: Quote) -> None:
     if q.chargeable_cost > 0:
         change_funds(session, report.ow_id, -q.chargeable_cost, "insight_charge", f"{report.kind}:{report.id}")
@@ -223,7 +230,15 @@ def submit(session: Session, store: AnalyticsStore, principal: Principal, kind: 
         return Submission("quote", quote=q, campaigns=campaigns)
     if not q.funds_available:
         return Submission("no_funds", quote=q, campaigns=campaigns)
+    # Lock the organization row first: it serialises this organization's generations (the
+    # overlap check below is then exact), and taking it before inserting the report (whose FK
+    # takes a key-share lock on the same row) avoids lock-upgrade deadlocks.
+    lock_organization(session, ow_id)
+    if processing_overlap(session, ow_id, kind, scope) is not None:
+        session.rollback()
+        return Submission("processing", campaigns=campaigns)
     if scope.name and name_taken(session, ow_id, kind, scope.name):
+        session.rollback()
         raise ValidationFailed(name_used_message(scope.name), field="name")
     report = InsightReport(
         ow_id=ow_id, uow_id=principal.uow_id, kind=kind, name=scope.name or f"pending-{uuid.uuid4().hex}",
@@ -275,6 +290,13 @@ def regenerate(session: Session, store: AnalyticsStore, principal: Principal, ki
         return Submission("quote", quote=q, report=report, campaigns=campaigns)
     if not q.funds_available:
         return Submission("no_funds", quote=q, report=report, campaigns=campaigns)
+    lock_organization(session, principal.ow_id)
+    session.refresh(report)
+    if report.status_id == STATUS_PROCESSING:
+        session.rollback()
+        return Submission("processing", report=report, campaigns=campaigns)
+    q = quote_scope(session, store, principal.ow_id, kind, report.campaign_ids, as_utc(report.start_at),
+                    as_utc(report.end_at), report)
     try:
         _charge(session, report, q)
         report.status_id = STATUS_PROCESSING
@@ -296,6 +318,7 @@ def regenerate(session: Session, store: AnalyticsStore, principal: Principal, ki
 def fail_and_refund(session: Session, report: InsightReport, reason: str) -> None:
     """Mark a report failed and give back its last charge, in one transaction (caller commits)."""
     refund = Decimal(report.last_charge_cost or 0)
+    lock_organization(session, report.ow_id)
     if refund > 0:
         change_funds(session, report.ow_id, refund, "insight_refund", f"{report.kind}:{report.id}")
     report.charged_imps = max(0, (report.charged_imps or 0) - (report.last_charge_imps or 0))

@@ -31,7 +31,7 @@ from adplane.files import service as files
 from adplane.insights import export
 from adplane.insights.content import ComputationError, build
 from adplane.insights.models import KIND_SLS, STATUS_PROCESSING, STATUS_READY, InsightReport
-from adplane.insights.service import fail_and_refund
+from adplane.insights.service import fail_and_refund, lock_organization
 
 log = structlog.get_logger("adplane.insights")
 
@@ -128,6 +128,10 @@ def process(db: Database, settings: Settings, store: AnalyticsStore, report_id: 
 
 def _finish_failed(session: Session, report_id: int, worker: str, reason: str) -> None:
     session.rollback()
+    owner = session.scalar(select(InsightReport.ow_id).where(InsightReport.id == report_id))
+    if owner is None:
+        return
+    lock_organization(session, owner)  # organization before report, as generation requests do
     mine = _still_mine(session, report_id, worker)
     if mine is None:
         return
