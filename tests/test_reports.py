@@ -518,3 +518,28 @@ def test_service_contract_for_schedules(client, db, tenant, headers, delivery, s
     assert result.labels["spent"] == "Total Spent" and result.columns[0] == "date"
     rows = list(load(path).active.iter_rows(values_only=True))
     assert rows[-1][0] == "Total" and rows[-1][2] == expected["impressions"]
+
+
+def test_add_with_scheduling_details_saves_the_schedule_in_one_call(client, db, tenant, headers):
+    from adplane.core.clock import clock
+
+    clock.set(DAY0 + timedelta(days=3))
+    make_campaigns(db, tenant["owId"])
+    details = {"runningTotalEnabled": 0, "deliveryFrequency": 3, "deliveryDay": "Friday", "fileType": 2,
+               "subscriberEmails": ["demoUser1@gmail.com"], "eventEndDate": ms(DAY0 + timedelta(days=60))}
+    report_id = add(client, headers, reportSchedulingEventDetails=details)
+    got = client.get(f"/api/v3/ra/report/{report_id}", headers=headers).json()["data"]
+    schedule = got["reportSchedulingEventDetails"]
+    assert schedule["deliveryFrequency"] == 3 and schedule["fileType"] == 2
+    assert schedule["subscriberEmails"] == ["demoUser1@gmail.com"]
+    # a bad schedule rejects the whole call: no report is saved
+    bad = client.post("/api/v3/ra/report/add", headers=headers,
+                      json=definition(reportName="Other", reportSchedulingEventDetails={**details, "fileType": 9}))
+    assert bad.status_code == 422 and bad.json()["errorObjects"][0]["field"] == "fileType"
+    assert client.post("/api/v3/ra/reports/list", headers=headers, json={}).json()["data"]["totalRecords"] == 1
+    # deleting the report removes its schedule
+    assert client.delete(f"/api/v3/ra/report/{report_id}", headers=headers).status_code == 200
+    from adplane.schedules.service import schedule_summary
+
+    with db.session() as session:
+        assert schedule_summary(session, report_id) is None

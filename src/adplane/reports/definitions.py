@@ -39,6 +39,9 @@ def _save_schedule(session: Session, principal: Principal, report: Report, detai
     schedules = _schedules()
     if schedules is None or not hasattr(schedules, "save_schedule"):
         raise ValidationFailed("Report scheduling is not available.", field="reportSchedulingEventDetails")
+    if isinstance(details, dict) and details.get("runningTotalEnabled") in (0, 1):
+        # the spec's report/add example sends 0/1 here, where the schedule API takes a boolean
+        details = {**details, "runningTotalEnabled": bool(details["runningTotalEnabled"])}
     schedules.save_schedule(session, principal, report, details, settings=settings)
 
 

@@ -6,6 +6,7 @@ every other id dimension from the static catalog of `adplane.master`.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from sqlalchemy import select
@@ -46,6 +47,7 @@ class Labels:
         self.ow_id = ow_id
         self._names: dict[str, dict[Any, str]] = {}
         self._campaigns: dict[int, Any] | None = None
+        self._all_loaded = False
 
     def names(self, dimension: Dimension) -> dict[Any, str] | None:
         """id -> name for id dimensions; None for text dimensions (the value is its own label)."""
@@ -68,17 +70,33 @@ class Labels:
             return value
         return names.get(value, str(value))
 
-    def campaigns(self) -> dict[int, Any]:
-        if self._campaigns is None:
-            from adplane.campaigns.models import Campaign
+    def campaigns(self, ids: Iterable[int] | None = None) -> dict[int, Any]:
+        """The organization's campaigns (the fields reports show), all of them or these ids."""
+        from adplane.campaigns.models import Campaign
 
-            rows = self.session.scalars(select(Campaign).where(Campaign.ow_id == self.ow_id))
-            self._campaigns = {c.id: c for c in rows}
+        if self._campaigns is None:
+            self._campaigns = {}
+        if ids is None:
+            if not self._all_loaded:
+                self._load(select(*_campaign_columns(Campaign)).where(Campaign.ow_id == self.ow_id))
+                self._all_loaded = True
+            return self._campaigns
+        missing = [i for i in set(ids) if i is not None and i not in self._campaigns]
+        if missing and not self._all_loaded:
+            self._load(select(*_campaign_columns(Campaign)).where(Campaign.ow_id == self.ow_id,
+                                                                  Campaign.id.in_(missing)))
         return self._campaigns
 
+    def _load(self, stmt: Any) -> None:
+        assert self._campaigns is not None
+        for row in self.session.execute(stmt):
+            self._campaigns[row.id] = row
+
     def campaign_ids_with_status(self, statuses: list[str]) -> list[int]:
-        wanted = set(statuses)
-        return sorted(cid for cid, c in self.campaigns().items() if c.status in wanted)
+        from adplane.campaigns.models import Campaign
+
+        stmt = select(Campaign.id).where(Campaign.ow_id == self.ow_id, Campaign.status.in_(statuses))
+        return sorted(self.session.scalars(stmt))
 
     def matching_ids(self, dimension: Dimension, text: str) -> list[Any]:
         """Ids whose name (or id) contains `text`, case-insensitively."""
@@ -95,6 +113,12 @@ class Labels:
         values = {cid: campaign_attributes(c).get(key) for cid, c in self.campaigns().items()}
         ordered = sorted(values.items(), key=lambda item: (item[1] is not None, _sortable(item[1]), item[0]))
         return {cid: rank for rank, (cid, _) in enumerate(ordered)}
+
+
+def _campaign_columns(campaign: Any) -> list[Any]:
+    return [campaign.id, campaign.name, campaign.budget_day, campaign.budget_total, campaign.total_budget_pacing,
+            campaign.max_bid, campaign.start_time, campaign.end_time, campaign.status, campaign.creative_type_id,
+            campaign.timezone_id]
 
 
 def _sortable(value: Any) -> Any:

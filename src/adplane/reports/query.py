@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -22,6 +22,7 @@ from adplane.events.rollups import Rollup, smallest_covering
 from adplane.reports.catalog import BASE_NAMES, COUNT_BASES, Dimension, Metric
 
 RAW_TABLE = "events"
+EPOCH_DAY = date(1970, 1, 1)
 DAY_ALIAS = "report_day"
 
 
@@ -46,6 +47,7 @@ class ReportQuery:
     end: datetime
     zone_name: str
     daily: bool
+    backend: str = "duckdb"
     with_reach: bool = False
     # column -> allowed values (dimension values, filters.campaignIds, ...); all must hold.
     value_filters: dict[str, list[Any]] = field(default_factory=dict)
@@ -105,10 +107,6 @@ def choose_source(query: ReportQuery) -> Source:
     return Source(RAW_TABLE, "event_time", None)
 
 
-def _quote_literal(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
-
-
 def _sum_exprs(source: Source, base_names: Sequence[str]) -> list[str]:
     exprs = []
     for name in base_names:
@@ -145,9 +143,57 @@ def _where(query: ReportQuery, source: Source) -> tuple[str, list[Any]]:
     return " AND ".join(clauses), params
 
 
-def local_day_sql(time_column: str, zone_name: str) -> str:
-    """The local calendar day of a UTC instant (same SQL on DuckDB and PostgreSQL)."""
-    return f"CAST(({time_column} AT TIME ZONE {_quote_literal(zone_name)}) AS DATE)"
+def offsets_between(zone_name: str, start: datetime, end: datetime) -> list[tuple[datetime, int]]:
+    """[(instant from which it applies, UTC offset in seconds)] of the zone over [start, end).
+
+    Offsets are probed every 6 hours (zones change at most twice a year, never twice within 6
+    hours); a change is then bisected to the second."""
+    zone = ZoneInfo(zone_name)
+
+    def offset(at: datetime) -> int:
+        return int(at.astimezone(zone).utcoffset().total_seconds())  # type: ignore[union-attr]
+
+    out = [(start, offset(start))]
+    step = timedelta(hours=6)
+    probe = start
+    while probe < end:
+        following = min(probe + step, end)
+        if offset(following) != out[-1][1]:
+            low, high = probe, following
+            while high - low > timedelta(seconds=1):
+                middle = low + (high - low) / 2
+                low, high = (middle, high) if offset(middle) == out[-1][1] else (low, middle)
+            out.append((high.replace(microsecond=0), offset(following)))
+        probe = following
+    return out
+
+
+def local_day_sql(time_column: str, query: ReportQuery) -> str:
+    """The local calendar day of a UTC instant, as a day number since 1970-01-01.
+
+    Integer arithmetic on epochs with the zone's offsets over the period (DST transitions
+    included) — much faster than a per-row timezone conversion, and exact.
+    """
+    offsets = offsets_between(query.zone_name, query.start, query.end)
+    if query.backend == "postgresql":
+        epoch, unit = f"extract(epoch FROM {time_column})", 1
+    else:
+        epoch, unit = f"epoch_us({time_column})", 1_000_000
+    if len(offsets) == 1:
+        shift = str(offsets[0][1] * unit)
+    else:
+        cases = " ".join(
+            f"WHEN {epoch} < {int(offsets[i + 1][0].timestamp()) * unit} THEN {offsets[i][1] * unit}"
+            for i in range(len(offsets) - 1)
+        )
+        shift = f"CASE {cases} ELSE {offsets[-1][1] * unit} END"
+    if query.backend == "postgresql":
+        return f"CAST(floor(({epoch} + {shift}) / 86400) AS BIGINT)"
+    return f"(({epoch} + {shift}) // {86_400 * unit})"
+
+
+def day_from_number(value: Any) -> date | None:
+    return None if value is None else EPOCH_DAY + timedelta(days=int(value))
 
 
 def grouped_sql(query: ReportQuery, source: Source) -> tuple[str, list[Any], list[str]]:
@@ -155,7 +201,7 @@ def grouped_sql(query: ReportQuery, source: Source) -> tuple[str, list[Any], lis
     keys: list[str] = []
     select: list[str] = []
     if query.daily:
-        select.append(f"{local_day_sql(source.time_column, query.zone_name)} AS {DAY_ALIAS}")
+        select.append(f"{local_day_sql(source.time_column, query)} AS {DAY_ALIAS}")
         keys.append(DAY_ALIAS)
     for column in query.group_columns:
         select.append(column)
@@ -174,7 +220,7 @@ def totals_sql(query: ReportQuery, source: Source, *, by_day: bool = False) -> t
     select: list[str] = []
     keys: list[str] = []
     if by_day:
-        select.append(f"{local_day_sql(source.time_column, query.zone_name)} AS {DAY_ALIAS}")
+        select.append(f"{local_day_sql(source.time_column, query)} AS {DAY_ALIAS}")
         keys.append(DAY_ALIAS)
     bases = query.base_names
     select += _sum_exprs(source, bases)
@@ -212,12 +258,28 @@ def rank_order_sql(column: str, ranks: dict[Any, int], params: list[Any]) -> str
     return f"(CASE g.{column} {' '.join(parts)} ELSE {len(ranks)} END)"
 
 
+TOTAL_RECORDS = "t_total_records"
+
+
+def window_total_name(base: str) -> str:
+    return f"t_{base}"
+
+
 def ordered_sql(grouped: str, order_terms: list[tuple[str, bool]], keys: list[str],
-                limit: int | None, offset: int) -> str:
-    """Wrap the grouped SELECT with ORDER BY (terms, then every key for a stable order) and paging."""
+                limit: int | None, offset: int, window_totals: Sequence[str] | None = None) -> str:
+    """Wrap the grouped SELECT with ORDER BY (terms, then every key for a stable order) and paging.
+
+    `window_totals` (when not None) adds the number of groups and the sums of these base columns
+    over every group to each row (window functions run before LIMIT): one scan, not three.
+    """
     clauses = [f"{expr} {'DESC NULLS LAST' if desc else 'ASC NULLS FIRST'}" for expr, desc in order_terms]
     clauses += [f"g.{key} ASC NULLS FIRST" for key in keys]
-    sql = f"SELECT * FROM ({grouped}) g"
+    extra = ""
+    if window_totals is not None:
+        windows = [f"count(*) OVER () AS {TOTAL_RECORDS}"]
+        windows += [f"sum(g.{b}) OVER () AS {window_total_name(b)}" for b in window_totals]
+        extra = ", " + ", ".join(windows)
+    sql = f"SELECT g.*{extra} FROM ({grouped}) g"
     if clauses:
         sql += " ORDER BY " + ", ".join(clauses)
     if limit is not None:

@@ -17,7 +17,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -120,7 +120,7 @@ def column_labels(definition: Definition, columns: list[str]) -> dict[str, str]:
 
 
 def prepare(session: Session, definition: Definition, *, start: datetime | None = None,
-            end: datetime | None = None, search: str | None = None) -> PreparedReport:
+            end: datetime | None = None, search: str | None = None, backend: str = "duckdb") -> PreparedReport:
     period_start, period_end = definition.period()
     start, end = start or period_start, end or period_end
     if end <= start:
@@ -148,6 +148,7 @@ def prepare(session: Session, definition: Definition, *, start: datetime | None 
         daily=definition.is_daily,
         with_reach=any(m.needs_distinct for m in metrics),
         value_filters=value_filters,
+        backend=backend,
     )
     if search and search.strip():
         _apply_search(report_query, labels, search.strip())
@@ -170,9 +171,9 @@ def _apply_search(report_query: query.ReportQuery, labels: Labels, text: str) ->
 
 
 def _iso_day(value: Any) -> str | None:
-    if value is None:
-        return None
-    return value.isoformat() if isinstance(value, date) else str(value)
+    """The report day of a row: the query yields day numbers since 1970-01-01."""
+    day = query.day_from_number(value)
+    return day.isoformat() if day is not None else None
 
 
 def build_row(prepared: PreparedReport, values: dict[str, Any]) -> dict[str, Any]:
@@ -186,7 +187,7 @@ def build_row(prepared: PreparedReport, values: dict[str, Any]) -> dict[str, Any
             row[dim.id_key] = value
         row[dim.label_key] = prepared.labels.label(dim, value)
         if dim.column == "campaign_id" and value is not None:
-            campaign = prepared.labels.campaigns().get(value)
+            campaign = prepared.labels.campaigns((value,)).get(value)
     attributes = campaign_attributes(campaign) if campaign is not None else {}
     for key in prepared.columns:
         if key in row:
@@ -295,7 +296,8 @@ def execute_report(
     """Run `report` over [start, end) (default: its own whole local days); a page of rows + totals.
 
     `daily_totals` is filled for daily reports (or when `with_daily_totals` is True)."""
-    prepared = prepare(session, as_definition(report), start=start, end=end, search=search)
+    prepared = prepare(session, as_definition(report), start=start, end=end, search=search,
+                       backend=_backend(store))
     grouped, params, names = query.grouped_sql(prepared.query, prepared.source)
     order_params: list[Any] = []
     terms = parse_report_sort(sort_by, order, prepared, order_params)
@@ -306,10 +308,21 @@ def execute_report(
     if page_no is not None and page_no < 1:
         raise ValidationFailed("pageNo must be 1 or more.", field="pageNo")
     offset = ((page_no or 1) - 1) * size
-    page_sql = query.ordered_sql(grouped, terms, keys, size, offset)
-    rows = [build_row(prepared, _as_dict(names, r)) for r in store.query(page_sql, [*params, *order_params])]
-    (total_records,) = store.query(query.count_sql(grouped), params)[0]
-    totals = totals_row(prepared, _totals(store, prepared), int(total_records))
+    # One scan answers the page, the number of groups and the totals (window sums over the groups);
+    # reach is not additive over groups, so with it the totals are a query of their own.
+    additive = [] if prepared.query.with_reach else list(prepared.query.base_names)
+    page_sql = query.ordered_sql(grouped, terms, keys, size, offset, window_totals=additive)
+    window_names = [*names, query.TOTAL_RECORDS, *(query.window_total_name(b) for b in additive)]
+    page = [_as_dict(window_names, r) for r in store.query(page_sql, [*params, *order_params])]
+    if "campaign_id" in prepared.query.group_columns:
+        prepared.labels.campaigns(values["campaign_id"] for values in page)
+    rows = [build_row(prepared, values) for values in page]
+    if page:
+        total_records = int(page[0][query.TOTAL_RECORDS])
+    else:  # past the last page: the windows had no row to ride on
+        (total_records,) = store.query(query.count_sql(grouped), params)[0]
+    sums = {b: page[0][query.window_total_name(b)] for b in additive} if page and additive else None
+    totals = totals_row(prepared, sums or _totals(store, prepared), int(total_records))
     result = ReportResult(prepared.columns, column_labels(prepared.definition, prepared.columns), rows, totals,
                           int(total_records))
     if with_daily_totals or (with_daily_totals is None and prepared.definition.is_daily):
@@ -329,7 +342,12 @@ def _daily_totals(store: Any, prepared: PreparedReport) -> list[tuple[str, dict[
 def daily_trend(session: Session, store: Any, report: Report | Definition, *, start: datetime | None = None,
                 end: datetime | None = None) -> list[tuple[str, dict[str, Any]]]:
     """Totals per local day of the report's timezone over [start, end), for a mail's trend."""
-    return _daily_totals(store, prepare(session, as_definition(report), start=start, end=end))
+    return _daily_totals(store, prepare(session, as_definition(report), start=start, end=end,
+                                        backend=_backend(store)))
+
+
+def _backend(store: Any) -> str:
+    return str(getattr(store, "backend", "duckdb"))
 
 
 def iter_report_rows(session: Session, store: Any, report: Report | Definition, *,
@@ -337,7 +355,8 @@ def iter_report_rows(session: Session, store: Any, report: Report | Definition, 
                      sort_by: str | None = None, order: str | None = None,
                      search: str | None = None) -> tuple[PreparedReport, dict[str, Any], Iterator[dict[str, Any]]]:
     """Every row in order, read in chunks (for files); returns (prepared, totals row, rows)."""
-    prepared = prepare(session, as_definition(report), start=start, end=end, search=search)
+    prepared = prepare(session, as_definition(report), start=start, end=end, search=search,
+                       backend=_backend(store))
     grouped, params, names = query.grouped_sql(prepared.query, prepared.source)
     order_params: list[Any] = []
     terms = parse_report_sort(sort_by, order, prepared, order_params)
@@ -346,6 +365,8 @@ def iter_report_rows(session: Session, store: Any, report: Report | Definition, 
     totals = totals_row(prepared, _totals(store, prepared), None)
 
     def rows() -> Iterator[dict[str, Any]]:
+        if "campaign_id" in prepared.query.group_columns:
+            prepared.labels.campaigns()  # every campaign once, rather than one query per row
         for raw in stream_rows(store, sql, [*params, *order_params]):
             yield build_row(prepared, _as_dict(names, raw))
 

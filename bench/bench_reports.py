@@ -1,0 +1,183 @@
+"""Report execution against the raw events table, on a generated dataset (DuckDB store).
+
+    .venv/bin/python bench/bench_reports.py --events 10000000 --campaigns 1000 --days 90
+
+Generates `--events` events over `--days` days for `--campaigns` campaigns straight into a DuckDB
+analytics store (SQL `range()`, no Python loop), builds the rollups, then times three reports
+through `adplane.reports.service.execute_report` (a page of 50 rows + totalRecords + totals, as the
+API answers) against the same question asked of the raw `events` table in DuckDB, in the same run:
+
+1. campaign by day over 90 days (US/Eastern days);
+2. campaign by state by device type (aggregated, 90 days);
+3. a single campaign's daily report (90 days).
+
+Prints the median of `--repeat` runs of each and the ratio. Figures only; nothing is asserted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import insert
+
+from adplane.auth.models import Organization, Workspace
+from adplane.campaigns.models import Campaign
+from adplane.core.db import Database
+from adplane.core.migrate import upgrade
+from adplane.events.store import DuckDBStore
+from adplane.insertion_orders.models import InsertionOrder
+from adplane.reports import catalog, service
+from adplane.reports.definition import Definition, DimensionChoice
+
+OW_ID = 200001
+EASTERN_ID = 29
+START = datetime(2026, 1, 1, 5, tzinfo=UTC)  # local midnight in US/Eastern
+
+
+def generate_events(store: DuckDBStore, events: int, campaigns: int, days: int) -> None:
+    """Uniform-ish delivery with realistic mixes, generated inside DuckDB."""
+    seconds = days * 24 * 3600
+    store.execute(f"""
+        INSERT INTO events (event_time, event_type, ow_id, io_id, campaign_id, creative_id, creative_type_id,
+                            exchange_id, device_type_id, os, traffic_type_id, publisher, country_id, state_id,
+                            city, zip, dma_id, gender_id, age_range_id, npi, user_id, bid_price, media_cost,
+                            data_cost, platform_margin, batch_id)
+        SELECT
+            TIMESTAMPTZ '{START.isoformat()}' + to_seconds(CAST(hash(i, 1) % {seconds} AS BIGINT)),
+            CASE WHEN r < 40 THEN 'bid' WHEN r < 88 THEN 'impression' WHEN r < 89 THEN 'click'
+                 WHEN r < 90 THEN 'conversion' WHEN r < 94 THEN 'video_start' WHEN r < 96 THEN 'video_midpoint'
+                 ELSE 'video_complete' END,
+            {OW_ID}, 1 + c % 20, c, 10000 + c, CASE WHEN c % 4 = 0 THEN 14 ELSE 11 END,
+            1 + hash(i, 3) % 8, 11 + hash(i, 4) % 5, CASE WHEN hash(i, 5) % 2 = 0 THEN 'iOS' ELSE 'Android' END,
+            11 + hash(i, 6) % 2, 'site' || (hash(i, 7) % 500) || '.example', 30100001,
+            30200001 + hash(i, 8) % 50, NULL, NULL, NULL,
+            10200001 + hash(i, 9) % 2, 10100001 + hash(i, 10) % 7, NULL,
+            'u' || (hash(i, 11) % 5000000), NULL,
+            CASE WHEN r >= 40 AND r < 88 THEN CAST((500 + hash(i, 12) % 3500) / 1000000.0 AS DECIMAL(18,6))
+                 ELSE 0 END,
+            CASE WHEN r >= 40 AND r < 88 THEN CAST(0.0001 AS DECIMAL(18,6)) ELSE 0 END,
+            CASE WHEN r >= 40 AND r < 88 THEN CAST(0.00025 AS DECIMAL(18,6)) ELSE 0 END,
+            NULL
+        FROM (SELECT range AS i, 1 + hash(range, 2) % {campaigns} AS c, hash(range, 13) % 100 AS r
+              FROM range({events}))
+    """)
+    store.rebuild_rollups()
+
+
+def make_app_db(path: Path, campaigns: int) -> Database:
+    url = f"sqlite:///{path}"
+    upgrade(url)
+    db = Database(url)
+    with db.session() as session:
+        session.add(Workspace(id=1, host="bench.test", name="bench"))
+        session.flush()
+        session.add(Organization(ow_id=OW_ID, workspace_id=1, name="Bench"))
+        session.flush()
+        session.execute(insert(InsertionOrder), [
+            {"id": n, "ow_id": OW_ID, "name": f"IO {n}", "start_time": START, "timezone_id": EASTERN_ID}
+            for n in range(1, 21)
+        ])
+        session.execute(insert(Campaign), [
+            {"id": c, "ow_id": OW_ID, "io_id": 1 + c % 20, "name": f"Campaign {c}", "status": "running",
+             "creative_type_id": 14 if c % 4 == 0 else 11, "budget_day": Decimal(100), "budget_total": Decimal(9000),
+             "max_bid": Decimal("5.5"), "timezone_id": EASTERN_ID, "start_time": START}
+            for c in range(1, campaigns + 1)
+        ])
+        session.commit()
+    return db
+
+
+def definition(dimensions: list[DimensionChoice], columns: list[str], *, daily: bool, days: int) -> Definition:
+    return Definition(
+        ow_id=OW_ID, name="bench", dimensions=dimensions, columns=columns, request_type=1 if daily else 2,
+        start_date=START, end_date=START + timedelta(days=days - 1), timezone_id=EASTERN_ID,
+        timezone_name="US/Eastern",
+    )
+
+
+def timed(fn: Callable[[], Any], repeat: int) -> tuple[float, Any]:
+    fn()  # warm-up (file cache, catalog)
+    runs = []
+    result = None
+    for _ in range(repeat):
+        began = time.perf_counter()
+        result = fn()
+        runs.append((time.perf_counter() - began) * 1000)
+    return statistics.median(runs), result
+
+
+RAW_MEASURES = """
+    count(*) FILTER (WHERE event_type = 'impression') AS impressions,
+    count(*) FILTER (WHERE event_type = 'click') AS clicks,
+    sum(media_cost + data_cost + platform_margin) AS spent
+"""
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--events", type=int, default=10_000_000)
+    parser.add_argument("--campaigns", type=int, default=1000)
+    parser.add_argument("--days", type=int, default=90)
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--dir", type=Path, default=None, help="keep the data here (reused when present)")
+    args = parser.parse_args()
+
+    folder = args.dir or Path(tempfile.mkdtemp(prefix="bench_reports_"))
+    folder.mkdir(parents=True, exist_ok=True)
+    store_path = folder / f"analytics_{args.events}.duckdb"
+    fresh = not store_path.exists()
+    store = DuckDBStore(store_path)
+    if fresh:
+        began = time.perf_counter()
+        generate_events(store, args.events, args.campaigns, args.days)
+        print(f"generated {args.events:,} events + rollups in {time.perf_counter() - began:.1f} s")
+    app_db_path = folder / "app.db"
+    app_db_path.unlink(missing_ok=True)
+    db = make_app_db(app_db_path, args.campaigns)
+    dim = catalog.find_dimension
+    metrics = ["impressions", "clicks", "spent", "CTR", "eCPM"]
+    end = START + timedelta(days=args.days)
+    local_day = "CAST((event_time AT TIME ZONE 'US/Eastern') AS DATE)"
+    window = f"ow_id = {OW_ID} AND event_time >= TIMESTAMPTZ '{START.isoformat()}' " \
+             f"AND event_time < TIMESTAMPTZ '{end.isoformat()}'"
+    cases = [
+        ("campaign by day, 90 days",
+         definition([DimensionChoice(dim("campaign"))], ["campaignName", *metrics], daily=True, days=args.days),
+         f"SELECT {local_day}, campaign_id, {RAW_MEASURES} FROM events WHERE {window} GROUP BY 1, 2 "
+         "ORDER BY 1, 3 DESC LIMIT 50"),
+        ("campaign by state by device",
+         definition([DimensionChoice(dim("campaign")), DimensionChoice(dim("state")),
+                     DimensionChoice(dim("deviceType"))], ["campaignName", "state", "deviceType", *metrics],
+                    daily=False, days=args.days),
+         f"SELECT campaign_id, state_id, device_type_id, {RAW_MEASURES} FROM events WHERE {window} "
+         "GROUP BY 1, 2, 3 ORDER BY 4 DESC LIMIT 50"),
+        ("single campaign daily",
+         definition([DimensionChoice(dim("campaign"), (7,))], ["campaignName", *metrics], daily=True,
+                    days=args.days),
+         f"SELECT {local_day}, campaign_id, {RAW_MEASURES} FROM events WHERE {window} AND campaign_id = 7 "
+         "GROUP BY 1, 2 ORDER BY 1"),
+    ]
+    print(f"{args.events:,} events, {args.campaigns} campaigns, {args.days} days; median of {args.repeat} runs")
+    print(f"{'report':32} {'source':26} {'report ms':>10} {'raw ms':>10} {'speed-up':>9}")
+    for label, report, raw_sql in cases:
+        with db.session() as session:
+            prepared = service.prepare(session, report, backend=store.backend)
+            run = lambda r=report, s=session: service.execute_report(s, store, r, with_daily_totals=False)  # noqa: E731
+            report_ms, result = timed(run, args.repeat)
+        raw_ms, _ = timed(lambda sql=raw_sql: store.query(sql), args.repeat)
+        print(f"{label:32} {prepared.source.table:26} {report_ms:10.1f} {raw_ms:10.1f} {raw_ms / report_ms:8.1f}x"
+              f"   ({result.total_records:,} rows)")
+    store.close()
+    db.dispose()
+
+
+if __name__ == "__main__":
+    main()
