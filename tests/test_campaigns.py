@@ -122,3 +122,26 @@ def test_create_rules_are_422_naming_the_field(client, headers, tenant, db):
     # nothing was created by the refused requests
     count = client.post("/api/v3/cmp/campaigns/count", headers=headers, json={}).json()["data"]
     assert count[-1] == {"order": 8, "status_key": "all", "status_label": "ALL", "status_count": 0}
+
+
+def test_create_isolation_foreign_io_and_creatives(client, headers, other_headers, tenant, db):
+    freeze()
+    io_id = create_io(client, headers)
+    creative_id = make_creative(db, tenant["owId"])
+    # another organization cannot put a campaign into this IO: 404 as for a missing IO
+    for target in (io_id, 777777):
+        response = client.post("/api/v2/cmp/campaigns/add", headers=other_headers,
+                               json=campaign_body(target, creative_id))
+        assert response.status_code == 404 and error_fields(response) == {"ioId"}
+        response = client.post("/api/v2/cmp/campaigns/draft/add", headers=other_headers,
+                               json={"campaignName": "x", "ioId": target})
+        assert response.status_code == 404
+    # nor use this organization's creatives in its own IO
+    other_io = create_io(client, other_headers)
+    response = client.post("/api/v2/cmp/campaigns/add", headers=other_headers,
+                           json=campaign_body(other_io, creative_id))
+    assert response.status_code == 422 and error_fields(response) == {"creativeIds"}
+    assert client.get(f"/api/v3/cmp/io/{io_id}", headers=headers).json()["data"]["ioTotalBudget"] == 0
+    missing = client.post("/api/v2/cmp/campaigns/add", headers=headers,
+                          json={k: v for k, v in campaign_body(io_id, creative_id).items() if k != "ioId"})
+    assert missing.status_code == 422 and error_fields(missing) == {"ioId"}
