@@ -16,6 +16,7 @@ app.add_typer(admin.app, name="admin")
 # Command groups of later domains: (module, attribute, name).
 EXTRA_GROUPS: list[tuple[str, str, str]] = [
     ("adplane.healthcare.cli", "app", "healthcare"),
+    ("adplane.insights.cli", "app", "insights"),
     ("adplane.cli.api", "app", "api"),
     ("adplane.cli.worker", "worker_app", "worker"),
     ("adplane.cli.worker", "scheduler_app", "scheduler"),
