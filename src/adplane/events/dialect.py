@@ -10,7 +10,7 @@ engine (ClickHouse) is one more `Dialect`.
 from __future__ import annotations
 
 from adplane.events.rollups import MEASURES, ROLLUPS, Rollup
-from adplane.events.schema import EVENT_COLUMNS, MONEY_PRECISION, MONEY_SCALE, Column
+from adplane.events.schema import EVENT_COLUMNS, EVENT_TYPES, MONEY_PRECISION, MONEY_SCALE, Column
 
 SUM_PRECISION = 38
 
@@ -68,21 +68,32 @@ class Dialect:
         return [self.events_ddl(), self.batches_ddl(), *(self.rollup_ddl(r) for r in ROLLUPS), *self.index_ddl()]
 
     # -- maintenance ---------------------------------------------------------------------------
-    def measure_exprs(self) -> list[str]:
+    def measure_exprs(self, event_code: str | None = None) -> list[str]:
+        """Aggregates of the measures; with `event_code`, a column holding EVENT_TYPES indexes
+        (integer compares instead of string compares per measure)."""
         exprs = []
         for m in MEASURES:
             if m.source:
                 exprs.append(f"CAST(coalesce(sum({m.source}), 0) AS {self.money_sum_type()}) AS {m.name}")
+            elif m.event_type and event_code:
+                exprs.append(f"count(*) FILTER (WHERE {event_code} = {EVENT_TYPES.index(m.event_type)}) AS {m.name}")
             elif m.event_type:
                 exprs.append(f"count(*) FILTER (WHERE event_type = '{m.event_type}') AS {m.name}")
             else:
                 exprs.append(f"count(*) AS {m.name}")
         return exprs
 
-    def rollup_from(self, rollup: Rollup, source: str) -> str:
+    def event_code_expr(self) -> str:
+        cases = " ".join(f"WHEN '{t}' THEN {i}" for i, t in enumerate(EVENT_TYPES))
+        return f"CASE event_type {cases} END"
+
+    def bucket(self, grain: str, column: str = "event_time") -> str:
+        return f"date_trunc('{grain}', {column})"
+
+    def rollup_from(self, rollup: Rollup, source: str, event_code: str | None = None) -> str:
         """INSERT the partial aggregate of `source` (a table or staged batch) into `rollup`."""
         keys = rollup.key_columns[1:]
-        select = [f"date_trunc('{rollup.grain}', event_time) AS period_start", *keys, *self.measure_exprs()]
+        select = [f"{self.bucket(rollup.grain)} AS period_start", *keys, *self.measure_exprs(event_code)]
         if rollup.with_event_times:
             select += ["min(event_time) AS first_event_time", "max(event_time) AS last_event_time"]
         where = f" WHERE {rollup.where}" if rollup.where else ""
@@ -142,6 +153,13 @@ class DuckDBDialect(Dialect):
         "int": "BIGINT",
         "decimal": f"DECIMAL({MONEY_PRECISION},{MONEY_SCALE})",
     }
+
+    _GRAIN_US = {"hour": 3_600_000_000, "day": 86_400_000_000}
+
+    def bucket(self, grain: str, column: str = "event_time") -> str:
+        # UTC buckets by integer arithmetic: several times faster than ICU's date_trunc on TIMESTAMPTZ.
+        size = self._GRAIN_US[grain]
+        return f"make_timestamptz((epoch_us({column}) // {size}) * {size})"
 
     def compact_statements(self, rollup: Rollup, since_placeholder: bool) -> list[str]:
         # Run under the store's single-writer lock, inside one transaction.

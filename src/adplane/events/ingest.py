@@ -169,14 +169,29 @@ def _convert_expr(name: str, arrow_type: pa.DataType, logical: str) -> str:
     return f"TRY_CAST({col} AS {_SQL_TYPES[logical]})"
 
 
-def _checks() -> list[tuple[str, str, str]]:
-    """(field, SQL condition on view `v` that marks a bad row, message)."""
+def _arrives_typed(arrow_type: pa.DataType, column: Any) -> bool:
+    """True when the input column already has the stored type (e.g. Parquet): no cast, no raw copy."""
+    if column.type == "timestamp":
+        return pa.types.is_timestamp(arrow_type) and arrow_type.tz is not None
+    if column.type == "int":
+        return pa.types.is_integer(arrow_type)
+    if column.type == "string":
+        return pa.types.is_string(arrow_type) or (
+            pa.types.is_dictionary(arrow_type) and pa.types.is_string(arrow_type.value_type))
+    return arrow_type == pa.decimal128(MONEY_PRECISION, MONEY_SCALE)
+
+
+def _checks(converted: set[str]) -> list[tuple[str, str, str]]:
+    """(field, SQL condition on view `v` that marks a bad row, message). Columns in `converted`
+    were cast from another type (their input is kept as `raw_<name>`); the others arrived typed."""
     checks: list[tuple[str, str, str]] = []
     for c in EVENT_COLUMNS:
-        raw, typed = f'"raw_{c.name}"', f'"{c.name}"'
+        typed = f'"{c.name}"'
+        raw = f'"raw_{c.name}"' if c.name in converted else typed
         if c.required:
             checks.append((c.name, f"{raw} IS NULL", "is required"))
-        checks.append((c.name, f"{raw} IS NOT NULL AND {typed} IS NULL", f"is not a valid {c.type}"))
+        if c.name in converted:
+            checks.append((c.name, f"{raw} IS NOT NULL AND {typed} IS NULL", f"is not a valid {c.type}"))
         if c.type == "int":
             checks.append((c.name, f"{typed} <= 0", "must be a positive integer"))
         if c.type == "decimal":
@@ -215,14 +230,18 @@ def validate_events(table: pa.Table, campaigns: pa.Table, creatives: pa.Table,
         con.register("campaign_facts", campaigns)
         con.register("campaign_creatives", creatives)
         select = []
+        converted: set[str] = set()
         for c in EVENT_COLUMNS:
-            if c.name in table.column_names:
-                arrow_type = table.schema.field(c.name).type
-                select.append(f'"{c.name}" AS "raw_{c.name}"')
-                select.append(f"{_convert_expr(c.name, arrow_type, c.type)} AS \"{c.name}\"")
-            else:
-                select.append(f'NULL AS "raw_{c.name}"')
+            if c.name not in table.column_names:
                 select.append(f"CAST(NULL AS {_SQL_TYPES[c.type]}) AS \"{c.name}\"")
+                continue
+            arrow_type = table.schema.field(c.name).type
+            if _arrives_typed(arrow_type, c):
+                select.append(f'"{c.name}"')
+                continue
+            converted.add(c.name)
+            select.append(f'"{c.name}" AS "raw_{c.name}"')
+            select.append(f"{_convert_expr(c.name, arrow_type, c.type)} AS \"{c.name}\"")
         con.execute(f"CREATE TEMP TABLE typed AS SELECT row_number() OVER () AS rn, {', '.join(select)} "
                     "FROM batch_in")
         con.execute(
@@ -233,22 +252,25 @@ def validate_events(table: pa.Table, campaigns: pa.Table, creatives: pa.Table,
             "LEFT JOIN (SELECT DISTINCT campaign_id, creative_id FROM campaign_creatives) cc "
             "ON cc.campaign_id = t.campaign_id AND cc.creative_id = t.creative_id"
         )
+        checks = _checks(converted)
+        # One pass decides; the per-field detail is only computed for a batch that has problems.
+        any_bad = " OR ".join(f"coalesce({condition}, false)" for _name, condition, _message in checks)
+        (bad_rows,) = con.execute(f"SELECT count(*) FROM v WHERE {any_bad}").fetchall()[0]
+        if not bad_rows:
+            names = ", ".join(f'"{c.name}"' for c in EVENT_COLUMNS)
+            relation = con.sql(f"SELECT {names} FROM typed ORDER BY rn")
+            result = relation.to_arrow_table() if hasattr(relation, "to_arrow_table") else relation.arrow()
+            return result, [], 0
         parts = [
-            f"SELECT rn, '{name}' AS field, CAST(\"raw_{name}\" AS VARCHAR) AS value, "
+            f"SELECT rn, '{name}' AS field, CAST(\"{'raw_' if name in converted else ''}{name}\" AS VARCHAR) "
+            "AS value, "
             f"'{message.replace(chr(39), chr(39) * 2)}' AS error "
             f"FROM v WHERE {condition}"
-            for name, condition, message in _checks()
+            for name, condition, message in checks
         ]
-        con.execute(f"CREATE TEMP TABLE problems AS {' UNION ALL '.join(parts)}")
-        (bad_rows,) = con.execute("SELECT count(DISTINCT rn) FROM problems").fetchall()[0]
-        if bad_rows:
-            rows = con.execute("SELECT rn, field, value, error FROM problems ORDER BY rn, field LIMIT ?",
-                               [max_errors]).fetchall()
-            return None, [RowError(int(r[0]), r[1], r[3], r[2]) for r in rows], int(bad_rows)
-        names = ", ".join(f'"{c.name}"' for c in EVENT_COLUMNS)
-        relation = con.sql(f"SELECT {names} FROM typed ORDER BY rn")
-        result = relation.to_arrow_table() if hasattr(relation, "to_arrow_table") else relation.arrow()
-        return result, [], 0
+        rows = con.execute(f"SELECT rn, field, value, error FROM ({' UNION ALL '.join(parts)}) p "
+                           "ORDER BY rn, field LIMIT ?", [max_errors]).fetchall()
+        return None, [RowError(int(r[0]), r[1], r[3], r[2]) for r in rows], int(bad_rows)
     finally:
         con.close()
 

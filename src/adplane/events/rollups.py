@@ -72,7 +72,8 @@ class Rollup:
 ROLLUPS: tuple[Rollup, ...] = (
     Rollup("rollup_campaign_hourly", "hour", (), with_event_times=True),
     Rollup("rollup_creative_hourly", "hour", ("creative_id",)),
-    Rollup("rollup_inventory_daily", "day", ("exchange_id", "traffic_type_id", "publisher")),
+    Rollup("rollup_exchange_daily", "day", ("exchange_id", "traffic_type_id")),
+    Rollup("rollup_publisher_daily", "day", ("traffic_type_id", "publisher")),
     Rollup("rollup_device_daily", "day", ("device_type_id", "os")),
     Rollup("rollup_region_daily", "day", ("country_id", "state_id", "dma_id")),
     Rollup("rollup_city_daily", "day", ("country_id", "state_id", "city", "zip")),

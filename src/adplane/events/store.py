@@ -98,12 +98,20 @@ def to_event_table(data: ArrowInput) -> pa.Table:
         table = pa.Table.from_batches(batches) if batches else arrow_schema().empty_table()
     schema = arrow_schema()
     columns = []
+    fields = []
     for field in schema:
         if field.name in table.column_names:
-            columns.append(pc.cast(table[field.name], field.type))
+            column = table[field.name]
+            if pa.types.is_dictionary(column.type) and pa.types.is_string(column.type.value_type) \
+                    and pa.types.is_string(field.type):
+                columns.append(column)  # the engines read dictionaries natively: no string copies
+                fields.append(pa.field(field.name, column.type, nullable=field.nullable))
+                continue
+            columns.append(pc.cast(column, field.type))
         else:
             columns.append(pa.nulls(table.num_rows, field.type))
-    return pa.Table.from_arrays(columns, schema=schema)
+        fields.append(field)
+    return pa.Table.from_arrays(columns, schema=pa.schema(fields))
 
 
 def _time_range(table: pa.Table) -> tuple[datetime | None, datetime | None]:
@@ -193,13 +201,18 @@ class DuckDBStore:
                         cur.execute("ROLLBACK")
                         return AppendResult(batch_id, 0, duplicate=True)
                 if table.num_rows:
-                    cur.register("_staging", table)
+                    # One copy into a temp table (with an integer event code), then every insert
+                    # and rollup reads that instead of re-reading Arrow.
+                    cur.register("_arrow", table)
+                    cur.execute(f"CREATE OR REPLACE TEMP TABLE _staging AS SELECT *, "
+                                f"CAST({self.dialect.event_code_expr()} AS UTINYINT) AS _code FROM _arrow")
+                    cur.unregister("_arrow")
                     names = ", ".join(EVENT_COLUMN_NAMES)
                     cur.execute(f"INSERT INTO events ({names}, batch_id) SELECT {names}, ? FROM _staging",
                                 [batch_id])
                     for rollup in ROLLUPS:
-                        cur.execute(self.dialect.rollup_from(rollup, "_staging"))
-                    cur.unregister("_staging")
+                        cur.execute(self.dialect.rollup_from(rollup, "_staging", event_code="_code"))
+                    cur.execute("DROP TABLE _staging")
                 cur.execute("COMMIT")
             except BaseException:
                 cur.execute("ROLLBACK")
