@@ -41,6 +41,17 @@ def test_draft_then_patch_makes_it_pending(client, headers, other_headers, tenan
     bad = client.post("/api/v2/cmp/campaigns/draft/add", headers=headers,
                       json={"campaignName": "x", "ioId": io_id, "maxBid": 5000})
     assert bad.status_code == 422 and error_fields(bad) == {"maxBid"}
+    # PUT .../campaign/draft/{id} edits it and keeps it a draft
+    response = client.put(f"/api/v2/cmp/campaign/draft/{draft_id}", headers=headers,
+                          json={"budgetTotal": 250, "campaignName": "draft renamed"})
+    assert response.json()["responseObject"] == {"data": draft_id, "message": "Campaign updated successfully.",
+                                                  "status": "draft"}
+    assert _get(client, headers, draft_id)["campaignName"] == "draft renamed"
+    assert _io_total(client, headers, io_id) == 250
+    bad = client.put(f"/api/v2/cmp/campaign/draft/{draft_id}", headers=headers, json={"maxBid": 0.1})
+    assert bad.status_code == 422 and error_fields(bad) == {"maxBid"}
+    assert client.put(f"/api/v2/cmp/campaign/draft/{draft_id}", headers=other_headers,
+                      json={"budgetTotal": 1}).status_code == 404
     # PATCH without the mandatory fields: refused, and it stays a draft
     incomplete = client.patch(f"/api/v2/cmp/campaign/{draft_id}", headers=headers, json={"budgetDay": 20})
     assert incomplete.status_code == 422
@@ -53,6 +64,8 @@ def test_draft_then_patch_makes_it_pending(client, headers, other_headers, tenan
     detail = _get(client, headers, draft_id)
     assert detail["status"] == "pending" and detail["campaignName"] == "NewTest"
     assert _io_total(client, headers, io_id) == 1500
+    not_draft = client.put(f"/api/v2/cmp/campaign/draft/{draft_id}", headers=headers, json={"budgetTotal": 5})
+    assert not_draft.status_code == 422
     # later PATCHes keep the status and re-check every rule
     response = client.patch(f"/api/v2/cmp/campaign/{draft_id}", headers=headers,
                             json={"deviceType": "13,15", "whiteListedZipcodes": "10001,10002", "budgetTotal": 900})

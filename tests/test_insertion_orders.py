@@ -28,6 +28,12 @@ def test_create_budget_and_impression_based_ios(client, headers):
     io = client.get(f"/api/v3/cmp/io/{impressions.json()['data']['ioId']}", headers=headers).json()["data"]
     assert io["ioBudgetTypeId"] == 2 and io["ioTotalImpressions"] == 50000 and io["ioStatusId"] == 1
     assert io["ioTotalBudget"] == 0 and io["ioName"] == "IO Name 2"
+    # an IO whose end already passed is created expired
+    past = client.post("/api/v3/cmp/io/add", headers=headers,
+                       json=io_body(ioStartTime=1690898148000, ioEndTime=1690898888000))
+    assert past.status_code == 200
+    assert client.get(f"/api/v3/cmp/io/{past.json()['data']['ioId']}", headers=headers).json()["data"][
+        "ioStatusId"] == 2
 
 
 def test_create_validation_names_the_field(client, headers):

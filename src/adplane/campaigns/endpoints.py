@@ -95,6 +95,12 @@ def patch_campaign(campaign_id: IdPath, body: CampaignBody, principal: Principal
     return v2({"data": campaign.id, "message": "Campaign updated successfully.", "status": campaign.status})
 
 
+@router.put("/api/v2/cmp/campaign/draft/{campaign_id}")
+def update_draft(campaign_id: IdPath, body: CampaignBody, principal: PrincipalDep, session: SessionDep) -> dict:
+    campaign = service.patch_campaign(session, principal, campaign_id, body, keep_draft=True)
+    return v2({"data": campaign.id, "message": "Campaign updated successfully.", "status": campaign.status})
+
+
 @router.patch("/api/v3/cmp/campaign/update-name/{campaign_id}")
 def update_name(campaign_id: IdPath, body: UpdateName, principal: PrincipalDep, session: SessionDep) -> dict:
     service.rename(session, principal, campaign_id, body.campaign_name)

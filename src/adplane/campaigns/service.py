@@ -279,13 +279,19 @@ def create_campaign(session: Session, principal: Principal, body: CampaignBody, 
     return campaign
 
 
-def patch_campaign(session: Session, principal: Principal, campaign_id: int, body: CampaignBody) -> Campaign:
-    """Update any field; a draft becomes pending (and must then be complete), other statuses stay."""
+def patch_campaign(session: Session, principal: Principal, campaign_id: int, body: CampaignBody, *,
+                   keep_draft: bool = False) -> Campaign:
+    """Update any field; a draft becomes pending (and must then be complete), other statuses stay.
+
+    `keep_draft` (PUT .../campaign/draft/{id}) edits a draft and leaves it a draft.
+    """
     probe = get_campaign(session, principal.ow_id, campaign_id)
     io = io_service.lock_io(session, principal.ow_id, probe.io_id, field="ioId")
     campaign = get_campaign(session, principal.ow_id, campaign_id, for_update=True)
     if campaign.status == STATUS_EXPIRED:
         _fail("campaignId", "An expired campaign cannot be edited.")
+    if keep_draft and campaign.status != STATUS_DRAFT:
+        _fail("campaignId", f"Only draft campaigns can be saved as drafts (status is {campaign.status}).")
     if body.io_id is not None and body.io_id != campaign.io_id:
         _fail("ioId", "A campaign cannot be moved to another insertion order.")
     if body.budget_type_id is not None and body.budget_type_id != campaign.budget_type_id:
@@ -294,7 +300,7 @@ def patch_campaign(session: Session, principal: Principal, campaign_id: int, bod
     if "total_budget_pacing" in body.model_fields_set or "budget_total" in body.model_fields_set \
             or "end_time" in body.model_fields_set or "start_time" in body.model_fields_set:
         _fill_pacing_budget(campaign)
-    if campaign.status in (STATUS_DRAFT, STATUS_REJECTED):
+    if campaign.status in (STATUS_DRAFT, STATUS_REJECTED) and not keep_draft:
         # Editing a draft submits it; editing a rejected campaign resubmits it for approval.
         campaign.status = STATUS_PENDING
         campaign.is_approved = False
@@ -303,7 +309,7 @@ def patch_campaign(session: Session, principal: Principal, campaign_id: int, bod
         creative_ids = rules.parse_ids(body.creative_ids, "creativeIds")
     else:
         creative_ids = creative_ids_by_campaign(session, [campaign.id])[campaign.id]
-    validate_campaign(session, campaign, io, complete=True, creative_ids=creative_ids)
+    validate_campaign(session, campaign, io, complete=not keep_draft, creative_ids=creative_ids)
     if "creative_ids" in body.model_fields_set:
         set_creatives(session, campaign, creative_ids)
     io_service.sync_auto_sum(session, io)

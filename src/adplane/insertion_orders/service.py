@@ -231,6 +231,7 @@ def create_io(session: Session, principal: Principal, body: IoCreate) -> Inserti
         created_by_uow_id=principal.uow_id,
         modified_by_uow_id=principal.uow_id,
     )
+    _refresh_expiry(io)
     session.add(io)
     session.commit()
     return io
