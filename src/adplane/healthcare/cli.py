@@ -46,6 +46,10 @@ def generate_command(
     out: Path | None = typer.Option(None, help="Write CSV files here instead of the database."),
     ow_id: int | None = typer.Option(None, help="With --campaign-id: give the exposed NPIs to that campaign."),
     campaign_id: int | None = typer.Option(None),
+    exposures_from_events: bool = typer.Option(
+        False, "--exposures-from-events",
+        help="With --ow-id/--campaign-id: build the effect in at each NPI's first impression of that campaign "
+             "in the analytics store (run after delivering the campaign)."),
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
     """Generate a seeded synthetic dataset with a known exposure effect (use --lift 0 for none)."""
@@ -58,6 +62,11 @@ def generate_command(
     except ValueError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(code=2) from None
+    if exposures_from_events:
+        if ow_id is None or campaign_id is None:
+            typer.echo("error: --exposures-from-events needs --ow-id and --campaign-id", err=True)
+            raise typer.Exit(code=2)
+        spec.exposures = _delivered_exposures(ow_id, campaign_id)
     result = generate(spec)
     summary: dict = {"exposedPrescribers": len(result.exposures), "lift": lift, **result.dataset.counts()}
     if out is not None:
@@ -70,7 +79,7 @@ def generate_command(
     _settings, db = open_database()
     with db.session() as session:
         dataset.store(session, result.dataset)
-        if campaign_id is not None and ow_id is not None:
+        if campaign_id is not None and ow_id is not None and not exposures_from_events:
             audiences.set_campaign_npis(session, ow_id, campaign_id, result.exposures)
             summary["campaignId"] = campaign_id
         session.commit()
@@ -98,3 +107,21 @@ def assign_npis(
             raise typer.Exit(code=2) from None
         session.commit()
     emit({"campaignId": campaign_id, "npis": len(saved)}, as_json)
+
+
+def _delivered_exposures(ow_id: int, campaign_id: int) -> dict[str, date]:
+    """NPI → date of its first impression of the campaign, from the analytics store."""
+    from datetime import UTC, datetime
+
+    from adplane.events.store import open_store
+    from adplane.insights.delivery import first_exposures
+
+    settings, db = open_database()
+    db.dispose()
+    store = open_store(settings, read_only=False)
+    try:
+        found = first_exposures(store, ow_id, [campaign_id], datetime(1970, 1, 1, tzinfo=UTC),
+                                datetime(9999, 1, 1, tzinfo=UTC))
+    finally:
+        store.close()
+    return {npi: instant.date() for npi, instant in found.items()}
