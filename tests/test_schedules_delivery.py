@@ -290,3 +290,16 @@ def test_outbox_without_smtp(client, headers, db, tenant, settings, store):
     assert run_due(db, settings, now=datetime(2027, 3, 2, 9, tzinfo=UTC), store=store).outcomes == {"done": 1}
     [eml] = list((settings.data_dir / "outbox").glob("*.eml"))
     assert b"a@example.com" in eml.read_bytes()
+
+
+def test_run_due_handed_to_the_running_server(client, app, headers, db, tenant, settings):
+    clock.set(datetime(2027, 3, 1, 10, tzinfo=UTC))
+    headers = login(client, tenant)
+    _daily_schedule(client, headers, db, tenant, ["a@example.com"])
+    body = {"now": "2027-03-03T09:00:00Z"}
+    assert client.post("/internal/schedules/run-due", json=body).status_code == 404  # no control key
+    app.state.control_key = "control-key"
+    response = client.post("/internal/schedules/run-due", json=body, headers={"X-Adplane-Control-Key": "control-key"})
+    assert response.status_code == 200, response.text
+    assert response.json() == {"recorded": 2, "done": 2}
+    assert len(list((settings.data_dir / "outbox").glob("*.eml"))) == 2

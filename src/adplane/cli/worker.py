@@ -30,11 +30,17 @@ def worker(
     once: bool = typer.Option(False, "--once", help="One pass, then exit."),
 ) -> None:
     """Record and deliver due scheduled reports until stopped (SIGTERM/SIGINT). Run several on PostgreSQL."""
+    from adplane.core.control import live_server
     from adplane.jobs.leases import worker_name
     from adplane.mail import close_connections
     from adplane.schedules.runner import run_due
 
     settings, db = open_database()
+    if not db.is_postgres and live_server(settings) is not None:
+        db.dispose()
+        typer.echo("adplane serve is running on this data dir and already delivers schedules; "
+                   "separate workers need PostgreSQL (ADPLANE_DATABASE_URL).", err=True)
+        raise typer.Exit(code=1)
     name = worker_name()
     stop = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
@@ -60,10 +66,19 @@ def run_due_command(
                             "2026-11-23T09:00:00Z."),
 ) -> None:
     """Record and deliver every occurrence due at `--now`, then exit (replays by operators, tests)."""
+    from adplane.core.control import live_server
+    from adplane.core.settings import get_settings
     from adplane.mail import close_connections
     from adplane.schedules.runner import run_due
 
     instant = _parse_instant(now) if now else None
+    server = live_server(get_settings())
+    if server is not None:  # a running `adplane serve` owns the data dir's stores: it does the pass
+        response = server.call("POST", "/internal/schedules/run-due", timeout=None,
+                               json={"now": instant.isoformat() if instant else None})
+        response.raise_for_status()
+        typer.echo(json.dumps(response.json()))
+        return
     settings, db = open_database()
     try:
         stats = run_due(db, settings, now=instant)

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Path, Query, Request
+from pydantic import AwareDatetime, BaseModel
 
+from adplane.core.control import ControlKeyDep
 from adplane.core.deps import PrincipalDep, SessionDep, SettingsDep
 from adplane.core.envelopes import v3
 from adplane.core.schemas import MAX_DB_INT
@@ -15,17 +18,18 @@ from adplane.schedules.schemas import ScheduleIn
 
 ReportIdPath = Annotated[int, Path(alias="reportId", ge=1, le=MAX_DB_INT)]
 
-router = APIRouter(prefix="/api/v3/ra/report/email/schedule", tags=["Report scheduling"])
+router = APIRouter()
+public = APIRouter(prefix="/api/v3/ra/report/email/schedule", tags=["Report scheduling"])
 
 
-@router.post("")
+@public.post("")
 def save_report_schedule(body: ScheduleIn, principal: PrincipalDep, session: SessionDep,
                          settings: SettingsDep) -> dict[str, Any]:
     """Save (create or replace) the e-mail schedule of a report."""
     return v3(service.create_schedule(session, principal, body, settings))
 
 
-@router.get("/unsubscribe")
+@public.get("/unsubscribe")
 def unsubscribe(session: SessionDep, settings: SettingsDep, token: str = Query(...)) -> dict[str, Any]:
     """From the link in a scheduled e-mail: stop this report's mails to that address."""
     payload = links.read_token(settings, token)
@@ -33,7 +37,7 @@ def unsubscribe(session: SessionDep, settings: SettingsDep, token: str = Query(.
     return v3({"message": f"{payload['e']} will no longer receive this scheduled report."})
 
 
-@router.get("/unsubscribe-all")
+@public.get("/unsubscribe-all")
 def unsubscribe_all(session: SessionDep, settings: SettingsDep, token: str = Query(...)) -> dict[str, Any]:
     """From the link in a scheduled e-mail: stop every scheduled report of the organization to that address."""
     payload = links.read_token(settings, token)
@@ -41,14 +45,37 @@ def unsubscribe_all(session: SessionDep, settings: SettingsDep, token: str = Que
     return v3({"message": f"{payload['e']} will no longer receive any scheduled report."})
 
 
-@router.patch("/{reportId}")
+@public.patch("/{reportId}")
 def update_report_schedule(report_id: ReportIdPath, body: ScheduleIn, principal: PrincipalDep, session: SessionDep,
                            settings: SettingsDep) -> dict[str, Any]:
     """Change some fields of a report's schedule."""
     return v3(service.update_schedule(session, principal, report_id, body, settings))
 
 
-@router.delete("/{reportId}")
+@public.delete("/{reportId}")
 def remove_report_schedule(report_id: ReportIdPath, principal: PrincipalDep, session: SessionDep) -> dict[str, Any]:
     """Stop and remove a report's schedule."""
     return v3(service.remove_schedule(session, principal, report_id))
+
+
+# ------------------------------------------------------------------ internal (CLI hand-off)
+
+internal = APIRouter(prefix="/internal/schedules", include_in_schema=False)
+
+
+class RunDueBody(BaseModel):
+    now: AwareDatetime | None = None
+
+
+@internal.post("/run-due")
+def internal_run_due(body: RunDueBody, _key: ControlKeyDep, request: Request) -> dict[str, Any]:
+    """`adplane scheduler run-due` while the server runs: the pass happens here, on its stores."""
+    from adplane.schedules.runner import run_due
+
+    now: datetime | None = body.now
+    state = request.app.state
+    return run_due(state.db, state.settings, now=now, store=getattr(state, "analytics", None)).as_dict()
+
+
+router.include_router(public)
+router.include_router(internal)
