@@ -412,8 +412,10 @@ def reports_update(
 
 
 def report_columns(rows: list[dict[str, Any]], requested: Any) -> list[str]:
+    """The requested columns (the daily `date` first when rows have it), else every key of the rows."""
     if isinstance(requested, list) and requested:
-        return [str(c) for c in requested]
+        names = [str(c) for c in requested]
+        return (["date"] if rows and rows[0].get("date") is not None and "date" not in names else []) + names
     names: list[str] = []
     for row in rows:
         names.extend(key for key in row if key not in names)
@@ -442,6 +444,8 @@ def reports_run(
     if "id" not in body:
         require(body, "startDate", "endDate", "dimensions")
     with session() as client:
+        if report_id is not None and not body.get("columns"):
+            body["columns"] = client.reports.get(report_id).get("columns")
         rows = list(client.reports.iter_rows(body))
         total = None if (csv_path or xlsx_path) else client.reports.execute({**body, "pageNo": 1,
                                                                               "noOfEntries": 1}).get("total")
