@@ -132,3 +132,11 @@ def test_cli_generate_load_and_assign(tmp_path, monkeypatch):
     refused = runner.invoke(app, ["healthcare", "assign-npis", "--ow-id", "1", "--campaign-id", "9",
                                   "--npis-file", str(tmp_path / "bad.txt")])
     assert refused.exit_code == 2
+
+
+def test_generator_can_take_delivered_users_as_patients():
+    from adplane.healthcare.synthetic import SyntheticSpec, generate
+
+    result = generate(SyntheticSpec(seed=1, prescribers=5, weeks=2, audience_users=["7", "8", "9"]))
+    assert [m["user_id"] for m in result.dataset.audience_members] == ["7", "8", "9"]
+    assert {a["user_id"] for a in result.dataset.patient_attributes} <= {"7", "8", "9"}

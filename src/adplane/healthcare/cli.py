@@ -66,7 +66,7 @@ def generate_command(
         if ow_id is None or campaign_id is None:
             typer.echo("error: --exposures-from-events needs --ow-id and --campaign-id", err=True)
             raise typer.Exit(code=2)
-        spec.exposures = _delivered_exposures(ow_id, campaign_id)
+        spec.exposures, spec.audience_users = _delivered(ow_id, campaign_id)
     result = generate(spec)
     summary: dict = {"exposedPrescribers": len(result.exposures), "lift": lift, **result.dataset.counts()}
     if out is not None:
@@ -109,19 +109,21 @@ def assign_npis(
     emit({"campaignId": campaign_id, "npis": len(saved)}, as_json)
 
 
-def _delivered_exposures(ow_id: int, campaign_id: int) -> dict[str, date]:
-    """NPI → date of its first impression of the campaign, from the analytics store."""
+def _delivered(ow_id: int, campaign_id: int) -> tuple[dict[str, date], list[str]]:
+    """From the analytics store: NPI → date of its first impression of the campaign, and the users
+    it reached (they become the synthetic patient audience, so AQS has matches to find)."""
     from datetime import UTC, datetime
 
     from adplane.events.store import open_store
-    from adplane.insights.delivery import first_exposures
+    from adplane.insights.delivery import exposed_users, first_exposures
 
     settings, db = open_database()
     db.dispose()
-    store = open_store(settings, read_only=False)
+    store = open_store(settings)
+    since, until = datetime(1970, 1, 1, tzinfo=UTC), datetime(9999, 1, 1, tzinfo=UTC)
     try:
-        found = first_exposures(store, ow_id, [campaign_id], datetime(1970, 1, 1, tzinfo=UTC),
-                                datetime(9999, 1, 1, tzinfo=UTC))
+        found = first_exposures(store, ow_id, [campaign_id], since, until)
+        users = sorted(exposed_users(store, ow_id, [campaign_id], since, until))
     finally:
         store.close()
-    return {npi: instant.date() for npi, instant in found.items()}
+    return {npi: instant.date() for npi, instant in found.items()}, users

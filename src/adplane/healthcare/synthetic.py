@@ -60,6 +60,7 @@ class SyntheticSpec:
     exposures: dict[str, date] | None = None  # given first exposures win over drawn ones
     audience_members: int = 1000
     audience_match_rate: float = 0.6  # share of audience members with the brand in their claims
+    audience_users: list[str] | None = None  # member ids (e.g. delivered users); default hcu-0, hcu-1, ...
     npi_serial_start: int = 1
 
 
@@ -125,8 +126,10 @@ def _draw_exposures(
 
 def _add_patients(rng: np.random.Generator, spec: SyntheticSpec, dataset: Dataset, first_week: date) -> None:
     dataset.patient_audiences.append({"id": AUDIENCE_ID, "name": "Hypertension patients (matched)"})
-    for i in range(spec.audience_members):
-        user_id = f"hcu-{i}"
+    users = spec.audience_users
+    if users is None:
+        users = [f"hcu-{i}" for i in range(spec.audience_members)]
+    for user_id in users[:spec.audience_members]:
         dataset.audience_members.append({"audience_id": AUDIENCE_ID, "user_id": user_id})
         if rng.random() < spec.audience_match_rate:
             dataset.patient_attributes.append({"user_id": user_id, "concept_group_id": BRAND_ID,
