@@ -180,3 +180,17 @@ def test_other_organizations_reports_and_schedules_look_missing(client, headers,
 
 def test_login_is_required(client, report_id):
     assert client.post(URL, json=_body(report_id)).status_code == 401
+
+
+def test_a_report_moved_to_another_timezone_is_planned_again(client, headers, report_id, db):
+    from adplane.reports.models import Report
+    from adplane.schedules.service import report_changed
+
+    client.post(URL, headers=headers, json=_body(report_id))
+    with db.session() as session:
+        session.get(Report, report_id).timezone_name = "Asia/Tokyo"
+        report_changed(session, report_id)
+        session.commit()
+        # Monday 21 November 2022, 09:00 in Tokyo = 00:00 UTC
+        assert schedule_summary(session, report_id)["nextDeliveryDate"] == int(
+            datetime(2022, 11, 21, 0, tzinfo=UTC).timestamp() * 1000)

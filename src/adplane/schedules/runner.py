@@ -11,6 +11,7 @@ occurrence is retried after the lease, and the copy carries the same Message-ID.
 from __future__ import annotations
 
 import threading
+import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -156,8 +157,14 @@ def deliver(session: Session, settings: Settings, store: Any, occurrence: Schedu
         return status
     content = None
     try:
+        started = time.monotonic()
         content = build_content(session, store, settings, report, schedule, as_utc(occurrence.period_start),
                                 as_utc(occurrence.period_end))
+        # a long report may have used much of the lease: renew it before the first mail goes out
+        if time.monotonic() - started > lease_seconds / 3 and not leases.extend_lease(
+            session, occurrence, worker=worker, now=max(now, utcnow()), lease_seconds=lease_seconds
+        ):
+            return "lost"
         for position, recipient in enumerate(pending, start=1):
             send(settings, build_message(settings, report, schedule, occurrence, content, recipient))
             delivered.append(recipient)

@@ -7,6 +7,8 @@ Contract for the reports domain:
   422 naming the field; returns the wire `scheduledData`. The caller commits.
 - `schedule_summary(session, report_id) -> dict | None`: the schedule, the next delivery instant
   and the last deliveries with their outcome, for the report's `GET`.
+- `report_changed(session, report_id)`: after a report's dates or timezone changed (PATCH), plan
+  its next delivery again.
 """
 
 from __future__ import annotations
@@ -297,6 +299,17 @@ def _existing(session: Session, principal: Principal, report_id: int) -> ReportS
     if schedule is None:
         raise NotFound("Report event does not exists for the given id", field="reportId")
     return schedule
+
+
+def report_changed(session: Session, report_id: int, *, settings: Settings | None = None) -> None:
+    """For the reports domain after a report's dates or timezone change: plan the schedule's next
+    delivery again from now (nothing already recorded changes). Flushes; the caller commits."""
+    schedule = repository.schedule_by_report_id(session, report_id)
+    report = session.get(Report, report_id)
+    if schedule is None or report is None or report.deleted_at is not None:
+        return
+    schedule.next_occurrence_at = first_delivery(schedule, report, settings or get_settings(), utcnow())
+    session.flush()
 
 
 def unsubscribe(session: Session, ow_id: int, email: str, report_id: int) -> None:
