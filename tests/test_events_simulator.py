@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 
 from adplane.events.counters import delivery_by_campaign
+from adplane.events.rollups import ROLLUPS
 from adplane.events.simulation import local_day_bounds, simulate_period, simulate_window
 from adplane.events.store import open_store
 from adplane.master import catalog
@@ -85,6 +86,12 @@ def test_budgets_max_bid_and_counters(db, tenant, store):
                           "platform_margin) FROM events WHERE campaign_id = ?", [c["campaign_id"]])[0]
         got = totals[c["campaign_id"]]
         assert (got.impressions, got.spend) == (raw[0], Decimal(raw[1]))
+
+    # every rollup agrees with the raw events (secondary rollups are rebuilt at the end of the run)
+    raw_totals = store.query("SELECT count(*), sum(media_cost) FROM events")[0]
+    for rollup in ROLLUPS:
+        if rollup.where is None:
+            assert store.query(f"SELECT sum(events), sum(media_cost) FROM {rollup.table}")[0] == raw_totals
 
     # the spent campaign expired
     assert capped_total["campaign_id"] in summary.expired

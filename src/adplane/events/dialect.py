@@ -9,10 +9,24 @@ engine (ClickHouse) is one more `Dialect`.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
 from adplane.events.rollups import MEASURES, ROLLUPS, Rollup
 from adplane.events.schema import EVENT_COLUMNS, EVENT_TYPES, MONEY_PRECISION, MONEY_SCALE, Column
 
 SUM_PRECISION = 38
+
+
+def _utc_day_floor(instant: datetime) -> datetime:
+    instant = instant.astimezone(UTC)
+    return instant.replace(hour=0, minute=0, second=0, microsecond=0)
+
+
+def _utc_day_ceil(instant: datetime) -> datetime:
+    floor = _utc_day_floor(instant)
+    return floor if floor == instant.astimezone(UTC) else floor + timedelta(days=1)
 
 BATCHES_TABLE = "ingest_batches"
 
@@ -102,6 +116,29 @@ class Dialect:
             f"INSERT INTO {rollup.table} ({', '.join(('period_start', *keys, *self._measure_names(rollup)))})\n"
             f"SELECT {', '.join(select)} FROM {source}{where} GROUP BY {group}"
         )
+
+    def rebuild_statements(self, rollups: Sequence[Rollup], start: datetime | None,
+                           end: datetime | None) -> list[tuple[str, list[Any]]]:
+        """Delete and recompute rollup rows of whole UTC days covering [start, end) (all when None)."""
+        lo = _utc_day_floor(start) if start is not None else None
+        hi = _utc_day_ceil(end) if end is not None else None
+        where_p, where_e, params = [], [], []
+        if lo is not None:
+            where_p.append("period_start >= ?")
+            where_e.append("event_time >= ?")
+            params.append(lo)
+        if hi is not None:
+            where_p.append("period_start < ?")
+            where_e.append("event_time < ?")
+            params.append(hi)
+        period_filter = f" WHERE {' AND '.join(where_p)}" if where_p else ""
+        event_filter = f" WHERE {' AND '.join(where_e)}" if where_e else ""
+        source = f"(SELECT *, {self.event_code_expr()} AS _code FROM events{event_filter}) e"
+        statements: list[tuple[str, list[Any]]] = []
+        for rollup in rollups:
+            statements.append((f"DELETE FROM {rollup.table}{period_filter}", list(params)))
+            statements.append((self.rollup_from(rollup, source, event_code="_code"), list(params)))
+        return statements
 
     @staticmethod
     def _measure_names(rollup: Rollup) -> list[str]:

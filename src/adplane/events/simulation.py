@@ -14,7 +14,7 @@ campaign spends in each hour; `adplane.events.generator` turns that into events.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
@@ -29,6 +29,7 @@ from adplane.campaigns.models import STATUS_RUNNING, Campaign, CampaignCreative
 from adplane.events import profiles
 from adplane.events.counters import delivery_by_campaign
 from adplane.events.generator import HOUR_US, MICRO, CampaignPlan, Generated, dimensions, generate
+from adplane.events.rollups import CAMPAIGN_HOURLY, ROLLUPS, Rollup
 from adplane.events.service import after_delivery
 from adplane.events.store import AnalyticsStore
 from adplane.insertion_orders.models import InsertionOrder
@@ -271,7 +272,8 @@ def _batch_id(seed: int, timezone_id: int, day: date, sims: list[SimCampaign], w
 
 
 def simulate_chunk(store: AnalyticsStore, seed: int, sims: list[SimCampaign], day: date,
-                   window: tuple[datetime, datetime] | None, summary: SimulationSummary) -> None:
+                   window: tuple[datetime, datetime] | None, summary: SimulationSummary,
+                   rollups: Sequence[Rollup] = ROLLUPS) -> None:
     """One local day (or a window of it) for campaigns sharing a timezone, stored as one batch."""
     day_start, day_end = local_day_bounds(sims[0].tz, day)
     ids = [s.plan.campaign_id for s in sims]
@@ -296,7 +298,7 @@ def simulate_chunk(store: AnalyticsStore, seed: int, sims: list[SimCampaign], da
         return
     table = pa.concat_tables(tables)
     result = store.append_events(table, batch_id=_batch_id(seed, sims[0].timezone_id, day, sims, window),
-                                 source="simulator")
+                                 source="simulator", rollups=rollups)
     summary.batches += 1
     if result.duplicate:
         summary.duplicate_batches += 1
@@ -345,14 +347,17 @@ def simulate_period(session: Session, store: AnalyticsStore, start_day: date, en
             live = [s for s in members if s.flight_start < day_end
                     and (s.flight_end is None or s.flight_end > day_start)]
             if live:
-                simulate_chunk(store, seed, live, day, None, summary)
+                # Only the campaign rollup (the budget counters) is kept during the run; the others
+                # are rebuilt once for the period at the end (a rerun after a crash redoes that).
+                simulate_chunk(store, seed, live, day, None, summary, rollups=(CAMPAIGN_HOURLY,))
             step += 1
             if progress:
                 progress(step, total_steps)
     if not groups and progress:
         progress(total_steps, total_steps)
-    summary.expired = after_delivery(session, store, summary.campaigns)
+    store.rebuild_rollups(period_start, period_end, [r for r in ROLLUPS if r is not CAMPAIGN_HOURLY])
     store.compact_rollups(since=period_start)
+    summary.expired = after_delivery(session, store, summary.campaigns)
     return summary
 
 

@@ -27,7 +27,7 @@ import pyarrow.csv as pacsv
 from adplane.core.clock import utcnow
 from adplane.core.settings import Settings
 from adplane.events.dialect import BATCHES_TABLE, Dialect, DuckDBDialect, PostgresDialect
-from adplane.events.rollups import ROLLUPS
+from adplane.events.rollups import ROLLUPS, Rollup
 from adplane.events.schema import EVENT_COLUMN_NAMES, arrow_schema
 
 ArrowInput = pa.Table | pa.RecordBatch | Iterable[pa.RecordBatch]
@@ -64,7 +64,7 @@ class AnalyticsStore(Protocol):
     def backend(self) -> str: ...
 
     def append_events(self, data: ArrowInput, *, batch_id: str | None = None, source: str | None = None,
-                      ow_id: int | None = None) -> AppendResult: ...
+                      ow_id: int | None = None, rollups: Sequence[Rollup] = ROLLUPS) -> AppendResult: ...
 
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple]: ...
 
@@ -78,7 +78,8 @@ class AnalyticsStore(Protocol):
 
     def compact_rollups(self, since: datetime | None = None) -> None: ...
 
-    def rebuild_rollups(self) -> None: ...
+    def rebuild_rollups(self, start: datetime | None = None, end: datetime | None = None,
+                        rollups: Sequence[Rollup] = ROLLUPS) -> None: ...
 
     def purge_events_before(self, instant: datetime) -> int: ...
 
@@ -185,7 +186,7 @@ class DuckDBStore:
         return _batch_info(self, batch_id)
 
     def append_events(self, data: ArrowInput, *, batch_id: str | None = None, source: str | None = None,
-                      ow_id: int | None = None) -> AppendResult:
+                      ow_id: int | None = None, rollups: Sequence[Rollup] = ROLLUPS) -> AppendResult:
         table = to_event_table(data)
         low, high = _time_range(table)
         with self._lock, self._cursor() as cur:
@@ -210,7 +211,7 @@ class DuckDBStore:
                     names = ", ".join(EVENT_COLUMN_NAMES)
                     cur.execute(f"INSERT INTO events ({names}, batch_id) SELECT {names}, ? FROM _staging",
                                 [batch_id])
-                    for rollup in ROLLUPS:
+                    for rollup in rollups:
                         cur.execute(self.dialect.rollup_from(rollup, "_staging", event_code="_code"))
                     cur.execute("DROP TABLE _staging")
                 cur.execute("COMMIT")
@@ -231,14 +232,18 @@ class DuckDBStore:
                     cur.execute("ROLLBACK")
                     raise
 
-    def rebuild_rollups(self) -> None:
-        """Recompute every rollup from the raw events (after a repair or a schema change)."""
+    def rebuild_rollups(self, start: datetime | None = None, end: datetime | None = None,
+                        rollups: Sequence[Rollup] = ROLLUPS) -> None:
+        """Recompute rollups from the raw events, all time or for whole UTC days around [start, end)."""
         with self._lock, self._cursor() as cur:
             cur.execute("BEGIN TRANSACTION")
-            for rollup in ROLLUPS:
-                cur.execute(f"DELETE FROM {rollup.table}")
-                cur.execute(self.dialect.rollup_from(rollup, "events"))
-            cur.execute("COMMIT")
+            try:
+                for sql, params in self.dialect.rebuild_statements(rollups, start, end):
+                    cur.execute(sql, params)
+                cur.execute("COMMIT")
+            except BaseException:
+                cur.execute("ROLLBACK")
+                raise
 
     def purge_events_before(self, instant: datetime) -> int:
         with self._lock, self._cursor() as cur:
@@ -326,7 +331,7 @@ class PostgresStore:
         return _batch_info(self, batch_id)
 
     def append_events(self, data: ArrowInput, *, batch_id: str | None = None, source: str | None = None,
-                      ow_id: int | None = None) -> AppendResult:
+                      ow_id: int | None = None, rollups: Sequence[Rollup] = ROLLUPS) -> AppendResult:
         table = to_event_table(data)
         low, high = _time_range(table)
         with self._raw() as conn, conn.cursor() as cur:
@@ -347,7 +352,7 @@ class PostgresStore:
                     copy.write(buffer.getvalue())
                 names = ", ".join(EVENT_COLUMN_NAMES)
                 cur.execute(f"INSERT INTO events ({names}, batch_id) SELECT {names}, %s FROM _staging", [batch_id])
-                for rollup in ROLLUPS:
+                for rollup in rollups:
                     cur.execute(self.dialect.translate(self.dialect.rollup_from(rollup, "_staging")))
             conn.commit()
         return AppendResult(batch_id, table.num_rows)
@@ -359,12 +364,13 @@ class PostgresStore:
                     cur.execute(stmt, [since] if since is not None else [])
                 conn.commit()
 
-    def rebuild_rollups(self) -> None:
+    def rebuild_rollups(self, start: datetime | None = None, end: datetime | None = None,
+                        rollups: Sequence[Rollup] = ROLLUPS) -> None:
         with self._raw() as conn, conn.cursor() as cur:
-            for rollup in ROLLUPS:
+            for rollup in rollups:
                 cur.execute(f"LOCK TABLE {rollup.table} IN EXCLUSIVE MODE")
-                cur.execute(f"DELETE FROM {rollup.table}")
-                cur.execute(self.dialect.translate(self.dialect.rollup_from(rollup, "events")))
+            for sql, params in self.dialect.rebuild_statements(rollups, start, end):
+                cur.execute(self.dialect.translate(sql), params)
             conn.commit()
 
     def purge_events_before(self, instant: datetime) -> int:
