@@ -91,6 +91,8 @@ def test_campaign_lifecycle(api: AdplaneClient, other_api: AdplaneClient, io_id:
     draft = api.campaigns.add_draft(campaign_body(io_id, creative, campaignName="Draft one"))
     draft_id = draft["data"] if isinstance(draft, dict) else draft
     assert api.campaigns.get(draft_id)["status"] == "draft"
+    api.campaigns.update_draft(draft_id, campaign_body(io_id, creative, campaignName="Draft one", maxBid=9))
+    assert api.campaigns.get(draft_id)["maxBid"] == 9
     names = [row["name"] for row in api.campaigns.iter(page_size=1, sort_by="name", order="asc")]
     assert names == ["Draft one", "Renamed"]
     page = api.campaigns.list(no_of_entries=1, pgno=2, sort_by="name", order="asc")
@@ -132,3 +134,28 @@ def test_campaign_validation_errors_name_the_field(api: AdplaneClient, io_id: in
         api.campaigns.count(sort_type="sideways")
     assert caught.value.fields == ["sortType"]
     assert api.campaigns.list()["data"] == []
+
+
+def test_async_client_on_domain_endpoints(live_server: LiveServer, tenant: dict[str, Any], db) -> None:  # noqa: ANN001, F811
+    import asyncio
+
+    from adplane.client import AsyncAdplaneClient
+
+    freeze()
+    creative = make_creative(db, tenant["owId"])
+
+    async def scenario() -> None:
+        async with AsyncAdplaneClient(now=client_clock, **sdk_kwargs(live_server, tenant)) as aio:
+            first, second = await asyncio.gather(aio.io.add(io_body()), aio.io.add(io_body(ioName="Second")))
+            ids = sorted([first["ioId"], second["ioId"]])
+            assert [io["ioId"] async for io in aio.io.iter(page_size=1, sort_by="+ioId")] == ids
+            created = await aio.campaigns.add(campaign_body(ids[0], creative))
+            detail = await aio.campaigns.get(created["data"])
+            assert detail["ioId"] == ids[0] and detail["status"] == "pending"
+            names = [c["name"] async for c in aio.campaigns.iter()]
+            assert names == ["NewTest"]
+            with pytest.raises(ValidationError) as caught:
+                await aio.io.add(io_body(ioName=""))
+            assert caught.value.fields == ["ioName"]
+
+    asyncio.run(scenario())

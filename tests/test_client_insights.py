@@ -95,6 +95,15 @@ def test_sls_and_aqs(api: AdplaneClient, world: World, live_server: LiveServer) 
     aqs_link = api.insights.aqs.download(aqs_id, CSV)["reportUrl"]
     assert read_csv_sections(api.download(aqs_link).decode())
     assert api.insights.aqs.report_types()["reportTypeData"][0]["name"] == "audience"
+    assert api.master.aqs_report_types() == api.insights.aqs.report_types()
+    assert {c["campaignId"] for c in api.insights.sls.campaigns()["running"]} >= set(CAMPAIGN_IDS)
+    assert {c["campaignId"] for c in api.insights.aqs.campaigns()["running"]} >= set(CAMPAIGN_IDS)
+    assert api.insights.sls.email(sls_id, ["ops@example.com"], CSV)["message"].startswith("SLS")
+    assert api.insights.aqs.email(aqs_id, ["ops@example.com"], CSV)["message"].startswith("AQS")
+    with pytest.raises(ValidationError):
+        api.insights.sls.delete(sls_id)  # ready reports are kept
+    with pytest.raises(ValidationError):
+        api.insights.aqs.delete(aqs_id)
     assert api.insights.sls.report_types()["totalRecords"] >= 1
     assert [s["name"] for s in api.master.insight_statuses()["insightsStatusData"]] == ["processing", "ready",
                                                                                          "failed"]

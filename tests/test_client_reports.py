@@ -153,3 +153,25 @@ def test_schedule_a_report(api: AdplaneClient, delivered: dict[str, Any], make_t
     api.schedules.delete(report_id)
     with pytest.raises(NotFoundError):
         api.schedules.delete(report_id)
+
+
+def test_unsubscribe_links_need_no_login(api: AdplaneClient, delivered: dict[str, Any], live_server: LiveServer,  # noqa: F811
+                                         server_settings, tenant: dict[str, Any], db) -> None:  # noqa: ANN001, F811
+    from adplane.schedules.links import unsubscribe_urls
+
+    report_id = api.reports.add(definition())
+    api.schedules.create(report_id=report_id, subscriber_emails=["a@example.com", "b@example.com"], file_type=1,
+                         delivery_frequency=1)
+    only_this, every = unsubscribe_urls(server_settings, ow_id=tenant["owId"], report_id=report_id,
+                                        email="a@example.com")
+    with AdplaneClient(url=live_server.url) as anonymous:  # a recipient clicking the link in the e-mail
+        assert anonymous.schedules.unsubscribe(only_this) == {
+            "message": "a@example.com will no longer receive this scheduled report."}
+        assert anonymous.schedules.unsubscribe_all(every)["message"].startswith("a@example.com")
+        with pytest.raises(ValidationError) as caught:
+            anonymous.schedules.unsubscribe("forged-token")
+        assert caught.value.fields == ["token"]
+    from adplane.schedules.repository import opted_out
+
+    with db.session() as session:  # the deliveries skip the opted-out address
+        assert opted_out(session, tenant["owId"], report_id) == {"a@example.com"}

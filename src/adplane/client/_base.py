@@ -72,7 +72,10 @@ class ClientBase:
         return headers
 
     def request_args(self, call: Call, token: Token | None) -> dict[str, Any]:
-        headers = self.client_headers() if not call.authenticated else self.bearer_headers(token)
+        if call.anonymous:
+            headers: dict[str, str] = {}
+        else:
+            headers = self.client_headers() if not call.authenticated else self.bearer_headers(token)
         headers.update(call.headers)
         args: dict[str, Any] = {"method": call.method, "url": call.path, "headers": headers}
         if call.params:

@@ -32,6 +32,8 @@ class Call:
     """Turns the unwrapped data into the return value (e.g. a Pydantic model)."""
     authenticated: bool = True
     """False for login-type calls: they send Basic client credentials and X-IAA-HOST instead."""
+    anonymous: bool = False
+    """No credentials at all (e.g. an e-mail's unsubscribe link); implies not `authenticated`."""
     retry_safe: bool | None = None
     """Override the method's idempotency: listing or computing through POST is safe to repeat."""
     headers: dict[str, str] = field(default_factory=dict)

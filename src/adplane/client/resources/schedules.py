@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
-from adplane.client.calls import Call, clean, payload
+from adplane.client.calls import Call, payload
 from adplane.client.resources._resource import Resource
 
 
@@ -23,12 +24,22 @@ class SchedulesResource(Resource):
         """DELETE /api/v3/ra/report/email/schedule/{reportId}."""
         return self._call(Call("DELETE", f"/api/v3/ra/report/email/schedule/{int(report_id)}"))
 
-    def unsubscribe(self, token: str | None = None, **params: Any) -> Any:
-        """GET /api/v3/ra/report/email/schedule/unsubscribe (the link in a delivered e-mail)."""
+    def unsubscribe(self, token_or_link: str) -> Any:
+        """GET /api/v3/ra/report/email/schedule/unsubscribe: the link of a delivered e-mail (or its token)
+        stops that report's mails to that address; no login needed."""
         return self._call(Call("GET", "/api/v3/ra/report/email/schedule/unsubscribe",
-                               params=clean({"token": token, **params}), authenticated=False))
+                               params={"token": link_token(token_or_link)}, authenticated=False, anonymous=True))
 
-    def unsubscribe_all(self, token: str | None = None, **params: Any) -> Any:
-        """GET /api/v3/ra/report/email/schedule/unsubscribe-all."""
+    def unsubscribe_all(self, token_or_link: str) -> Any:
+        """GET /api/v3/ra/report/email/schedule/unsubscribe-all: every scheduled report to that address."""
         return self._call(Call("GET", "/api/v3/ra/report/email/schedule/unsubscribe-all",
-                               params=clean({"token": token, **params}), authenticated=False))
+                               params={"token": link_token(token_or_link)}, authenticated=False, anonymous=True))
+
+
+def link_token(token_or_link: str) -> str:
+    if "://" not in token_or_link and "?" not in token_or_link:
+        return token_or_link
+    values = parse_qs(urlsplit(token_or_link).query).get("token")
+    if not values:
+        raise ValueError("the link has no token")
+    return values[0]
