@@ -272,3 +272,33 @@ def test_duplicate_campaigns(client, headers, other_headers, tenant, db):
                            json={"existingCampaignIds": str(a), "startDate": start})
     assert response.status_code == 404
     assert _io_total(client, headers, io_id) == 3000
+
+
+def test_drafts_without_dates_in_bulk_and_io_operations(client, headers, tenant, db):
+    freeze()
+    from test_campaign_helpers import IO_END_MS, IO_START_MS
+
+    io_id = create_io(client, headers)
+    creative = make_creative(db, tenant["owId"])
+    pending = create_campaign(client, headers, io_id, creative)
+    draft = client.post("/api/v2/cmp/campaigns/draft/add", headers=headers,
+                        json={"campaignName": "undated", "ioId": io_id, "budgetTotal": 100,
+                              "totalBudgetPacing": False}).json()["responseObject"]["data"]
+    response = client.put("/api/v2/cmp/campaigns/update-end-date", headers=headers,
+                          json={"endDate": END_S + 600, "campaignIds": f"{pending},{draft}"})
+    body = response.json()["responseObject"]
+    assert body["status"] is False and [r["id"] for r in body["reason"]] == [str(draft)]
+    response = client.put("/api/v2/cmp/campaigns/update_budget", headers=headers,
+                          json={"campaignIds": f"{pending},{draft}", "totalBudget": 10,
+                                "totalBudgetUpdateType": "addition"})
+    assert response.json()["responseObject"]["status"] is True
+    assert _io_total(client, headers, io_id) == 1510 + 110
+    response = client.patch(f"/api/v3/cmp/io/{io_id}", headers=headers, json={"ioName": "still fine"})
+    assert response.status_code == 200
+    response = client.post("/api/v3/cmp/io/duplicate", headers=headers,
+                           json={"ioId": io_id, "ioStartTime": IO_START_MS, "ioEndTime": IO_END_MS})
+    assert response.status_code == 200, response.text
+    copies = response.json()["data"]["duplicatedCampaignIds"]
+    assert [_get(client, headers, c)["status"] for c in copies] == ["pending", "draft"]
+    listed = client.post("/api/v3/cmp/io/campaigns/list", headers=headers, json={"ioIdsList": [io_id]})
+    assert listed.status_code == 200 and listed.json()["data"]["filteredRecords"] == 2

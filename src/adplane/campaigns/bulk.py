@@ -79,10 +79,12 @@ def update_end_dates(session: Session, principal: Principal, raw_ids: object, en
     for campaign in locked.campaigns:
         io = locked.ios[campaign.io_id]
         message = _closed(campaign)
+        if message is None and campaign.start_time is None:
+            message = "Set the campaign's start time first."
         if message is None and end <= now:
             message = "End date can not be less than current time."
         if message is None:
-            error = rules.dates_error(as_utc(campaign.start_time), end, io.start_time, io.end_time)
+            error = rules.dates_error(as_utc(campaign.start_time), end, io.start_time, io.end_time)  # type: ignore[arg-type]
             message = error[1] if error else None
         if message is not None:
             outcome.refuse(campaign, message)
@@ -128,7 +130,8 @@ def update_budgets(session: Session, principal: Principal, raw_ids: object, *, m
         new_bid = money(max_bid) if max_bid is not None else campaign.max_bid
         if message is None and daily is not None and campaign.total_budget_pacing:
             message = "Daily budget is computed from the total budget when totalBudgetPacing is on."
-        if message is None and campaign.total_budget_pacing and new_total is not None and campaign.end_time:
+        if (message is None and campaign.total_budget_pacing and new_total is not None and campaign.end_time
+                and campaign.start_time):
             new_daily = rules.pacing_daily_budget(new_total, as_utc(campaign.start_time), as_utc(campaign.end_time))
         if message is None and new_bid is not None:
             message = rules.max_bid_error(new_bid, campaign.creative_type_id)

@@ -11,7 +11,7 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from adplane.campaigns import rules
-from adplane.campaigns.models import STATUS_PENDING, Campaign
+from adplane.campaigns.models import STATUS_DRAFT, STATUS_PENDING, Campaign
 from adplane.campaigns.schemas import DuplicateCampaigns
 from adplane.campaigns.service import creative_ids_by_campaign, get_campaign, set_creatives, validate_campaign
 from adplane.core.clock import as_utc, from_epoch_s, utcnow
@@ -32,9 +32,10 @@ COPIED_COLUMNS = (
 
 def copy_campaign(session: Session, principal: Principal, source: Campaign, io: InsertionOrder, *,
                   start: datetime, end: datetime | None, timezone_id: int) -> Campaign:
+    is_draft = source.status == STATUS_DRAFT  # a draft is copied as a draft, with its gaps
     copy = Campaign(ow_id=source.ow_id, io_id=io.id, uow_id=principal.uow_id, name=f"{source.name} copy"[:255],
-                    status=STATUS_PENDING, is_approved=False, timezone_id=timezone_id, start_time=start,
-                    end_time=end)
+                    status=STATUS_DRAFT if is_draft else STATUS_PENDING, is_approved=False,
+                    timezone_id=timezone_id, start_time=start, end_time=end)
     for column in COPIED_COLUMNS:
         value = getattr(source, column)
         setattr(copy, column, list(value) if isinstance(value, list) else dict(value) if isinstance(value, dict)
@@ -43,7 +44,7 @@ def copy_campaign(session: Session, principal: Principal, source: Campaign, io: 
         copy.budget_day = rules.pacing_daily_budget(copy.budget_total, start, end)
     creative_ids = creative_ids_by_campaign(session, [source.id])[source.id]
     try:
-        validate_campaign(session, copy, io, complete=True, creative_ids=creative_ids)
+        validate_campaign(session, copy, io, complete=not is_draft, creative_ids=creative_ids)
     except ValidationFailed as exc:
         first = exc.error_objects[0]
         raise ValidationFailed(f"Campaign {source.id} cannot be copied: {first['error']}",

@@ -276,7 +276,8 @@ def update_io(session: Session, principal: Principal, io_id: int, body: IoUpdate
 def _check_campaigns_inside(session: Session, io: InsertionOrder) -> None:
     """An IO's dates must keep containing the dates of its live campaigns."""
     for campaign in session.scalars(live_campaigns_query(io.id)):
-        if campaign.start_time < io.start_time.replace(microsecond=0) and campaign.status in ("draft", "pending"):
+        if (campaign.start_time is not None and campaign.status in ("draft", "pending")
+                and campaign.start_time < io.start_time.replace(microsecond=0)):
             raise ValidationFailed(
                 f"IO start time cannot be after the start time of campaign {campaign.id}.", field="ioStartTime")
         if io.end_time is not None and campaign.end_time is not None and campaign.end_time > io.end_time:
