@@ -71,8 +71,12 @@ def claim(
     lease_seconds: float,
     limit: int = 50,
     where: Sequence[ColumnElement[bool]] = (),
+    lease_from: datetime | None = None,
 ) -> list[W]:
-    """Claim up to `limit` due rows for `worker` and commit; returns them, oldest first."""
+    """Claim up to `limit` rows due at `now` for `worker` and commit; returns them, oldest first.
+
+    The lease runs from `lease_from` (default `now`): a replay of a past instant passes the real
+    time, so its leases do not look expired to workers running on the clock."""
     condition = and_(claimable(model, now), *where)
     candidates = select(model.id).where(condition).order_by(model.available_at, model.id).limit(limit)  # type: ignore[attr-defined]
     if session.get_bind().dialect.name == "postgresql":
@@ -83,7 +87,7 @@ def claim(
         .values(
             status=RUNNING,
             lease_owner=worker,
-            lease_expires_at=now + timedelta(seconds=lease_seconds),
+            lease_expires_at=(lease_from or now) + timedelta(seconds=lease_seconds),
             attempts=model.attempts + 1,
         )
         .returning(model.id)  # type: ignore[attr-defined]

@@ -169,8 +169,8 @@ def deliver(session: Session, settings: Settings, store: Any, occurrence: Schedu
             send(settings, build_message(settings, report, schedule, occurrence, content, recipient))
             delivered.append(recipient)
             # progress is written between recipients; the last one goes with the final outcome
-            if position < len(pending) and not _note_delivery(session, occurrence, worker, delivered, now,
-                                                              lease_seconds):
+            if position < len(pending) and not _note_delivery(session, occurrence, worker, delivered,
+                                                              max(now, utcnow()), lease_seconds):
                 return "lost"
     except Exception as exc:  # noqa: BLE001 - any failure (mail server, report) is retried, then recorded
         session.rollback()
@@ -195,7 +195,7 @@ def deliver_due(db: Database, settings: Settings, store: Any, *, worker: str, no
         current = now or utcnow()
         with db.session() as session:
             batch = leases.claim(session, ScheduleOccurrence, worker=worker, now=current,
-                                 lease_seconds=lease_seconds, limit=CLAIM_BATCH)
+                                 lease_seconds=lease_seconds, limit=CLAIM_BATCH, lease_from=max(current, utcnow()))
             if not batch:
                 return stats
             if store is None:  # opened only when there is something to deliver
