@@ -159,3 +159,14 @@ def test_async_client_on_domain_endpoints(live_server: LiveServer, tenant: dict[
             assert caught.value.fields == ["ioName"]
 
     asyncio.run(scenario())
+
+
+def test_server_request_models_are_accepted_as_bodies(api: AdplaneClient) -> None:  # noqa: F811
+    """One source of truth: the server's Pydantic request models double as typed SDK request bodies."""
+    from adplane.insertion_orders.schemas import IoCreate, IoUpdate
+
+    freeze()
+    created = api.io.add(IoCreate.model_validate(io_body(ioName="Typed IO")))
+    assert api.io.get(created["ioId"])["ioName"] == "Typed IO"
+    api.io.update(created["ioId"], IoUpdate(io_name="Typed and renamed"))
+    assert api.io.get(created["ioId"])["ioName"] == "Typed and renamed"

@@ -75,12 +75,14 @@ def test_sls_and_aqs(api: AdplaneClient, world: World, live_server: LiveServer) 
            "slsName": "Cardio study", "conceptGroupId": 202335, "reportTypes": [1]}
     cost = api.insights.sls.computation(sls)
     generated = api.insights.sls.generate(sls)
-    assert isinstance(cost, dict) and isinstance(generated, dict)
+    assert cost["slsChargeableImps"] == generated["slsChargeableImps"] == world.impressions((1, 2))
+    assert generated["slsReportCreated"] is True and generated["campaignIds"] == [1, 2]
     aqs = {"campaignId": 1, "aqsStartDate": int(STUDY_START.timestamp()), "aqsEndDate": int(STUDY_END.timestamp()),
            "aqsName": "Cardio audience", "aqsAudienceConceptGroups": {"audienceId": 101, "conceptGroupId": "202335"}}
     assert api.insights.aqs.validate_name("Cardio audience")["available"] is True
-    api.insights.aqs.computation(aqs)
-    api.insights.aqs.generate(aqs)
+    quote = api.insights.aqs.computation(aqs)
+    assert quote["aqsChargeableImps"] == world.impressions((1,)) and quote["aqsReportCreatable"] is True
+    assert api.insights.aqs.generate(aqs)["aqsReportCreated"] is True
     assert run_worker(live_server) == 2
     sls_reports = list(api.insights.sls.iter())
     aqs_reports = list(api.insights.aqs.iter())
