@@ -150,3 +150,37 @@ def test_cli_set_rate(tmp_path, monkeypatch):
                          ).exit_code == 2
     generated = runner.invoke(cli, ["insights", "generate", "--json"])
     assert generated.exit_code == 0 and '"generated": 0' in generated.output
+
+
+def test_deleting_a_failed_report_frees_its_name_and_emails_work_for_every_kind(client, headers, db, app, tenant):
+    build_world(db, app, tenant["owId"])
+    early = {"campaignIds": [1], "slsStartDate": ms(datetime(2026, 3, 30, tzinfo=UTC)),
+             "slsEndDate": ms(datetime(2026, 4, 2, tzinfo=UTC)), "slsName": "Early study", "conceptGroupId": 202335}
+    failed = client.post("/api/v3/ins/sls-reports", headers=headers, json=early).json()["data"]
+    run_worker(app)
+    item = client.get("/api/v3/ins/sls-reports", headers=headers).json()["data"]["slsReportDataList"][0]
+    assert item["slsStatusId"] == 3 and "exposed" in item["failureReason"]
+    assert client.get("/api/v3/ins/sls-reports/validate/name?reportName=Early study",
+                      headers=headers).status_code == 400
+    client.delete(f"/api/v3/ins/sls-reports?slsIds={failed['slsId']}", headers=headers)
+    assert client.get("/api/v3/ins/sls-reports/validate/name?reportName=Early study",
+                      headers=headers).json()["data"] == "This SLS report name is valid"
+
+    study = {**early, "slsStartDate": ms(STUDY_START), "slsEndDate": ms(STUDY_END), "reportTypes": [1, 3]}
+    sls = client.post("/api/v3/ins/sls-reports", headers=headers, json=study).json()["data"]
+    aqs = client.post("/api/v3/ins/aqs-reports", headers=headers, json={
+        "campaignId": 2, "aqsStartDate": ms(STUDY_START), "aqsEndDate": ms(STUDY_END),  # ms read leniently
+        "aqsName": "Quality", "aqsAudienceConceptGroups": {"audienceId": 101, "conceptGroupId": "300101"}}).json()
+    assert aqs["data"]["aqsStartDate"] == int(STUDY_START.timestamp())
+    run_worker(app)
+    sent = client.post("/api/v3/ins/sls-reports/email", headers=headers,
+                       json={"fileType": 3, "slsId": sls["slsId"], "emailIds": ["x@example.com"]})
+    assert sent.json()["data"]["message"] == "SLS report e-mail sent successfully."
+    sent = client.post("/api/v3/ins/aqs-reports/email", headers=headers,
+                       json={"fileTypeId": 1, "reportId": aqs["data"]["aqsId"], "emailIds": ["y@example.com"]})
+    assert sent.json()["data"]["message"] == "AQS report e-mail sent successfully."
+    outbox = sorted((app.state.settings.data_dir / "outbox").glob("*.eml"))
+    assert len(outbox) == 2
+    regen = client.post("/api/v3/ins/aqs-reports", headers=headers, json={"aqsId": aqs["data"]["aqsId"]}).json()
+    assert regen["data"]["aqsReportCreated"] is True and regen["data"]["aqsChargeableImps"] == 0
+    assert regen["data"]["aqsChargedImps"] == aqs["data"]["aqsChargeableImps"]

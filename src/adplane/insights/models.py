@@ -11,7 +11,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, ForeignKey, Integer, Numeric, String, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, ForeignKey, Index, Integer, Numeric, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from adplane.core.clock import utcnow
@@ -29,7 +29,9 @@ STATUS_FAILED = 3
 
 class InsightReport(Base):
     __tablename__ = "insight_reports"
-    __table_args__ = (UniqueConstraint("ow_id", "kind", "name"),)
+    # Names are unique per organization and kind among reports not deleted (checked under the
+    # organization's lock in `service.submit`), so a deleted report frees its name.
+    __table_args__ = (Index("ix_insight_reports_ow_id_kind_name", "ow_id", "kind", "name"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     ow_id: Mapped[int] = mapped_column(ForeignKey("organizations.ow_id", ondelete="CASCADE"), index=True)

@@ -145,7 +145,9 @@ def check_name_length(name: str | None, field_name: str) -> str:
 
 
 def name_taken(session: Session, ow_id: int, kind: str, name: str) -> bool:
-    stmt = scoped(InsightReport, ow_id).where(InsightReport.kind == kind, InsightReport.name == name)
+    """Another report of this kind, not deleted, has this name (a deleted report frees it)."""
+    stmt = scoped(InsightReport, ow_id).where(
+        InsightReport.kind == kind, InsightReport.name == name, InsightReport.deleted_at.is_(None))
     return session.scalar(stmt.limit(1)) is not None
 
 

@@ -64,9 +64,9 @@ def upgrade() -> None:
     sa.Column('deleted_at', adplane.core.db.UtcDateTime(timezone=True), nullable=True),
     sa.Column('created_at', adplane.core.db.UtcDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['ow_id'], ['organizations.ow_id'], name=op.f('fk_insight_reports_ow_id_organizations'), ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_insight_reports')),
-    sa.UniqueConstraint('ow_id', 'kind', 'name', name=op.f('uq_insight_reports_ow_id'))
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_insight_reports'))
     )
+    op.create_index('ix_insight_reports_ow_id_kind_name', 'insight_reports', ['ow_id', 'kind', 'name'], unique=False)
     op.create_index(op.f('ix_insight_reports_kind'), 'insight_reports', ['kind'], unique=False)
     op.create_index(op.f('ix_insight_reports_ow_id'), 'insight_reports', ['ow_id'], unique=False)
     op.create_index(op.f('ix_insight_reports_status_id'), 'insight_reports', ['status_id'], unique=False)
@@ -84,6 +84,7 @@ def downgrade() -> None:
     op.drop_index(op.f('ix_insight_reports_status_id'), table_name='insight_reports')
     op.drop_index(op.f('ix_insight_reports_ow_id'), table_name='insight_reports')
     op.drop_index(op.f('ix_insight_reports_kind'), table_name='insight_reports')
+    op.drop_index('ix_insight_reports_ow_id_kind_name', table_name='insight_reports')
     op.drop_table('insight_reports')
     op.drop_index(op.f('ix_insight_rates_workspace_id'), table_name='insight_rates')
     op.drop_table('insight_rates')
