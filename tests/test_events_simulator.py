@@ -125,3 +125,21 @@ def test_real_time_windows_respect_the_daily_budget(db, tenant, store):
     hourly = store.query("SELECT extract(hour FROM period_start), sum(impressions) FROM rollup_campaign_hourly "
                          "GROUP BY 1 ORDER BY 2")
     assert hourly[0][0] in (6, 7, 8, 9, 10, 11)  # quietest hours are the local night (01-05 Eastern)
+
+
+def test_campaign_api_counters_equal_sums_over_raw_events(client, db, tenant, headers, other_headers, store):
+    from decimal import ROUND_HALF_UP
+
+    c = make_campaign(db, tenant["owId"], start=START, end=END, budget_day=Decimal("4"), max_bid=Decimal("5"))
+    with db.session() as session:
+        simulate_period(session, client.app.state.analytics, date(2026, 3, 2), date(2026, 3, 4), seed=11)
+    analytics = client.app.state.analytics
+    raw_spend = analytics.query("SELECT sum(media_cost + data_cost + platform_margin) FROM events "
+                                "WHERE campaign_id = ?", [c["campaign_id"]])[0][0]
+    assert raw_spend > 0
+    response = client.get(f"/api/v2/cmp/campaign/{c['campaign_id']}", params={"isSpentRequired": "true"},
+                          headers=headers)
+    assert response.status_code == 200, response.text
+    spent = Decimal(str(response.json()["responseObject"]["spent"]))
+    assert spent == Decimal(raw_spend).quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)
+    assert client.get(f"/api/v2/cmp/campaign/{c['campaign_id']}", headers=other_headers).status_code == 404

@@ -157,3 +157,15 @@ def test_registry_picks_the_smallest_covering_rollup():
 
 def test_the_app_opens_the_store(app):
     assert app.state.analytics.backend in ("duckdb", "postgresql")
+
+
+def test_rollups_can_be_deferred_and_rebuilt_for_a_range(store):
+    store.append_events(make_events(800, seed=8), batch_id="early")
+    store.append_events(make_events(600, seed=9, start=T0 + timedelta(days=5), hours=24), batch_id="late",
+                        rollups=())
+    assert store.query("SELECT sum(events) FROM rollup_campaign_hourly") == [(800,)]
+    store.rebuild_rollups(T0 + timedelta(days=5, hours=3), T0 + timedelta(days=5, hours=4))  # whole UTC days
+    for rollup in ROLLUPS:
+        if rollup.where is None:
+            assert store.query(f"SELECT sum(events), sum(media_cost) FROM {rollup.table}") == store.query(
+                "SELECT count(*), sum(media_cost) FROM events")
