@@ -95,3 +95,15 @@ def test_odd_inputs_are_4xx_never_500(client, headers, tenant, db):
     response = client.post("/api/v2/cmp/campaigns/add", headers={**headers, "Content-Type": "application/json"},
                            content=b"{broken")
     assert response.status_code == 422
+
+
+def test_approval_after_the_end_is_refused(client, headers, tenant, db):
+    freeze()
+    campaign_id = create_campaign(client, headers, create_io(client, headers), make_creative(db, tenant["owId"]))
+    clock.set(from_epoch_s(END_S + 5))  # no tick yet: still pending
+    headers = login(client, tenant)
+    response = client.put("/api/v2/cmp/campaigns/update-status", headers=headers,
+                          json={"campaignIds": str(campaign_id), "status": "running"})
+    body = response.json()["responseObject"]
+    assert body["status"] is False and "end date has passed" in body["reason"][0]["errorMessage"]
+    assert _status(client, headers, campaign_id) == "pending"

@@ -25,6 +25,7 @@ from adplane.campaigns.wire import campaign_detail, list_item, owners, pricing_m
 from adplane.core.clock import to_epoch_s, utcnow
 from adplane.core.deps import PrincipalDep, SessionDep
 from adplane.core.envelopes import v2, v3
+from adplane.core.errors import ValidationFailed
 from adplane.core.schemas import IdPath
 from adplane.events.deps import AnalyticsDep
 from adplane.insertion_orders.service import get_io
@@ -153,8 +154,6 @@ def count_v2(principal: PrincipalDep, session: SessionDep, sortType: Text = None
              creativeTypeIds: Text = None, searchField: Text = None, owIds: Text = None) -> dict:  # noqa: N803
     direction = (sortType or "asc").strip().lower()
     if direction not in ("asc", "desc"):
-        from adplane.core.errors import ValidationFailed
-
         raise ValidationFailed("sortType must be asc or desc.", field="sortType")
     stmt = queries.count_query(principal, ow_ids=owIds, io_ids=None, campaign_type_ids=None,
                                creative_type_ids=creativeTypeIds, expired_after=None, search=searchField)

@@ -94,10 +94,10 @@ def update_statuses(session: Session, principal: Principal, raw_ids: object, sta
     for cid in ids:
         campaign = get_campaign(session, principal.ow_id, cid, for_update=True, field="campaignIds")
         message = _verdict(campaign, target, principal)
-        if message is None and target == STATUS_RUNNING and campaign.status == STATUS_PAUSED:
+        if message is None and target == STATUS_RUNNING:
             end = campaign.end_time or ios[campaign.io_id].end_time
             if end is not None and as_utc(end) <= utcnow():
-                message = "The campaign's end date has passed; extend it before resuming."
+                message = "The campaign's end date has passed; extend it first."
         if message is not None:
             outcome.refuse(campaign, message)
             continue
