@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 import threading
+import time
 from decimal import Decimal
 
 import pytest
@@ -167,10 +168,20 @@ def test_budget_info(client, headers, other_headers, tenant, db):
     assert response.status_code == 404
 
 
-def test_concurrent_budget_updates_keep_auto_sum_io_equal_to_the_sum(app, client, headers, tenant, db, backend):
+def test_concurrent_budget_updates_keep_auto_sum_io_equal_to_the_sum(app, client, headers, tenant, db, backend,
+                                                                       monkeypatch):
     if backend != "postgresql":
         pytest.skip("row locks (SELECT ... FOR UPDATE) are what this test exercises; SQLite serializes writers")
     freeze()
+    from adplane.insertion_orders import service as io_service
+
+    original_sync = io_service.sync_auto_sum
+
+    def slow_sync(session, io):  # noqa: ANN001, ANN202 - widens the race window between sum and commit
+        time.sleep(0.02)
+        return original_sync(session, io)
+
+    monkeypatch.setattr(io_service, "sync_auto_sum", slow_sync)
     io_id = create_io(client, headers)
     creative = make_creative(db, tenant["owId"])
     campaigns = [create_campaign(client, headers, io_id, creative, budgetTotal=100, budgetDay=10,
