@@ -143,3 +143,45 @@ def test_campaign_api_counters_equal_sums_over_raw_events(client, db, tenant, he
     spent = Decimal(str(response.json()["responseObject"]["spent"]))
     assert spent == Decimal(raw_spend).quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)
     assert client.get(f"/api/v2/cmp/campaign/{c['campaign_id']}", headers=other_headers).status_code == 404
+
+
+def test_healthcare_impressions_carry_the_campaigns_npis(db, tenant, store):
+    from adplane.healthcare.audiences import set_campaign_npis
+    from adplane.healthcare.npi import make_npi
+
+    c = make_campaign(db, tenant["owId"], start=START, end=END, budget_day=Decimal("3"))
+    plain = make_campaign(db, tenant["owId"], start=START, end=END, budget_day=Decimal("3"))
+    npis = [make_npi(serial) for serial in range(100, 130)]
+    with db.session() as session:
+        set_campaign_npis(session, tenant["owId"], c["campaign_id"], npis)
+        session.commit()
+        simulate_period(session, store, date(2026, 3, 2), date(2026, 3, 2), seed=2)
+    seen = {row[0] for row in store.query("SELECT DISTINCT npi FROM events WHERE campaign_id = ? "
+                                          "AND event_type = 'impression'", [c["campaign_id"]])}
+    assert seen and seen <= set(npis)
+    assert store.query("SELECT count(*) FROM events WHERE campaign_id = ? AND npi IS NOT NULL",
+                       [plain["campaign_id"]]) == [(0,)]
+    # healthcare audiences cost data: a higher data CPM than plain targeting
+    data_cpm = dict(store.query("SELECT campaign_id, sum(data_cost) * 1000 / count(*) FROM events "
+                                "WHERE event_type = 'impression' GROUP BY campaign_id"))
+    assert data_cpm[c["campaign_id"]] > data_cpm[plain["campaign_id"]]
+
+
+def test_serve_simulate_ticks_deliver_in_real_time(client, db, tenant, store):
+    from adplane.core.clock import clock
+    from adplane.events.realtime import RealtimeSimulator
+
+    c = make_campaign(db, tenant["owId"], start=START, end=END, budget_day=Decimal("3"))
+    clock.set(datetime(2026, 3, 4, 17, tzinfo=UTC))
+    simulator = RealtimeSimulator(client.app, interval_seconds=3600)
+    simulator._last = datetime(2026, 3, 4, 15, tzinfo=UTC)
+    simulator.tick()
+    rows = client.app.state.analytics.query(
+        "SELECT count(*), min(event_time), max(event_time) FROM events WHERE campaign_id = ?", [c["campaign_id"]])
+    count, first, last = rows[0]
+    assert count > 0
+    assert first >= datetime(2026, 3, 4, 15, tzinfo=UTC) and last < datetime(2026, 3, 4, 17, tzinfo=UTC)
+    clock.advance(timedelta(hours=1))
+    simulator.tick()
+    assert client.app.state.analytics.query("SELECT max(event_time) FROM events")[0][0] >= datetime(
+        2026, 3, 4, 17, tzinfo=UTC)
