@@ -9,13 +9,15 @@ from pathlib import Path, PurePosixPath
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
+from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile as StarletteUploadFile
 
-from adplane.core.deps import PrincipalDep, SessionDep, SettingsDep
+from adplane.core.deps import Principal, PrincipalDep, SessionDep, SettingsDep
 from adplane.core.envelopes import v3
 from adplane.core.errors import ValidationFailed
 from adplane.core.schemas import IdPath
+from adplane.core.settings import Settings
 from adplane.creatives import service
 from adplane.creatives.intake import UploadedFile
 from adplane.creatives.media import MB, check_size
@@ -58,7 +60,13 @@ async def add_creatives(
     return v3(result)
 
 
-def _create_with_files(session, settings, principal, request_map, files) -> dict[str, Any]:  # noqa: ANN001
+def _create_with_files(
+    session: Session,
+    settings: Settings,
+    principal: Principal,
+    request_map: dict[str, Any],
+    files: list[StarletteUploadFile],
+) -> dict[str, Any]:
     """Copy the uploads to a scratch folder (oversized ones are refused unread), then create."""
     with tempfile.TemporaryDirectory(prefix="adplane-creatives-") as scratch:
         uploads: dict[str, UploadedFile] = {}
