@@ -21,6 +21,7 @@ def _events(ow_id: int, io_id: int, campaign_id: int, creative_id: int, at: date
         "ow_id": pa.array([ow_id] * n), "io_id": pa.array([io_id] * n),
         "campaign_id": pa.array([campaign_id] * n), "creative_id": pa.array([creative_id] * n),
         "creative_type_id": pa.array([11] * n),
+        "user_id": pa.array(["u1", "u2", "u3", "u1", "u1", "u1"]),
         "media_cost": pa.array(costs), "data_cost": pa.array([c / 8 for c in costs]),
         "platform_margin": pa.array([c / 8 for c in costs]),
     })
@@ -89,6 +90,8 @@ def test_campaigns_list_with_delivery_metrics_and_pacing(client, app, headers, o
         assert row["expectedSpent"] == 750 and row["pacingPercentage"] == round(2 / 750 * 100, 2)
         assert row["percentageOfTotalSpent"] == round(2 / 1500 * 100, 4)
         assert row["creativesCount"] == 1 and row["campaignTimezone"] == "US/Eastern"
+        assert row["reach"] == 3 and row["frequency"] == round(4 / 3, 4)
+        assert row["dailyImpression"] == 0  # delivered on an earlier day than "now"
         assert rows[idle]["spent"] == 0 and rows[idle]["impressions"] == 0
         totals = data["recordsTotal"]
         assert totals["impressions"] == 4 and totals["spent"] == 2 and totals["budgetTotal"] == 1800

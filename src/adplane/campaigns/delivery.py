@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from adplane.campaigns.models import Campaign
 from adplane.core.clock import as_utc
-from adplane.events.counters import DeliveryTotals, delivery_by_campaign, spend_today
+from adplane.events.counters import DeliveryTotals, delivery_by_campaign
 from adplane.events.store import AnalyticsStore
 from adplane.insertion_orders.models import InsertionOrder
 from adplane.master import catalog
@@ -38,7 +38,13 @@ def local_day_bounds(timezone_id: int, now: datetime) -> tuple[datetime, datetim
 
 
 def spend_today_for(store: AnalyticsStore | None, campaigns: list[Campaign], now: datetime) -> dict[int, Decimal]:
-    result: dict[int, Decimal] = {c.id: ZERO for c in campaigns}
+    return {cid: totals.spend for cid, totals in today_totals_for(store, campaigns, now).items()}
+
+
+def today_totals_for(store: AnalyticsStore | None, campaigns: list[Campaign],
+                     now: datetime) -> dict[int, DeliveryTotals]:
+    """Delivery of each campaign during today in the campaign's own timezone."""
+    result: dict[int, DeliveryTotals] = {c.id: DeliveryTotals() for c in campaigns}
     if store is None:
         return result
     by_zone: dict[int, list[int]] = {}
@@ -46,7 +52,29 @@ def spend_today_for(store: AnalyticsStore | None, campaigns: list[Campaign], now
         by_zone.setdefault(campaign.timezone_id, []).append(campaign.id)
     for zone_id, ids in by_zone.items():
         start, end = local_day_bounds(zone_id, now)
-        result.update(spend_today(store, ids, start, end))
+        result.update(delivery_by_campaign(store, ids, start=start, end=end))
+    return result
+
+
+def reach_by_campaign(store: AnalyticsStore | None, campaign_ids: list[int], *, start: datetime | None = None,
+                      end: datetime | None = None) -> dict[int, int]:
+    """Distinct users reached (impressions with a user id), from the raw events."""
+    result = {cid: 0 for cid in campaign_ids}
+    if store is None or not campaign_ids:
+        return result
+    for offset in range(0, len(campaign_ids), 500):
+        chunk = campaign_ids[offset: offset + 500]
+        sql = (f"SELECT campaign_id, count(DISTINCT user_id) FROM events WHERE event_type = 'impression' "
+               f"AND user_id IS NOT NULL AND campaign_id IN ({', '.join('?' * len(chunk))})")
+        params: list = list(chunk)
+        if start is not None:
+            sql += " AND event_time >= ?"
+            params.append(start)
+        if end is not None:
+            sql += " AND event_time < ?"
+            params.append(end)
+        for campaign_id, reach in store.query(sql + " GROUP BY campaign_id", params):
+            result[int(campaign_id)] = int(reach or 0)
     return result
 
 

@@ -70,14 +70,16 @@ def campaign_rows(session: Session, campaigns: list[Campaign], ios: dict[int, In
     ids = [c.id for c in campaigns]
     window = delivery.totals_for(store, ids, start=start, end=end)
     lifetime = window if start is None and end is None else delivery.totals_for(store, ids)
-    today = delivery.spend_today_for(store, campaigns, now)
+    today = delivery.today_totals_for(store, campaigns, now)
+    reach = delivery.reach_by_campaign(store, ids, start=start, end=end)
     creatives = creative_ids_by_campaign(session, ids)
     who = owners(session, campaigns)
     rows = []
     for campaign in campaigns:
         io = ios[campaign.io_id]
         spent_total = lifetime[campaign.id].spend
-        pace = delivery.pacing(campaign, io, spent_total, today[campaign.id], as_utc(now))
+        pace = delivery.pacing(campaign, io, spent_total, today[campaign.id].spend, as_utc(now))
+        impressions = window[campaign.id].impressions
         timezone = catalog.timezone_by_id(campaign.timezone_id)
         row: dict[str, Any] = {
             **_measures(window[campaign.id]),
@@ -98,18 +100,19 @@ def campaign_rows(session: Session, campaigns: list[Campaign], ios: dict[int, In
             "pacingPercentage": pace.pacing_percentage, "actualSpent": _money(spent_total),
             "expectedSpent": _money(pace.expected_spent), "campaignDuration": pace.duration_days,
             "remainingDuration": pace.remaining_days, "dailyPacingPercentage": pace.daily_pacing_percentage,
-            "expectedDailySpent": _money(pace.expected_daily_spent), "actualDailySpent": _money(today[campaign.id]),
+            "expectedDailySpent": _money(pace.expected_daily_spent),
+            "actualDailySpent": _money(today[campaign.id].spend),
             "creativesCount": len(creatives[campaign.id]), "budgetTypeId": campaign.budget_type_id,
             "campaignTypeId": campaign.campaign_type_id, "targetImpression": campaign.target_impressions,
-            "dailyImpression": 0, "campaignPriority": None, "totalCount": 0, "reach": 0, "frequency": 0,
-            "date": None,
+            "dailyImpression": today[campaign.id].impressions, "campaignPriority": None, "totalCount": 0,
+            "reach": reach[campaign.id], "frequency": _ratio(impressions, reach[campaign.id]), "date": None,
         }
         rows.append(row)
     return rows
 
 
-_SUMMED = ("clicks", "impressions", "bidImpressions", "startCount", "firstCount", "midCount", "thirdCount",
-           "completeCount", "audioVideoViewed", "totalAttributedConversion")
+_SUMMED = ("clicks", "impressions", "dailyImpression", "bidImpressions", "startCount", "firstCount", "midCount",
+           "thirdCount", "completeCount", "audioVideoViewed", "totalAttributedConversion")
 _SUMMED_MONEY = ("dataCost", "mediaSpent", "spent", "budgetSpent", "customerSpent", "platformSpent", "budgetDay",
                  "budgetTotal", "actualSpent", "expectedSpent", "expectedDailySpent", "actualDailySpent")
 
