@@ -184,3 +184,41 @@ def test_deleting_a_failed_report_frees_its_name_and_emails_work_for_every_kind(
     regen = client.post("/api/v3/ins/aqs-reports", headers=headers, json={"aqsId": aqs["data"]["aqsId"]}).json()
     assert regen["data"]["aqsReportCreated"] is True and regen["data"]["aqsChargeableImps"] == 0
     assert regen["data"]["aqsChargedImps"] == aqs["data"]["aqsChargeableImps"]
+
+
+def test_malformed_requests_are_4xx_never_500(client, headers, db, app, tenant):
+    build_world(db, app, tenant["owId"])
+    bad_bodies = [
+        ("/api/v3/ins/pld-report", {"campaignId": 1, "pldStartDate": -5, "pldEndDate": 10}),
+        ("/api/v3/ins/pld-report", {"campaignId": [1], "pldStartDate": 1, "pldEndDate": 10}),
+        ("/api/v3/ins/pld-report", {"pldId": 0}),
+        ("/api/v3/ins/pld-report", {"pldId": 987654}),
+        ("/api/v3/ins/pld-report", "not an object"),
+        ("/api/v3/ins/sls-reports", {"campaignIds": "1,2", "slsStartDate": 1, "slsEndDate": 2}),
+        ("/api/v3/ins/sls-reports", {"campaignIds": [0], "slsStartDate": 1, "slsEndDate": 2}),
+        ("/api/v3/ins/sls-reports", {"campaignIds": [1], "slsStartDate": 1, "slsEndDate": 2, "conceptGroupId": "x"}),
+        ("/api/v3/ins/sls-reports", {"campaignIds": [1], "slsStartDate": 1, "slsEndDate": 2, "slsName": "ok name",
+                                     "conceptGroupId": 202335, "slsLookbackDuration": 0}),
+        ("/api/v3/ins/sls-reports/computation", {"slsId": 2_147_483_648}),
+        ("/api/v3/ins/aqs-reports", {"campaignId": 1, "aqsAudienceConceptGroups": "x"}),
+        ("/api/v3/ins/aqs-reports", {"campaignId": 1, "aqsStartDate": 1, "aqsEndDate": 2, "aqsName": "abc",
+                                     "aqsAudienceConceptGroups": [{"audienceId": 101}]}),
+        ("/api/v3/ins/aqs-reports/computation", {"aqsId": 55}),
+        ("/api/v3/ins/pld-report/download", {"fileType": "xlsx", "pldId": 1}),
+        ("/api/v3/ins/pld-report/download", {"fileType": 1}),
+        ("/api/v3/ins/sls-reports/email", {"fileType": 1, "slsId": 1, "emailIds": "a@example.com"}),
+        ("/api/v3/ins/aqs-reports/email", {"fileTypeId": 1, "reportId": 1, "emailIds": []}),
+        ("/api/v3/ins/pld-reports/columns", ["id"]),
+    ]
+    for path, body in bad_bodies:
+        response = client.post(path, headers=headers, json=body)
+        assert 400 <= response.status_code < 500, (path, body, response.status_code, response.text)
+        assert response.json()["success"] is False
+    for query in ("pldIds=", "pldIds=1,,x", "pldIds=99999999999", "pldIds=-3"):
+        response = client.delete(f"/api/v3/ins/pld-reports?{query}", headers=headers)
+        assert 400 <= response.status_code < 500, (query, response.text)
+    for query in ("sortBy=%2B", "sortBy=pldId,-", "noOfEntries=0", "pageNo=x", "searchField=" + "x" * 300):
+        response = client.get(f"/api/v3/ins/pld-reports?{query}", headers=headers)
+        assert 400 <= response.status_code < 500, (query, response.text)
+    assert client.get("/api/v3/ins/pld-reports").status_code == 401
+    assert client.get("/api/v3/ins/sls-reports", headers=headers).json()["data"]["totalRecords"] == 0

@@ -61,7 +61,7 @@ def append(store: Any, rows: list[dict[str, Any]]) -> None:
 
 
 def build_world(db: Any, app: Any, ow_id: int, *, lift: float = 0.2, seed: int = 3, funds: str = "1000",
-                prescribers: int = 240) -> World:
+                prescribers: int = 120) -> World:
     clock.set(NOW)
     store = app.state.analytics
     store.reset()
