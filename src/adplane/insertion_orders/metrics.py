@@ -119,7 +119,9 @@ _SUMMED_MONEY = ("dataCost", "mediaSpent", "spent", "budgetSpent", "customerSpen
 
 def totals_row(rows: list[dict[str, Any]]) -> dict[str, Any]:
     """The `recordsTotal` row: sums of counts and money, rates recomputed from the sums."""
-    total: dict[str, Any] = {key: sum(r[key] or 0 for r in rows) for key in _SUMMED}
+    # every key of a row, null where a sum means nothing (names, ids, dates), as the seed's recordsTotal
+    total: dict[str, Any] = {key: None for key in (rows[0] if rows else {})}
+    total.update({key: sum(r[key] or 0 for r in rows) for key in _SUMMED})
     for key in _SUMMED_MONEY:
         total[key] = _money(sum((Decimal(str(r[key] or 0)) for r in rows), ZERO))
     spend = Decimal(str(total["spent"]))
