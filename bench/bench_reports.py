@@ -34,7 +34,7 @@ from adplane.core.db import Database
 from adplane.core.migrate import upgrade
 from adplane.events.store import DuckDBStore
 from adplane.insertion_orders.models import InsertionOrder
-from adplane.reports import catalog, service
+from adplane.reports import catalog, query, service
 from adplane.reports.definition import Definition, DimensionChoice
 
 OW_ID = 200001
@@ -145,7 +145,10 @@ def main() -> None:
     dim = catalog.find_dimension
     metrics = ["impressions", "clicks", "spent", "CTR", "eCPM"]
     end = START + timedelta(days=args.days)
-    local_day = "CAST((event_time AT TIME ZONE 'US/Eastern') AS DATE)"
+    # the raw queries cut days exactly as the engine does (epoch arithmetic with the zone's offsets),
+    # so both sides answer the same question at their best
+    local_day = query.local_day_sql("event_time", query.ReportQuery(
+        ow_id=OW_ID, dimensions=[], start=START, end=end, zone_name="US/Eastern", daily=True))
     window = f"ow_id = {OW_ID} AND event_time >= TIMESTAMPTZ '{START.isoformat()}' " \
              f"AND event_time < TIMESTAMPTZ '{end.isoformat()}'"
     cases = [

@@ -36,23 +36,6 @@ def ms(instant) -> int:  # noqa: ANN001
 
 
 @pytest.fixture
-def app(settings, db, monkeypatch):  # noqa: ANN001, ANN201 - TEMP: skip other domains' routers mid-change
-    import importlib
-
-    import adplane.app as app_module
-
-    healthy = []
-    for name in app_module.ROUTER_MODULES:
-        try:
-            importlib.import_module(name)
-            healthy.append(name)
-        except Exception:  # noqa: BLE001, S112
-            continue
-    monkeypatch.setattr(app_module, "ROUTER_MODULES", healthy)
-    return app_module.create_app(settings, db, background=False)
-
-
-@pytest.fixture
 def store(client):  # noqa: ANN001, ANN201
     analytics = client.app.state.analytics
     analytics.reset()

@@ -1,7 +1,7 @@
 """SQL for report execution, written once for every analytics backend (DuckDB and PostgreSQL).
 
 A report query groups by the report's dimensions (plus the local day for daily reports) and sums
-the base values (`catalog.BASE_NAMES`). It reads the smallest rollup of `adplane.events.rollups`
+the base values (`catalog.BASE_NAMES`) its columns need. It reads the smallest rollup of `adplane.events.rollups`
 that covers the dimensions, the filters and the time buckets, else the raw `events` table.
 Rates are never summed: they are computed from these sums (in Python for values, in SQL only to
 sort by them). Reach needs distinct users, so it always reads raw events.
@@ -55,6 +55,8 @@ class ReportQuery:
     search_ids: dict[str, list[Any]] = field(default_factory=dict)
     search_text: dict[str, str] = field(default_factory=dict)
     search_always_false: bool = False
+    # The base sums the requested columns (and the sort) need; summing only those keeps scans cheap.
+    bases: list[str] = field(default_factory=lambda: ["impressions"])
 
     @property
     def group_columns(self) -> list[str]:
@@ -66,7 +68,11 @@ class ReportQuery:
 
     @property
     def base_names(self) -> list[str]:
-        return [*BASE_NAMES, "reach"] if self.with_reach else list(BASE_NAMES)
+        names = [b for b in BASE_NAMES if b in self.bases]
+        return [*names, "reach"] if self.with_reach else names
+
+    def need(self, bases: Sequence[str]) -> None:
+        self.bases.extend(b for b in bases if b not in self.bases)
 
     def referenced_columns(self) -> set[str]:
         return {*self.group_columns, *self.value_filters, *self.search_ids, *self.search_text}

@@ -150,6 +150,8 @@ def prepare(session: Session, definition: Definition, *, start: datetime | None 
         value_filters=value_filters,
         backend=backend,
     )
+    for metric in metrics:
+        report_query.need([b for b in metric.bases if b != "reach"])
     if search and search.strip():
         _apply_search(report_query, labels, search.strip())
     return PreparedReport(definition, report_query, query.choose_source(report_query), labels,
@@ -257,6 +259,7 @@ def _sort_expression(key: str, prepared: PreparedReport, params: list[Any]) -> s
     if metric is not None and metric.kind != "attribute":
         if metric.needs_distinct and not prepared.query.with_reach:
             raise ValidationFailed("Invalid sortBy value.", reason="Add the column to sort by it.", field="sortBy")
+        prepared.query.need([b for b in metric.bases if b != "reach"])
         return query.metric_order_sql(metric)
     grouped_by_campaign = "campaign_id" in prepared.query.group_columns
     if grouped_by_campaign and (metric is not None or key in CAMPAIGN_FIELDS):
@@ -298,9 +301,9 @@ def execute_report(
     `daily_totals` is filled for daily reports (or when `with_daily_totals` is True)."""
     prepared = prepare(session, as_definition(report), start=start, end=end, search=search,
                        backend=_backend(store))
-    grouped, params, names = query.grouped_sql(prepared.query, prepared.source)
     order_params: list[Any] = []
-    terms = parse_report_sort(sort_by, order, prepared, order_params)
+    terms = parse_report_sort(sort_by, order, prepared, order_params)  # may add the sort's bases
+    grouped, params, names = query.grouped_sql(prepared.query, prepared.source)
     keys = names[: len(names) - len(prepared.query.base_names)]
     size = page_size if page_size is not None else DEFAULT_PAGE_SIZE
     if not 1 <= size <= MAX_PAGE_SIZE:
@@ -357,9 +360,9 @@ def iter_report_rows(session: Session, store: Any, report: Report | Definition, 
     """Every row in order, read in chunks (for files); returns (prepared, totals row, rows)."""
     prepared = prepare(session, as_definition(report), start=start, end=end, search=search,
                        backend=_backend(store))
-    grouped, params, names = query.grouped_sql(prepared.query, prepared.source)
     order_params: list[Any] = []
-    terms = parse_report_sort(sort_by, order, prepared, order_params)
+    terms = parse_report_sort(sort_by, order, prepared, order_params)  # may add the sort's bases
+    grouped, params, names = query.grouped_sql(prepared.query, prepared.source)
     keys = names[: len(names) - len(prepared.query.base_names)]
     sql = query.ordered_sql(grouped, terms, keys, None, 0)
     totals = totals_row(prepared, _totals(store, prepared), None)
