@@ -222,3 +222,12 @@ def test_malformed_requests_are_4xx_never_500(client, headers, db, app, tenant):
         assert 400 <= response.status_code < 500, (query, response.text)
     assert client.get("/api/v3/ins/pld-reports").status_code == 401
     assert client.get("/api/v3/ins/sls-reports", headers=headers).json()["data"]["totalRecords"] == 0
+
+
+def test_generic_date_and_id_names_of_the_specification(client, headers, db, app, tenant):
+    world = build_world(db, app, tenant["owId"])
+    created = client.post("/api/v3/ins/pld-report", headers=headers, json={
+        "campaignId": 1, "startDate": ms(STUDY_START), "endDate": ms(STUDY_END)}).json()["data"]
+    assert created["pldReportCreated"] is True and created["pldChargeableImps"] == world.impressions((1,))
+    again = client.post("/api/v3/ins/pld-report", headers=headers, json={"id": created["pldId"]}).json()["data"]
+    assert again["pldReportCreated"] is False  # still processing

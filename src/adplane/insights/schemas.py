@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 
 from adplane.core.schemas import DbId, WireModel
 
@@ -32,14 +32,30 @@ def from_s_lenient(value: int | None) -> datetime | None:
     return datetime.fromtimestamp(seconds, UTC)
 
 
-class PldRequest(WireModel):
+class _GenericNames(WireModel):
+    """The specification also lists plain `startDate`, `endDate` and `id`: used when the kind's own
+    field is absent."""
+
+    start_date: EpochValue | None = None
+    end_date: EpochValue | None = None
+    id: DbId | None = None
+
+
+class PldRequest(_GenericNames):
     campaign_id: DbId | None = None
     pld_id: DbId | None = None
     pld_start_date: EpochValue | None = None
     pld_end_date: EpochValue | None = None
 
+    @model_validator(mode="after")
+    def _fallbacks(self) -> PldRequest:
+        self.pld_id = self.pld_id if self.pld_id is not None else self.id
+        self.pld_start_date = self.pld_start_date if self.pld_start_date is not None else self.start_date
+        self.pld_end_date = self.pld_end_date if self.pld_end_date is not None else self.end_date
+        return self
 
-class SlsRequest(WireModel):
+
+class SlsRequest(_GenericNames):
     io_id: DbId | None = None
     campaign_ids: list[DbId] | None = None
     sls_id: DbId | None = None
@@ -50,6 +66,13 @@ class SlsRequest(WireModel):
     concept_group_id: Annotated[int, Field(ge=1, le=2_147_483_647)] | None = None
     report_types: list[Annotated[int, Field(ge=1, le=3)]] | None = None
     competitor_concept_group_ids: list[Annotated[int, Field(ge=1, le=2_147_483_647)]] | None = None
+
+    @model_validator(mode="after")
+    def _fallbacks(self) -> SlsRequest:
+        self.sls_id = self.sls_id if self.sls_id is not None else self.id
+        self.sls_start_date = self.sls_start_date if self.sls_start_date is not None else self.start_date
+        self.sls_end_date = self.sls_end_date if self.sls_end_date is not None else self.end_date
+        return self
 
 
 class AudienceConceptGroup(WireModel):
