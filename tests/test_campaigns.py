@@ -11,6 +11,7 @@ from test_campaign_helpers import (
     END_S,
     START_S,
     campaign_body,
+    create_campaign,
     create_io,
     error_fields,
     freeze,
@@ -145,3 +146,23 @@ def test_create_isolation_foreign_io_and_creatives(client, headers, other_header
     missing = client.post("/api/v2/cmp/campaigns/add", headers=headers,
                           json={k: v for k, v in campaign_body(io_id, creative_id).items() if k != "ioId"})
     assert missing.status_code == 422 and error_fields(missing) == {"ioId"}
+
+
+def test_impression_based_io_sums_campaign_impression_goals(client, headers, tenant, db):
+    freeze()
+    io_id = create_io(client, headers, ioBudgetTypeId=2)
+    creative_id = make_creative(db, tenant["owId"])
+    response = client.post("/api/v2/cmp/campaigns/add", headers=headers,
+                           json=campaign_body(io_id, creative_id, budgetTypeId=2))
+    assert response.status_code == 422 and error_fields(response) == {"targetImpression"}
+    mismatch = client.post("/api/v2/cmp/campaigns/add", headers=headers,
+                           json=campaign_body(io_id, creative_id, targetImpression=5000))
+    assert mismatch.status_code == 422 and error_fields(mismatch) == {"budgetTypeId"}
+    first = create_campaign(client, headers, io_id, creative_id, budgetTypeId=2, targetImpression=10000)
+    create_campaign(client, headers, io_id, creative_id, budgetTypeId=2, targetImpression=2500)
+    io = client.get(f"/api/v3/cmp/io/{io_id}", headers=headers).json()["data"]
+    assert io["ioTotalImpressions"] == 12500 and io["ioBudgetTypeId"] == 2
+    client.patch(f"/api/v2/cmp/campaign/{first}", headers=headers, json={"targetImpression": 4000})
+    assert client.get(f"/api/v3/cmp/io/{io_id}", headers=headers).json()["data"]["ioTotalImpressions"] == 6500
+    detail = client.get(f"/api/v2/cmp/campaign/{first}", headers=headers).json()["responseObject"]
+    assert detail["targetImpression"] == 4000 and detail["budgetTypeId"] == 2
