@@ -193,3 +193,39 @@ def test_funds_never_go_negative_under_concurrent_generations(db, app, tenant, b
     assert left >= 0
     assert left + charged == affordable
     assert "created" in outcomes and ("no_funds" in outcomes or "processing" in outcomes)
+
+
+def test_parallel_generate_requests_never_overdraw(client, headers, db, app, tenant, backend):
+    if backend != "postgresql":
+        pytest.skip("concurrent writers: PostgreSQL")
+    world = build_world(db, app, tenant["owId"], funds="0")
+    cheapest = min(world.impressions((cid,)) for cid in CAMPAIGN_IDS) * Decimal("0.004")
+    budget = cheapest * 2 + Decimal("0.0001")  # two SLS quotes at most
+    from adplane.auth.organizations import change_funds
+
+    with db.session() as session:
+        change_funds(session, tenant["owId"], budget, "top_up")
+        session.commit()
+    answers: list[dict] = []
+    barrier = threading.Barrier(6)
+
+    def post(index: int) -> None:
+        body = {**sls_study(f"Parallel {index}"), "campaignIds": [CAMPAIGN_IDS[index % 3]], "reportTypes": [1],
+                "competitorConceptGroupIds": [], "slsStartDate": ms(STUDY_START) + index}
+        barrier.wait()
+        response = client.post("/api/v3/ins/sls-reports", headers=headers, json=body)
+        answers.append({"status": response.status_code, **response.json()})
+
+    threads = [threading.Thread(target=post, args=(i,)) for i in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert all(a["status"] == 200 for a in answers), answers
+    created = [a["data"] for a in answers if a["data"].get("slsReportCreated")]
+    with db.session() as session:
+        left = Decimal(session.get(Organization, tenant["owId"]).funds_balance)
+        charged = sum(Decimal(r.charged_cost) for r in session.scalars(select(InsightReport)))
+    assert left >= 0 and left + charged == budget
+    assert 1 <= len(created) <= 2
+    assert sum(Decimal(str(c["slsChargeableCost"])) for c in created) == charged
