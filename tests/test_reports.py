@@ -526,3 +526,36 @@ def test_add_with_scheduling_details_saves_the_schedule_in_one_call(client, db, 
 
     with db.session() as session:
         assert schedule_summary(session, report_id) is None
+
+
+def test_spec_sample_execute_body_shape(client, headers, delivery):
+    """The specification's execute sample (ids adapted): sortBy + order, filters, searchField, reach."""
+    body = {
+        "startDate": ms(DAY0), "endDate": ms(DAY0 + timedelta(days=2)),
+        "dimensions": json.dumps([{"filter": "campaign"}, {"filter": "gender", "value": [10200002]},
+                                  {"filter": "deviceType", "value": [11, 13]}]),
+        "columns": ["campaignId", "campaignName", "deviceType", "completeCount", "gender", "startTime", "endTime",
+                    "maxBid", "budgetDay", "VCR", "eCPC", "budgetTotal", "impressions", "clicks", "winRate", "reach"],
+        "customerIds": [201353, 201352],
+        "filters": {"campaignIds": [1, 2, 3], "creativeTypeIds": [11], "campaignStatuses": ["expired", "running"]},
+        "searchField": "Campaign A", "requestType": 1, "reportAggregated": "0", "timezoneId": EASTERN_ID,
+        "timezoneName": "US/Eastern", "order": "desc", "sortBy": "impressions", "noOfEntries": 50, "pageNo": 1,
+    }
+    response = client.post("/api/v3/ra/report/execute", headers=headers, json=body)
+    assert response.status_code == 200, response.text
+    data = response.json()["data"]
+    first_day, last_day = DAY0.date().isoformat(), (DAY0 + timedelta(days=2)).date().isoformat()
+
+    def keep(r: dict[str, Any]) -> bool:
+        return (first_day <= local_day(r) <= last_day and r["gender_id"] == 10200002
+                and r["device_type_id"] in (11, 13) and r["campaign_id"] == 1 and r["creative_type_id"] == 11)
+
+    expected = expected_groups(delivery["rows"], lambda r: (local_day(r), r["device_type_id"]), keep)
+    assert data["totalRecords"] == len(expected) > 0
+    assert [r["impressions"] for r in data["data"]] == sorted((r["impressions"] for r in data["data"]), reverse=True)
+    for row in data["data"]:
+        assert row["campaignId"] == 1 and row["gender"] == "Female" and row["deviceType"] in ("Mobile", "Desktop")
+        assert_metrics(row, expected[(row["date"], row["deviceTypeId"])],
+                       ["completeCount", "VCR", "eCPC", "impressions", "clicks", "winRate", "reach"])
+    assert_metrics(data["total"], expected_groups(delivery["rows"], lambda r: 0, keep)[0],
+                   ["impressions", "clicks", "reach", "winRate"])
