@@ -77,6 +77,19 @@ def wav_bytes(seconds: int, rate: int = 8000) -> bytes:
     return buffer.getvalue()
 
 
+def ogg_bytes(seconds: int, rate: int = 44100) -> bytes:
+    """First page with a Vorbis identification header, last page with the final granule position."""
+    first = b"OggS\x00\x02" + struct.pack("<q", 0) + bytes(16) + b"\x01vorbis" + struct.pack("<IBI", 0, 2, rate)
+    last = b"OggS\x00\x04" + struct.pack("<q", rate * seconds) + bytes(20)
+    return first + bytes(200) + last
+
+
+DAAST = """<DAAST version="1.0"><Ad id="d1"><InLine><AdSystem>x</AdSystem><AdTitle>Audio</AdTitle>
+<Creatives><Creative><Linear><Duration>00:00:30</Duration><MediaFiles>
+<MediaFile delivery="progressive" type="audio/mpeg"><![CDATA[https://cdn.example.com/a.mp3]]></MediaFile>
+</MediaFiles></Linear></Creative></Creatives></InLine></Ad></DAAST>"""
+
+
 def image_item(name: str = "banner", source: str = "banner.png", **extra) -> dict:
     item = {"creativeName": name, "externalCreativeId": "ext-1", "platformCreativeTypeId": 11,
             "creativeSourceType": "FILE", "creativeSource": source, "clickUrl": "www.example.com",
@@ -164,13 +177,17 @@ def test_video_audio_and_vast_creatives_take_duration_and_size_from_their_conten
                  "audioDetails": {"duration": 30, "logoSource": "https://cdn.example.com/logo.png"}},
         "A002": {"creativeName": "audio-mp3", "platformCreativeTypeId": 17, "creativeSourceType": "FILE",
                  "creativeSource": "spot.mp3"},
+        "A004": {"creativeName": "audio-ogg", "platformCreativeTypeId": 17, "creativeSourceType": "FILE",
+                 "creativeSource": "spot.ogg"},
+        "A006": {"creativeName": "audio-daast", "platformCreativeTypeId": 17, "creativeSourceType": "DAAST_XML",
+                 "creativeSource": DAAST},
         "A003": {"creativeName": "audio-vast-url", "platformCreativeTypeId": 17, "creativeSourceType": "VAST_URL",
                  "creativeSource": "https://cdn.example.com/audio-vast.xml"},
     }
     # ID3v2 header (no frames), then MPEG-1 Layer III 128 kbit/s frames: 32000 bytes are 2 seconds
     mp3 = b"ID3\x04\x00\x00\x00\x00\x00\x00" + (b"\xff\xfb\x90\x00" + bytes(414)) * 76 + bytes(232)
     files = [("spot.mp4", mp4_bytes(22, 1280, 720), "video/mp4"), ("jingle.wav", wav_bytes(3), "audio/wav"),
-             ("spot.mp3", mp3, "audio/mpeg")]
+             ("spot.mp3", mp3, "audio/mpeg"), ("spot.ogg", ogg_bytes(4), "audio/ogg")]
     response = upload(client, headers, request_map, files)
     data = response.json()["data"]
     assert data["failedData"] == {}
@@ -190,6 +207,9 @@ def test_video_audio_and_vast_creatives_take_duration_and_size_from_their_conten
     assert audio["duration"] == 3
     assert audio["logoSource"] == "https://cdn.example.com/logo.png"
     assert details(client, headers, ids["A002"])["audioDetails"]["duration"] == 2
+    assert details(client, headers, ids["A004"])["audioDetails"]["duration"] == 4
+    daast = details(client, headers, ids["A006"])
+    assert daast["creativeSourceType"] == "daast_xml" and daast["audioDetails"]["duration"] == 30
     assert details(client, headers, ids["A003"])["creativeSource"] == "https://cdn.example.com/audio-vast.xml"
 
 
