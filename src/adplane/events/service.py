@@ -45,5 +45,5 @@ def after_delivery(session: Session, store: AnalyticsStore, campaign_ids: Iterab
             spent[campaign_id] = spend_for_expiry(totals[campaign_id].spend, budget_total, max_bid)
     expired = expire_spent_campaigns(session, spent)
     if expired:
-        log.info("campaigns_expired_by_spend", campaign_ids=expired)
+        log.info("campaigns_expired_by_spend", count=len(expired), campaign_ids=expired[:20])
     return expired

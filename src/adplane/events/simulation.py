@@ -78,15 +78,20 @@ def _uniform_if_empty(weights: np.ndarray) -> np.ndarray:
     return weights if weights.sum() > 0 else np.ones_like(weights)
 
 
-def _healthcare_npis(session: Session, campaign_id: int) -> list[str]:
+def _healthcare_npis(session: Session, campaigns: list[Campaign]) -> dict[int, list[str]]:
+    """NPI audiences of the healthcare campaigns among `campaigns` (one query per organization)."""
     try:
-        from adplane.healthcare.audiences import npis_for_campaign
+        from adplane.healthcare.audiences import healthcare_campaign_ids, npis_for_campaign
     except ImportError:  # the healthcare domain is optional
-        return []
-    return npis_for_campaign(session, campaign_id)
+        return {}
+    wanted = {c.id for c in campaigns}
+    healthcare: set[int] = set()
+    for ow_id in {c.ow_id for c in campaigns}:
+        healthcare |= healthcare_campaign_ids(session, ow_id) & wanted
+    return {cid: npis_for_campaign(session, cid) for cid in sorted(healthcare)}
 
 
-def build_campaign(session: Session, campaign: Campaign, io: InsertionOrder, creative_ids: list[int],
+def build_campaign(campaign: Campaign, io: InsertionOrder, creative_ids: list[int], npis: list[str],
                    seed: int) -> SimCampaign:
     """Targeting, rates and budgets of one campaign, with its own stable random traits."""
     dims = dimensions()
@@ -107,7 +112,6 @@ def build_campaign(session: Session, campaign: Campaign, io: InsertionOrder, cre
     reach = (_uniform_if_empty(state_w).sum() / dims.state_population.sum()) * (
         dt_w.sum() / dims.device_traffic_share.sum() if dims.device_traffic_share.sum() else 1.0)
 
-    npis = _healthcare_npis(session, campaign.id)
     max_bid = to_micro(campaign.max_bid) or 5 * MICRO
     plan = CampaignPlan(
         campaign_id=campaign.id, ow_id=campaign.ow_id, io_id=campaign.io_id,
@@ -145,11 +149,12 @@ def running_campaigns(session: Session, start: datetime, end: datetime, seed: in
         for cid, creative_id in session.execute(select(CampaignCreative.campaign_id, CampaignCreative.creative_id)
                                                 .where(CampaignCreative.campaign_id.in_(chunk))):
             creatives.setdefault(cid, []).append(creative_id)
+    npis = _healthcare_npis(session, [c for c, _ in rows])
     out = []
     for campaign, io in rows:
         if not creatives.get(campaign.id):
             continue
-        sim = build_campaign(session, campaign, io, sorted(creatives[campaign.id]), seed)
+        sim = build_campaign(campaign, io, sorted(creatives[campaign.id]), npis.get(campaign.id, []), seed)
         if sim.flight_end is None or sim.flight_end > start:
             out.append(sim)
     return out
