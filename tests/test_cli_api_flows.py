@@ -124,6 +124,9 @@ def test_insights_generate_list_download(cli, logged_in: dict[str, Any], live_se
     generate_pending(state.db, state.settings, state.analytics)
     listed = as_json(cli("api", "insights", "list", "--kind", "pld", "--json"))
     assert [(r["pldId"], r["pldStatusId"]) for r in listed] == [(created["pldId"], 2)]
+    shown = as_json(cli("api", "insights", "show", str(created["pldId"]), "--kind", "pld", "--json"))
+    assert shown["campaignId"] == 1 and shown["pldStatusId"] == 2
+    assert cli("api", "insights", "show", "999999", "--kind", "pld").exit_code == 1
     target = tmp_path / "pld.xlsx"
     done = cli("api", "insights", "download", str(created["pldId"]), "--kind", "pld", "--out", str(target))
     assert done.exit_code == 0, done.output

@@ -522,6 +522,20 @@ def insights_list(kind: str = KindOption, as_json: bool = JsonOption) -> None:
                             "statusId", "startDate", "endDate"])
 
 
+@insights_app.command("show")
+def insights_show(report_id: int, kind: str = KindOption, as_json: bool = JsonOption) -> None:
+    """One insight report (status, dates, cost) from the list."""
+    with session() as client:
+        found = next((r for r in insight_kind(client, kind).iter() if report_id in report_ids(r, kind)), None)
+    if found is None:
+        raise fail(f"no {kind.upper()} report {report_id}", EXIT_API_ERROR)
+    show(console(), found, as_json=as_json)
+
+
+def report_ids(row: dict[str, Any], kind: str) -> set[Any]:
+    return {row.get(f"{kind}Id"), row.get("id"), row.get("reportId")} - {None}
+
+
 @insights_app.command("generate")
 def insights_generate(
     kind: str = KindOption,
