@@ -559,3 +559,13 @@ def test_spec_sample_execute_body_shape(client, headers, delivery):
                        ["completeCount", "VCR", "eCPC", "impressions", "clicks", "winRate", "reach"])
     assert_metrics(data["total"], expected_groups(delivery["rows"], lambda r: 0, keep)[0],
                    ["impressions", "clicks", "reach", "winRate"])
+
+
+def test_rows_stream_in_chunks_equal_to_one_query(client, store, delivery):
+    from adplane.reports.stream import stream_rows
+
+    sql = "SELECT campaign_id, event_type, count(*) AS n FROM events WHERE ow_id = ? GROUP BY 1, 2 ORDER BY 1, 2"
+    params = [delivery["ow_id"]]
+    streamed = [tuple(row) for row in stream_rows(store, sql, params, chunk_rows=4)]
+    assert len(streamed) > 8
+    assert streamed == [tuple(row) for row in store.query(sql, params)]
