@@ -169,3 +169,21 @@ def test_rollups_can_be_deferred_and_rebuilt_for_a_range(store):
         if rollup.where is None:
             assert store.query(f"SELECT sum(events), sum(media_cost) FROM {rollup.table}") == store.query(
                 "SELECT count(*), sum(media_cost) FROM events")
+
+
+def test_reads_and_writes_from_many_threads(store):
+    from concurrent.futures import ThreadPoolExecutor
+
+    def write(i: int) -> int:
+        return store.append_events(make_events(300, seed=100 + i), batch_id=f"t{i}").stored
+
+    def read(_i: int) -> int:
+        return delivery_by_campaign(store, [1, 2, 3])[1].events
+
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        writes = [pool.submit(write, i) for i in range(6)]
+        reads = [pool.submit(read, i) for i in range(12)]
+        assert sum(f.result() for f in writes) == 1800
+        assert all(f.result() >= 0 for f in reads)
+    assert store.query("SELECT count(*) FROM events") == [(1800,)]
+    assert store.query("SELECT sum(events) FROM rollup_campaign_hourly") == [(1800,)]

@@ -146,6 +146,7 @@ class DuckDBStore:
         self._conn = duckdb.connect(self.path, read_only=read_only, config=config)
         self._conn.execute("SET TimeZone = 'UTC'")
         self._lock = _duckdb_lock(self.path)
+        self._cursor_guard = threading.Lock()
         if not read_only:
             with self._lock:
                 for stmt in self.dialect.schema_ddl():
@@ -157,7 +158,8 @@ class DuckDBStore:
 
     @contextmanager
     def _cursor(self) -> Iterator[Any]:
-        cursor = self._conn.cursor()
+        with self._cursor_guard:  # the connection object itself is not thread-safe; its cursors are
+            cursor = self._conn.cursor()
         try:
             cursor.execute("SET TimeZone = 'UTC'")
             yield cursor
