@@ -207,3 +207,13 @@ def test_http_rejections_are_422_naming_rows_and_fields(client, db, tenant, head
 
 def app_store(client):
     return client.app.state.analytics
+
+
+def test_a_draft_without_dates_has_no_flight_to_deliver_in(db, tenant, store):
+    c = make_campaign(db, tenant["owId"])
+    with db.session() as session:
+        session.get(Campaign, c["campaign_id"]).start_time = None
+        session.commit()
+    with db.session() as session, pytest.raises(BatchRejected) as caught:
+        ingest_bytes(session, store, ndjson(event_rows(c, 1)), "ndjson")
+    assert caught.value.report()["errors"][0]["field"] == "event_time"

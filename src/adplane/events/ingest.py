@@ -208,8 +208,8 @@ def _checks(converted: set[str]) -> list[tuple[str, str, str]]:
          "is not the creative type of the campaign"),
         ("creative_id", "c_id IS NOT NULL AND creative_id IS NOT NULL AND cc_creative_id IS NULL",
          "is not a creative of the campaign"),
-        ("event_time", "c_id IS NOT NULL AND (event_time < c_start_time OR event_time > c_end_time)",
-         "is outside the campaign's flight"),
+        ("event_time", "c_id IS NOT NULL AND (c_start_time IS NULL OR event_time < c_start_time "
+         "OR event_time > c_end_time)", "is outside the campaign's flight"),
     ]
     return checks
 
