@@ -41,6 +41,8 @@ def test_paged_exchanges_and_segments(api: AdplaneClient, recorder) -> None:  # 
     assert len(genders) == api.master.segment("gender")["totalRecords"]
     states = api.master.segment("states", country_ids="30100001", no_of_entries=100)
     assert states["data"]
+    for kind in ("age", "country", "device-type", "os", "traffic-type"):
+        assert api.master.segment(kind)["data"], kind
 
 
 def test_bad_paging_is_a_validation_error(api: AdplaneClient) -> None:  # noqa: F811
@@ -49,3 +51,9 @@ def test_bad_paging_is_a_validation_error(api: AdplaneClient) -> None:  # noqa: 
     assert caught.value.fields == ["noOfEntries"]
     with pytest.raises(ValueError):
         api.master.segment("planets")
+
+
+def test_health_and_readiness_need_no_login(live_server) -> None:  # noqa: ANN001, F811
+    with AdplaneClient(url=live_server.url) as anonymous:
+        assert anonymous.operations.health() == {"status": "ok"}
+        assert anonymous.operations.ready() == {"status": "ready"}

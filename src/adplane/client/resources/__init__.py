@@ -11,6 +11,7 @@ from adplane.client.resources.events import EventsResource
 from adplane.client.resources.insertion_orders import InsertionOrdersResource
 from adplane.client.resources.insights import InsightsResource
 from adplane.client.resources.master import MasterResource
+from adplane.client.resources.operations import OperationsResource
 from adplane.client.resources.reports import ReportsResource
 from adplane.client.resources.schedules import SchedulesResource
 
@@ -24,6 +25,7 @@ RESOURCES: dict[str, type] = {
     "schedules": SchedulesResource,
     "insights": InsightsResource,
     "events": EventsResource,
+    "operations": OperationsResource,
 }
 
 

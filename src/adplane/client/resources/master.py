@@ -7,7 +7,7 @@ from typing import Any
 from adplane.client.calls import Call, Pages, query
 from adplane.client.resources._resource import Resource
 
-SEGMENTS = ("age", "country", "device-type", "gender", "states")
+SEGMENTS = ("age", "country", "device-type", "gender", "os", "states", "traffic-type")
 
 
 class MasterResource(Resource):
@@ -32,7 +32,7 @@ class MasterResource(Resource):
         ))
 
     def segment(self, kind: str, **params: Any) -> Any:
-        """GET /api/v2/master/segment/{age|country|device-type|gender|states}."""
+        """GET /api/v2/master/segment/{kind}: age, country, device-type, gender, os, states, traffic-type."""
         return self._call(Call("GET", self._segment_path(kind), params=query(params)))
 
     def iter_segment(self, kind: str, page_size: int = 100, **params: Any) -> Any:
