@@ -11,6 +11,7 @@ from fastapi.responses import JSONResponse
 from adplane.campaigns import bulk, duplicate, queries, service, status
 from adplane.campaigns.budget_info import budget_info
 from adplane.campaigns.delivery import totals_for
+from adplane.campaigns.models import Campaign
 from adplane.campaigns.rules import parse_ids
 from adplane.campaigns.schemas import (
     CampaignBody,
@@ -26,6 +27,7 @@ from adplane.core.clock import to_epoch_s, utcnow
 from adplane.core.deps import PrincipalDep, SessionDep
 from adplane.core.envelopes import v2, v3
 from adplane.core.errors import ValidationFailed
+from adplane.core.listing import apply_sort, parse_sort
 from adplane.core.schemas import IdPath
 from adplane.events.deps import AnalyticsDep
 from adplane.insertion_orders.service import get_io
@@ -194,8 +196,8 @@ def campaigns_data(
     statuses = queries.parse_statuses(status_filter, "status")
     stmt = queries.base_query(principal, statuses=statuses, creative_type_ids=[], search=searchField,
                               visible=queries.org_filter(principal, owIds, "owIds"))
-    sort = queries.parse_sort(sortBy, queries.DATA_SORT, "-created")
-    campaigns = list(session.scalars(queries.apply_sort(stmt, sort, queries.Campaign.id)))
+    sort = parse_sort(sortBy, queries.DATA_SORT, "-created")
+    campaigns = list(session.scalars(apply_sort(stmt, sort, Campaign.id)))
     if conversionId is not None:
         targeted = [c for c in campaigns if conversionId in _conversion_ids(c)]
         campaigns = targeted + [c for c in campaigns if c not in targeted]
@@ -211,7 +213,7 @@ def campaigns_data(
     return v2({"totalRecords": len(campaigns), "data": data})
 
 
-def _conversion_ids(campaign: queries.Campaign) -> list[int]:
+def _conversion_ids(campaign: Campaign) -> list[int]:
     raw = (campaign.extra or {}).get("conversionIds")
     try:
         return parse_ids(raw, "conversionIds")
