@@ -396,3 +396,17 @@ def test_async_client_covers_the_same_flows(live_server: LiveServer, tenant: dic
 def test_api_error_is_one_family() -> None:
     for cls in (AuthenticationError, PermissionDenied, NotFoundError, ValidationError, ServerError, ConnectionFailed):
         assert issubclass(cls, ApiError)
+
+
+def test_refused_login_of_an_organization_on_hold_carries_its_data(api: AdplaneClient, tenant: dict[str, Any],
+                                                                    db) -> None:  # noqa: ANN001
+    from adplane.auth import organizations
+
+    with db.session() as session:
+        organizations.put_on_hold(session, tenant["owId"], "Missed payments.", "billing@example.com")
+        session.commit()
+    with pytest.raises(ApiError) as caught:
+        api.login()
+    assert caught.value.status_code == 400
+    assert caught.value.data["status"] == "On Hold" and caught.value.data["supportEmail"] == "billing@example.com"
+    assert caught.value.error_objects[0]["reason"]
