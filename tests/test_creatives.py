@@ -273,6 +273,7 @@ def test_file_type_and_size_limits(client, headers):
                      "creativeSource": "junk.wav"},
         "OK_GIF": image_item(source="small.gif"),
         "BOMB": image_item(source="bomb.png"),
+        "PATHED": image_item(source="assets/small.gif"),  # matched by its base name
     }
     bomb = io.BytesIO()
     Image.new("1", (8000, 6000)).save(bomb, format="PNG")  # tiny file, 48 million pixels
@@ -286,7 +287,7 @@ def test_file_type_and_size_limits(client, headers):
         ("bomb.png", bomb.getvalue(), "image/png"),
     ]
     data = upload(client, headers, request_map, files).json()["data"]
-    assert set(data["successData"]) == {"OK_GIF"}
+    assert set(data["successData"]) == {"OK_GIF", "PATHED"}
     failed = data["failedData"]
     assert "is a JPEG image, not PNG" in failed["LIE"]
     assert "limit for GIF files is 750KB" in failed["BIG"]

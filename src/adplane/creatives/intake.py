@@ -189,7 +189,7 @@ def _native(native: NativeDetails) -> dict[str, Any]:
 
 def _apply_file(draft: CreativeDraft, item: CreativeRequestItem, uploads: dict[str, UploadedFile], kind: str) -> None:
     file_name = item.creative_source.strip()
-    upload = uploads.get(file_name)
+    upload = uploads.get(file_name) or uploads.get(file_name.replace("\\", "/").rsplit("/", 1)[-1])
     if upload is None:
         raise ContentError(f"Creative file missing. Please attach the required file. : {file_name}")
     if upload.error:
