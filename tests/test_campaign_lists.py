@@ -162,6 +162,10 @@ def test_budget_info(client, headers, other_headers, tenant, db):
         query = {k: v for k, v in {**params, **bad}.items() if v is not None}
         response = client.get("/api/v2/cmp/campaign/budgetInfo", headers=headers, params=query)
         assert response.status_code == 422 and error_fields(response) == {field}, (bad, response.text)
+    huge = client.get("/api/v2/cmp/campaign/budgetInfo", headers=headers, params={
+        "dailyBudget": 0.01, "budgetTotal": 10_000_000_000, "fixedDailyBudget": "true", "startTime": 1749096000,
+        "timezone": 29})
+    assert huge.status_code == 422 and error_fields(huge) == {"dailyBudget"}
     campaign_id = create_campaign(client, headers, create_io(client, headers), make_creative(db, tenant["owId"]))
     response = client.get("/api/v2/cmp/campaign/budgetInfo", headers=other_headers,
                           params={**params, "campaignId": campaign_id})

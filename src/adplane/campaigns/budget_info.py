@@ -54,7 +54,10 @@ def budget_info(*, budget_total: Decimal | None, daily_budget: Decimal | None, f
         if end is None:
             if budget_total is None:
                 raise ValidationFailed("budgetTotal or endTime is required.", field="budgetTotal")
-            end = start + timedelta(days=math.ceil(budget_total / daily_budget))
+            days_needed = math.ceil(budget_total / daily_budget)
+            if days_needed > MAX_DAYS:
+                raise ValidationFailed(f"The flight cannot be longer than {MAX_DAYS} days.", field="dailyBudget")
+            end = start + timedelta(days=days_needed)
     elif budget_total is None or end is None:
         field = "budgetTotal" if budget_total is None else "endTime"
         raise ValidationFailed("budgetTotal and endTime are required without a fixed daily budget.", field=field)
