@@ -89,6 +89,18 @@ def test_odd_inputs_are_4xx_never_500(client, headers, tenant, db):
     for method, path, body in odd_requests:
         response = getattr(client, method)(path, headers=headers, json=body)
         assert 400 <= response.status_code < 500, (path, body, response.text)
+    # budgets that keep growing hit the platform's ceiling as a refusal, never a database overflow
+    for _ in range(2):
+        response = client.put("/api/v2/cmp/campaigns/update_budget", headers=headers,
+                              json={"campaignIds": str(campaign_id), "totalBudget": 10_000_000_000,
+                                    "totalBudgetUpdateType": "addition"})
+        assert response.status_code == 200
+    assert response.json()["responseObject"]["status"] is False
+    plain_io = create_io(client, headers, isAutoSumIoTotalBudget=False)
+    statuses = [client.patch("/api/v3/cmp/io/update-budget", headers=headers,
+                             json={"ioIdsList": [plain_io], "budget": 10_000_000_000, "budgetUpdateType": "add"}
+                             ).status_code for _ in range(11)]
+    assert statuses[:9] == [200] * 9 and statuses[-1] == 422
     response = client.get("/api/v2/cmp/campaign/budgetInfo", headers=headers,
                           params={"startTime": "x", "timezone": 29})
     assert response.status_code == 422

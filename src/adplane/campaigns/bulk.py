@@ -137,6 +137,8 @@ def update_budgets(session: Session, principal: Principal, raw_ids: object, *, m
             message = rules.max_bid_error(new_bid, campaign.creative_type_id)
         if message is None and new_total is not None and new_total <= 0:
             message = "Total budget must be greater than 0."
+        if message is None and new_total is not None and new_total > io_service.MAX_BUDGET:
+            message = f"Total budget cannot exceed {io_service.MAX_BUDGET}."
         if message is None:
             error = rules.budget_error(new_daily, new_total)
             message = error[1] if error else None

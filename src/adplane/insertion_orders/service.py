@@ -32,6 +32,9 @@ from adplane.insertion_orders.schemas import IoCreate, IoUpdate
 from adplane.master import catalog
 
 CENT = Decimal("0.0001")
+# Budgets are Numeric(16, 4): keep every stored total well inside it.
+MAX_BUDGET = Decimal("10000000000")
+MAX_IO_TOTAL = Decimal("99999999999")
 
 
 def money(value: Decimal | float | int | None) -> Decimal | None:
@@ -137,7 +140,10 @@ def sync_auto_sum(session: Session, io: InsertionOrder) -> None:
     if io.budget_type_id == BUDGET_TYPE_IMPRESSIONS:
         io.total_impressions = campaign_impression_sum(session, io.id)
     else:
-        io.total_budget = campaign_budget_sum(session, io.id)
+        total = campaign_budget_sum(session, io.id)
+        if total > MAX_IO_TOTAL:
+            raise ValidationFailed(f"The IO budget cannot exceed {MAX_IO_TOTAL}.", field="budgetTotal")
+        io.total_budget = total
 
 
 def check_campaign_budgets_fit(session: Session, io: InsertionOrder, *, field: str = "budgetTotal") -> None:
@@ -344,6 +350,8 @@ def update_budgets(session: Session, principal: Principal, io_ids: list[int], *,
             value = money(budget) or Decimal("0")
             io.total_budget = (io.total_budget + value) if update_type == "add" else value
             field = "budget"
+            if io.total_budget > MAX_IO_TOTAL:
+                raise ValidationFailed(f"The IO budget cannot exceed {MAX_IO_TOTAL}.", field=field)
         check_campaign_budgets_fit(session, io, field=field)
         io.modified_by_uow_id = principal.uow_id
     session.commit()
