@@ -150,3 +150,13 @@ def test_usage_errors_are_exit_2(cli, logged_in: dict[str, Any], tmp_path: Path)
     assert cli("api", "ios", "create", "--start", "yesterday-ish", "--name", "x").exit_code == 2
     assert cli("api", "reports", "schedule", "1", "--email", "a@b.c", "--frequency", "hourly").exit_code == 2
     assert cli("api", "nonsense").exit_code == 2
+
+
+def test_repeated_failed_logins_say_when_to_try_again(cli, live_server: LiveServer,  # noqa: ANN001, F811
+                                                      tenant: dict[str, Any]) -> None:
+    args = login_args(live_server, tenant)
+    args[args.index("--password") + 1] = "Wrong-Passw0rd!"
+    results = [cli(*args) for _ in range(6)]
+    assert all(r.exit_code == 1 for r in results)
+    locked = cli_errors(results[-1])
+    assert locked[-1].startswith("hint: try again in ") and locked[-1].endswith(" seconds")

@@ -19,7 +19,7 @@ import typer
 from rich.console import Console
 
 from adplane.client import AdplaneClient, ApiError, ClientConfig, ConnectionFailed, Token, store
-from adplane.client.errors import format_error_object
+from adplane.client.errors import RateLimited, format_error_object
 from adplane.client.output import plain, show, write_csv, write_xlsx
 
 EXIT_API_ERROR = 1
@@ -73,11 +73,18 @@ def session() -> Iterator[AdplaneClient]:
     except ConnectionFailed as exc:
         raise fail(f"cannot reach the API: {exc.message}", EXIT_UNREACHABLE) from None
     except ApiError as exc:
-        for obj in exc.error_objects:
-            typer.echo(f"error: {format_error_object(obj)}", err=True)
+        print_api_error(exc)
         if exc.status_code == 401:
             typer.echo("hint: the session has ended; run `adplane api login` again", err=True)
         raise typer.Exit(code=EXIT_API_ERROR) from None
+
+
+def print_api_error(exc: ApiError) -> None:
+    """Each of the answer's errorObjects on its own line (and when to try again after a 429)."""
+    for obj in exc.error_objects:
+        typer.echo(f"error: {format_error_object(obj)}", err=True)
+    if isinstance(exc, RateLimited) and exc.retry_after is not None:
+        typer.echo(f"hint: try again in {exc.retry_after} seconds", err=True)
 
 
 @app.command()
@@ -103,8 +110,7 @@ def login(
     except ConnectionFailed as exc:
         raise fail(f"cannot reach the API: {exc.message}", EXIT_UNREACHABLE) from None
     except ApiError as exc:
-        for obj in exc.error_objects:
-            typer.echo(f"error: {format_error_object(obj)}", err=True)
+        print_api_error(exc)
         raise typer.Exit(code=EXIT_API_ERROR) from None
     result = {"email": profile.email, "owId": profile.ow_id, "organizationName": profile.organization_name,
               "credentials": str(path)}
