@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
@@ -276,10 +277,20 @@ def _batch_id(seed: int, timezone_id: int, day: date, sims: list[SimCampaign], w
     return f"simulator:seed{seed}:tz{timezone_id}:{span}:{digest}"
 
 
-def simulate_chunk(store: AnalyticsStore, seed: int, sims: list[SimCampaign], day: date,
-                   window: tuple[datetime, datetime] | None, summary: SimulationSummary,
-                   rollups: Sequence[Rollup] = ROLLUPS) -> None:
-    """One local day (or a window of it) for campaigns sharing a timezone, stored as one batch."""
+@dataclass
+class PreparedChunk:
+    """A generated batch waiting to be stored."""
+
+    table: pa.Table
+    batch_id: str
+    impressions: int
+    spend_micro: int
+    campaign_ids: list[int]
+
+
+def prepare_chunk(store: AnalyticsStore, seed: int, sims: list[SimCampaign], day: date,
+                  window: tuple[datetime, datetime] | None) -> PreparedChunk | None:
+    """Generate one local day (or a window of it) for campaigns sharing a timezone."""
     day_start, day_end = local_day_bounds(sims[0].tz, day)
     ids = [s.plan.campaign_id for s in sims]
     before = delivery_by_campaign(store, ids, end=day_start)
@@ -289,7 +300,7 @@ def simulate_chunk(store: AnalyticsStore, seed: int, sims: list[SimCampaign], da
     caps, last_money = day_caps(sims, day, spent_before, spent_today)
     active = [i for i, cap in enumerate(caps) if cap > 0]
     if not active:
-        return
+        return None
     sims = [sims[i] for i in active]
     caps, last_money = caps[active], last_money[active]
     ordinal = day.toordinal() if window is None else _us(window[0])
@@ -298,22 +309,37 @@ def simulate_chunk(store: AnalyticsStore, seed: int, sims: list[SimCampaign], da
     plans = [s.plan for s in sims]
     generated = generate(rng, plans, plan.seg_plan, plan.seg_start, plan.seg_end, plan.seg_target)
     top_up = _top_up(rng, plans, plan, generated, last_money)
-    tables = [t for t in (generated.table, top_up.table if top_up else None) if t is not None and t.num_rows]
+    parts = [p for p in (generated, top_up) if p is not None]
+    tables = [p.table for p in parts if p.table.num_rows]
     if not tables:
-        return
-    table = pa.concat_tables(tables)
-    result = store.append_events(table, batch_id=_batch_id(seed, sims[0].timezone_id, day, sims, window),
-                                 source="simulator", rollups=rollups)
+        return None
+    return PreparedChunk(
+        table=pa.concat_tables(tables), batch_id=_batch_id(seed, sims[0].timezone_id, day, sims, window),
+        impressions=sum(int(p.impressions.sum()) for p in parts),
+        spend_micro=sum(int(p.spent_micro.sum()) for p in parts), campaign_ids=ids,
+    )
+
+
+def store_chunk(store: AnalyticsStore, chunk: PreparedChunk, summary: SimulationSummary,
+                rollups: Sequence[Rollup] = ROLLUPS) -> None:
+    result = store.append_events(chunk.table, batch_id=chunk.batch_id, source="simulator", rollups=rollups)
     summary.batches += 1
     if result.duplicate:
         summary.duplicate_batches += 1
         return
     summary.events += result.stored
-    for part in (generated, top_up):
-        if part is not None:
-            summary.impressions += int(part.impressions.sum())
-            summary.spend_micro += int(part.spent_micro.sum())
-    summary.campaigns.update(s.plan.campaign_id for s in sims)
+    summary.impressions += chunk.impressions
+    summary.spend_micro += chunk.spend_micro
+    summary.campaigns.update(chunk.campaign_ids)
+
+
+def simulate_chunk(store: AnalyticsStore, seed: int, sims: list[SimCampaign], day: date,
+                   window: tuple[datetime, datetime] | None, summary: SimulationSummary,
+                   rollups: Sequence[Rollup] = ROLLUPS) -> None:
+    """One local day (or a window of it) for campaigns sharing a timezone, stored as one batch."""
+    chunk = prepare_chunk(store, seed, sims, day, window)
+    if chunk is not None:
+        store_chunk(store, chunk, summary, rollups)
 
 
 def _top_up(rng: np.random.Generator, plans: list[CampaignPlan], window: Window, generated: Generated,
@@ -346,16 +372,26 @@ def simulate_period(session: Session, store: AnalyticsStore, start_day: date, en
     summary = SimulationSummary()
     total_steps = len(days) * max(len(groups), 1)
     step = 0
-    for day in days:
-        for _tz_id, members in sorted(groups.items()):
-            day_start, day_end = local_day_bounds(members[0].tz, day)
-            live = [s for s in members if s.flight_start < day_end
-                    and (s.flight_end is None or s.flight_end > day_start)]
-            if live:
-                simulate_chunk(store, seed, live, day, None, summary)
-            step += 1
-            if progress:
-                progress(step, total_steps)
+    # A one-batch pipeline: while a batch is being stored (the engine works outside the GIL), the
+    # next timezone group's batch is generated. A group's next day waits for its previous day to be
+    # stored, because its budget caps read that spend from the store.
+    pending: dict[int, Future[None]] = {}
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="adplane-sim-store") as writer:
+        for day in days:
+            for tz_id, members in sorted(groups.items()):
+                day_start, day_end = local_day_bounds(members[0].tz, day)
+                live = [s for s in members if s.flight_start < day_end
+                        and (s.flight_end is None or s.flight_end > day_start)]
+                if tz_id in pending:
+                    pending.pop(tz_id).result()
+                chunk = prepare_chunk(store, seed, live, day, None) if live else None
+                if chunk is not None:
+                    pending[tz_id] = writer.submit(store_chunk, store, chunk, summary)
+                step += 1
+                if progress:
+                    progress(step, total_steps)
+        for future in pending.values():
+            future.result()
     if not groups and progress:
         progress(total_steps, total_steps)
     # Rollups were kept per batch (rebuilding them once per period measured slower: one big
