@@ -107,7 +107,7 @@ def test_pld_generate_charges_and_reads_back(client, headers, world, db, tenant)
     assert {r["NPI"]: [r["Impressions"], r["Clicks"], r["Video Completions"]] for r in sheet} == expected
     assert {r["NPI"]: [int(r["Impressions"]), int(r["Clicks"]), int(r["Video Completions"])]
             for r in csv_rows} == expected
-    assert all(r["Specialty"] and len(r["State"]) == 2 for r in sheet)
+    assert all(r["Specialty"] and len(r["State"]) == 2 and r["City"] for r in sheet)
 
 
 def test_pld_regeneration_charges_only_new_impressions(client, headers, world, db, tenant):

@@ -40,6 +40,14 @@ COMPETITOR_SHARES = {800214: 0.8, 800215: 0.5, 800216: 0.3}
 SPECIALTY_MEANS = {"Cardiology": 12.0, "Internal Medicine": 8.0, "Family Medicine": 6.0, "Nephrology": 5.0,
                    "Endocrinology": 4.0}
 STATES = ("NY", "CA", "TX", "FL", "IL", "PA")
+CITIES = {  # (city, zip prefix) per state
+    "NY": (("New York", "100"), ("Buffalo", "142"), ("Rochester", "146")),
+    "CA": (("Los Angeles", "900"), ("San Diego", "921"), ("San Jose", "951")),
+    "TX": (("Houston", "770"), ("Dallas", "752"), ("Austin", "787")),
+    "FL": (("Miami", "331"), ("Tampa", "336"), ("Orlando", "328")),
+    "IL": (("Chicago", "606"), ("Springfield", "627"), ("Peoria", "616")),
+    "PA": (("Philadelphia", "191"), ("Pittsburgh", "152"), ("Allentown", "181")),
+}
 FIRST_NAMES = ("Ava", "Ben", "Chloe", "David", "Elena", "Farid", "Grace", "Hiro", "Ines", "Jamal", "Kira", "Luis")
 LAST_NAMES = ("Adams", "Brown", "Chen", "Diaz", "Evans", "Fischer", "Garcia", "Huang", "Ivanova", "Jones", "Khan")
 
@@ -88,7 +96,7 @@ def generate(spec: SyntheticSpec) -> SyntheticResult:
         dataset.prescribers.append({
             "npi": npi, "first_name": FIRST_NAMES[i % len(FIRST_NAMES)],
             "last_name": LAST_NAMES[(i * 7) % len(LAST_NAMES)], "specialty": specialty, "state": state,
-            "city": None, "zip": None,
+            **_location(state, i),
         })
     if spec.exposures is not None:
         exposures = dict(spec.exposures)
@@ -110,6 +118,12 @@ def generate(spec: SyntheticSpec) -> SyntheticResult:
                 })
     _add_patients(rng, spec, dataset, first_week)
     return SyntheticResult(dataset=dataset, exposures=exposures, npis=npis)
+
+
+def _location(state: str, index: int) -> dict[str, str]:
+    """A city and zip in the state, picked from the index (no random draw, so data for a seed stays put)."""
+    city, prefix = CITIES[state][index % len(CITIES[state])]
+    return {"city": city, "zip": f"{prefix}{index % 100:02d}"}
 
 
 def _draw_exposures(
