@@ -134,12 +134,24 @@ def spawn(args: list[str], env: dict[str, str]) -> subprocess.Popen:
     return subprocess.Popen([ADPLANE, *args], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
-def timed_run(workers: int, env: dict[str, str], due: datetime) -> float:
+def timed_run(workers: int, env: dict[str, str], due: datetime) -> tuple[float, list[int]]:
+    """Wall time of `workers` concurrent `run-due` processes, and their exit codes."""
     started = time.perf_counter()
     procs = [spawn(["scheduler", "run-due", "--now", due.isoformat()], env) for _ in range(workers)]
     for proc in procs:
         proc.wait()
-    return time.perf_counter() - started
+    return time.perf_counter() - started, [proc.returncode for proc in procs]
+
+
+def not_done(db: Database) -> str:
+    """Outcomes other than done, with their errors (empty when everything was delivered)."""
+    with db.engine.connect() as conn:
+        rows = conn.execute(
+            select(ScheduleOccurrence.status, ScheduleOccurrence.last_error, func.count())
+            .where(ScheduleOccurrence.status != "done")
+            .group_by(ScheduleOccurrence.status, ScheduleOccurrence.last_error)
+        ).all()
+    return "; ".join(f"{count} {status} ({error or 'no error'})" for status, error, count in rows)
 
 
 def check(sink: Sink, expected: int) -> tuple[int, int, int]:
@@ -174,10 +186,11 @@ def main() -> None:
 
         for workers in (1, 2):
             reset_run(db, sink, due)
-            elapsed = timed_run(workers, env, due)
+            elapsed, codes = timed_run(workers, env, due)
             once, duplicated, missing = check(sink, n)
             print(f"{workers} worker(s): {n} deliveries in {elapsed:.1f} s = {n / elapsed:,.0f}/s "
-                  f"(exactly once: {once}, duplicated: {duplicated}, missing: {missing})")
+                  f"(exactly once: {once}, duplicated: {duplicated}, missing: {missing}; exit codes {codes})"
+                  + (f"; not done: {not_done(db)}" if missing else ""))
 
         reset_run(db, sink, due)
         worker_args = ["worker", "--interval", "0.5", "--lease-seconds", str(args.lease_seconds)]
