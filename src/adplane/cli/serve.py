@@ -56,7 +56,9 @@ def serve(
     host: str = typer.Option("127.0.0.1", help="Address to listen on."),
     port: int = typer.Option(8000, help="Port to listen on."),
     demo: bool = typer.Option(False, "--demo", help="Create the demo workspace on first start and print its login."),
-    simulate: bool = typer.Option(False, "--simulate", help="Generate delivery for running campaigns in real time."),
+    simulate: bool | None = typer.Option(
+        None, "--simulate/--no-simulate",
+        help="Generate delivery for running campaigns in real time (default: on with --demo)."),
 ) -> None:
     """Run the API server (applies pending migrations first)."""
     import uvicorn
@@ -74,5 +76,6 @@ def serve(
 
     app = create_app(settings)
     local_host = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host  # where this machine's CLI reaches it
-    with advertise(settings, app, f"http://{local_host}:{port}"), RealtimeSimulator.maybe(app, enabled=simulate):
+    with advertise(settings, app, f"http://{local_host}:{port}"), RealtimeSimulator.maybe(
+            app, enabled=demo if simulate is None else simulate):
         uvicorn.run(app, host=host, port=port, log_config=None, access_log=False)
