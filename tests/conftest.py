@@ -75,6 +75,13 @@ def _wipe(db: Database) -> None:
     with db.engine.begin() as conn:
         if db.is_postgres:
             conn.execute(text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE"))
+            # the PostgreSQL analytics store lives in its own schema of the same database: ids restart,
+            # so its events must go too or a later test's campaign would inherit them
+            analytics = conn.execute(text(
+                "SELECT table_name FROM information_schema.tables WHERE table_schema = 'analytics'"
+            )).scalars().all()
+            if analytics:
+                conn.execute(text("TRUNCATE " + ", ".join(f'analytics."{t}"' for t in analytics)))
         else:
             for table in tables:
                 conn.execute(text(f'DELETE FROM "{table}"'))

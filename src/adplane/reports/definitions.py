@@ -6,7 +6,6 @@ Scheduling: a body with `reportSchedulingEventDetails` (add, PATCH) is handed to
 
 from __future__ import annotations
 
-import importlib
 import re
 from typing import Any
 
@@ -22,23 +21,13 @@ from adplane.reports import repository, service
 from adplane.reports.definition import Definition, parse_definition, to_wire
 from adplane.reports.models import Report
 from adplane.reports.schemas import DefinitionIn, DuplicateIn, ExecuteIn, ReportListIn
-
-
-def _schedules() -> Any | None:
-    """The scheduling domain's service when it is installed (it is optional to reports)."""
-    try:
-        return importlib.import_module("adplane.schedules.service")
-    except ImportError:
-        return None
+from adplane.schedules import service as schedules
 
 
 def _save_schedule(session: Session, principal: Principal, report: Report, details: Any,
                    settings: Settings) -> None:
     if details in (None, {}):
         return
-    schedules = _schedules()
-    if schedules is None or not hasattr(schedules, "save_schedule"):
-        raise ValidationFailed("Report scheduling is not available.", field="reportSchedulingEventDetails")
     if isinstance(details, dict) and details.get("runningTotalEnabled") in (0, 1):
         # the spec's report/add example sends 0/1 here, where the schedule API takes a boolean
         details = {**details, "runningTotalEnabled": bool(details["runningTotalEnabled"])}
@@ -46,9 +35,6 @@ def _save_schedule(session: Session, principal: Principal, report: Report, detai
 
 
 def _schedule_details(session: Session, report_id: int) -> dict[str, Any]:
-    schedules = _schedules()
-    if schedules is None or not hasattr(schedules, "schedule_summary"):
-        return {}
     summary = schedules.schedule_summary(session, report_id)
     if not summary:
         return {}
@@ -95,6 +81,10 @@ def update(session: Session, principal: Principal, report_id: int, body: Definit
     _apply(report, definition)
     report.modified_by_uow_id = principal.uow_id
     report.updated_at = utcnow()
+    if body.report_scheduling_event_details in (None, {}):
+        # new dates or timezone move the next delivery of an existing schedule
+        session.flush()
+        schedules.report_changed(session, report.id, settings=settings)
     _save_schedule(session, principal, report, body.report_scheduling_event_details, settings)
     session.commit()
     return f"Report with id {report.id} updated successfully"
@@ -103,8 +93,7 @@ def update(session: Session, principal: Principal, report_id: int, body: Definit
 def delete(session: Session, principal: Principal, report_id: int) -> str:
     """Soft delete; the report's schedule goes with it."""
     report = repository.get_report(session, principal.ow_id, report_id)
-    schedules = _schedules()
-    if schedules is not None and hasattr(schedules, "remove_schedule") and _schedule_details(session, report.id):
+    if _schedule_details(session, report.id):
         schedules.remove_schedule(session, principal, report.id)
     report.deleted_at = utcnow()
     session.commit()
