@@ -127,8 +127,11 @@ def _update_budget(body: UpdateBudget, principal: PrincipalDep, session: Session
     return v2({"reason": outcome.reason, "modified_data": outcome.modified, "status": outcome.ok})
 
 
-router.add_api_route("/api/v2/cmp/campaigns/update_budget", _update_budget, methods=["PUT"])
-router.add_api_route("/api/v2/cmp/campaigns/update-budget", _update_budget, methods=["PUT"])
+# seed 004 spells it update_budget, the specification update-budget: both are served
+router.add_api_route("/api/v2/cmp/campaigns/update_budget", _update_budget, methods=["PUT"],
+                     operation_id="updateCampaignBudgetsSeedSpelling")
+router.add_api_route("/api/v2/cmp/campaigns/update-budget", _update_budget, methods=["PUT"],
+                     operation_id="updateCampaignBudgets")
 
 
 @router.put("/api/v2/cmp/campaigns/update-status")

@@ -11,7 +11,7 @@ import typer
 
 from adplane.cli.context import open_database
 
-worker_app = typer.Typer(help="Run background work (scheduled report delivery) in this process.")
+worker_app = typer.Typer(help="Run background work (scheduled report delivery, insight generation) in this process.")
 scheduler_app = typer.Typer(no_args_is_help=True, help="Scheduled report delivery.")
 
 
@@ -29,8 +29,11 @@ def worker(
     lease_seconds: float = typer.Option(300.0, help="How long a claimed delivery is held before others may retry it."),
     once: bool = typer.Option(False, "--once", help="One pass, then exit."),
 ) -> None:
-    """Record and deliver due scheduled reports until stopped (SIGTERM/SIGINT). Run several on PostgreSQL."""
+    """Deliver due scheduled reports and generate waiting insight reports until stopped (SIGTERM/SIGINT).
+
+    Run several on PostgreSQL: both kinds of work are claimed with leases, so no item is done twice."""
     from adplane.core.control import live_server
+    from adplane.insights.worker import generate_pending, store_for
     from adplane.jobs.leases import worker_name
     from adplane.mail import close_connections
     from adplane.schedules.runner import run_due
@@ -51,9 +54,12 @@ def worker(
             stats = run_due(db, settings, worker=name, lease_seconds=lease_seconds)
             if stats.recorded or stats.outcomes:
                 typer.echo(json.dumps(stats.as_dict()), err=True)
+            insights = generate_pending(db, settings, store_for(settings), worker=name)
+            if insights:
+                typer.echo(json.dumps({"insightReportsGenerated": insights}), err=True)
             if once:
                 break
-            if not stats.outcomes:
+            if not stats.outcomes and not insights:
                 stop.wait(interval)
     finally:
         close_connections()

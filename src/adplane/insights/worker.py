@@ -157,7 +157,8 @@ _STORES: dict[str, AnalyticsStore] = {}
 _STORES_LOCK = threading.Lock()
 
 
-def _store_for(settings: Settings) -> AnalyticsStore:
+def store_for(settings: Settings) -> AnalyticsStore:
+    """One analytics store per database and data dir, shared by this process's background work."""
     key = f"{settings.resolved_database_url}|{Path(settings.data_dir).resolve()}"
     with _STORES_LOCK:
         if key not in _STORES:
@@ -167,4 +168,4 @@ def _store_for(settings: Settings) -> AnalyticsStore:
 
 def tick(db: Database, settings: Settings) -> None:
     """Periodic task: generate what is waiting."""
-    generate_pending(db, settings, _store_for(settings))
+    generate_pending(db, settings, store_for(settings))
