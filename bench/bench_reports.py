@@ -43,7 +43,9 @@ START = datetime(2026, 1, 1, 5, tzinfo=UTC)  # local midnight in US/Eastern
 
 
 def generate_events(store: DuckDBStore, events: int, campaigns: int, days: int) -> None:
-    """Uniform-ish delivery with realistic mixes, generated inside DuckDB."""
+    """Uniform-ish delivery with realistic mixes, generated inside DuckDB.
+
+    Events are stored in time order, as ingestion appends them (batches arrive as time passes)."""
     seconds = days * 24 * 3600
     store.execute(f"""
         INSERT INTO events (event_time, event_type, ow_id, io_id, campaign_id, creative_id, creative_type_id,
@@ -51,7 +53,7 @@ def generate_events(store: DuckDBStore, events: int, campaigns: int, days: int) 
                             city, zip, dma_id, gender_id, age_range_id, npi, user_id, bid_price, media_cost,
                             data_cost, platform_margin, batch_id)
         SELECT
-            TIMESTAMPTZ '{START.isoformat()}' + to_seconds(CAST(hash(i, 1) % {seconds} AS BIGINT)),
+            TIMESTAMPTZ '{START.isoformat()}' + to_seconds(CAST(i * {seconds} // {events} AS BIGINT)),
             CASE WHEN r < 40 THEN 'bid' WHEN r < 88 THEN 'impression' WHEN r < 89 THEN 'click'
                  WHEN r < 90 THEN 'conversion' WHEN r < 94 THEN 'video_start' WHEN r < 96 THEN 'video_midpoint'
                  ELSE 'video_complete' END,

@@ -76,6 +76,9 @@ ROLLUPS: tuple[Rollup, ...] = (
     Rollup("rollup_publisher_daily", "day", ("traffic_type_id", "publisher")),
     Rollup("rollup_device_daily", "day", ("device_type_id", "os")),
     Rollup("rollup_region_daily", "day", ("country_id", "state_id", "dma_id")),
+    # campaign x state x device type: with equal dimension counts the earlier rollup wins, so
+    # region-only queries keep reading rollup_region_daily
+    Rollup("rollup_geo_device_daily", "day", ("country_id", "state_id", "device_type_id")),
     Rollup("rollup_city_daily", "day", ("country_id", "state_id", "city", "zip")),
     Rollup("rollup_demographic_daily", "day", ("gender_id", "age_range_id")),
     Rollup("rollup_npi_daily", "day", ("npi",), where="npi IS NOT NULL"),

@@ -51,6 +51,15 @@ class BatchInfo:
     received_at: datetime
 
 
+def _backfill_new_rollups(store: AnalyticsStore, existing: set[str]) -> None:
+    """A rollup added to `ROLLUPS` after events were stored starts empty: compute it once from them."""
+    if "events" not in existing:
+        return
+    added = [r for r in ROLLUPS if r.table not in existing]
+    if added and store.query("SELECT 1 FROM events LIMIT 1"):
+        store.rebuild_rollups(rollups=added)
+
+
 def _batch_info(store: AnalyticsStore, batch_id: str) -> BatchInfo | None:
     rows = store.query(f"SELECT batch_id, ow_id, source, event_count, min_event_time, max_event_time, received_at "
                        f"FROM {BATCHES_TABLE} WHERE batch_id = ?", [batch_id])
@@ -149,8 +158,12 @@ class DuckDBStore:
         self._cursor_guard = threading.Lock()
         if not read_only:
             with self._lock:
+                existing = {row[0] for row in self._conn.execute(
+                    "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()"
+                ).fetchall()}
                 for stmt in self.dialect.schema_ddl():
                     self._conn.execute(stmt)
+            self._backfill_new_rollups(existing)
 
     @property
     def backend(self) -> str:
@@ -234,6 +247,9 @@ class DuckDBStore:
                     cur.execute("ROLLBACK")
                     raise
 
+    def _backfill_new_rollups(self, existing: set[str]) -> None:
+        _backfill_new_rollups(self, existing)
+
     def rebuild_rollups(self, start: datetime | None = None, end: datetime | None = None,
                         rollups: Sequence[Rollup] = ROLLUPS) -> None:
         """Recompute rollups from the raw events, all time or for whole UTC days around [start, end)."""
@@ -285,10 +301,13 @@ class PostgresStore:
 
         with self._raw() as conn, conn.cursor() as cur:
             cur.execute("SELECT pg_advisory_xact_lock(hashtext('adplane.analytics.schema'))")
+            cur.execute("SELECT table_name FROM information_schema.tables WHERE table_schema = %s", [schema])
+            existing = {row[0] for row in cur.fetchall()}
             for stmt in self.dialect.schema_ddl():
                 cur.execute(stmt)
             cur.execute(search_path)
             conn.commit()
+        _backfill_new_rollups(self, existing)
 
     @property
     def backend(self) -> str:

@@ -13,7 +13,7 @@ Both engines accept the SQL used here (`count(*) FILTER (WHERE ...)`, `AT TIME Z
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -28,13 +28,18 @@ DAY_ALIAS = "report_day"
 
 @dataclass
 class Source:
+    """Where a report's rows are read: one table, or `parts` (tables each answering a time range)."""
+
     table: str
     time_column: str
     rollup: Rollup | None
+    start: datetime | None = None  # None: the query's own period
+    end: datetime | None = None
+    parts: tuple[Source, ...] = ()
 
     @property
     def is_raw(self) -> bool:
-        return self.rollup is None
+        return self.rollup is None and not self.parts
 
 
 @dataclass
@@ -110,7 +115,47 @@ def choose_source(query: ReportQuery) -> Source:
             rollup = smallest_covering(query.referenced_columns(), grain)
             if rollup is not None:
                 return Source(rollup.table, "period_start", rollup)
+        if not query.daily:
+            split = _split_by_utc_days(query)
+            if split is not None:
+                return split
     return Source(RAW_TABLE, "event_time", None)
+
+
+def _utc_midnight_at_or_after(instant: datetime) -> datetime:
+    instant = instant.astimezone(UTC)
+    floor = instant.replace(hour=0, minute=0, second=0, microsecond=0)
+    return floor if floor == instant else floor + timedelta(days=1)
+
+
+def _split_by_utc_days(query: ReportQuery) -> Source | None:
+    """An aggregated report whose edges are not UTC midnights: its whole UTC days from a daily
+    rollup, each edge (a part of a day) from an hourly rollup when one covers it, else raw events.
+
+    Only for aggregated reports: their rows do not depend on where local days cut."""
+    first = _utc_midnight_at_or_after(query.start)
+    last = _utc_midnight_at_or_after(query.end)
+    if last > query.end.astimezone(UTC):
+        last -= timedelta(days=1)
+    columns = query.referenced_columns()
+    daily = smallest_covering(columns, "day")
+    if daily is None or last <= first:
+        return None
+    parts = [Source(daily.table, "period_start", daily, first, last)]
+    for low, high in ((query.start, first), (last, query.end)):
+        if low >= high:
+            continue
+        hourly = smallest_covering(columns, "hour") if _aligned(low, "hour") and _aligned(high, "hour") else None
+        if hourly is not None:
+            parts.append(Source(hourly.table, "period_start", hourly, low, high))
+        else:
+            parts.append(Source(RAW_TABLE, "event_time", None, low, high))
+    return Source("+".join(dict.fromkeys(p.table for p in parts)), "period_start", None, parts=tuple(parts))
+
+
+def day_source(query: ReportQuery) -> Source:
+    """The source that can cut the query's period into local days (for per-day totals)."""
+    return choose_source(replace(query, daily=True))
 
 
 def _sum_exprs(source: Source, base_names: Sequence[str]) -> list[str]:
@@ -127,7 +172,7 @@ def _sum_exprs(source: Source, base_names: Sequence[str]) -> list[str]:
 
 def _where(query: ReportQuery, source: Source) -> tuple[str, list[Any]]:
     clauses = ["ow_id = ?", f"{source.time_column} >= ?", f"{source.time_column} < ?"]
-    params: list[Any] = [query.ow_id, query.start, query.end]
+    params: list[Any] = [query.ow_id, source.start or query.start, source.end or query.end]
     for column, values in query.value_filters.items():
         if not values:
             clauses.append("1 = 0")
@@ -202,8 +247,28 @@ def day_from_number(value: Any) -> date | None:
     return None if value is None else EPOCH_DAY + timedelta(days=int(value))
 
 
+def _merged_parts(query: ReportQuery, source: Source, keys: list[str],
+                  part_sql: Any) -> tuple[str, list[Any], list[str]]:
+    """Sum the same grouped SELECT over every part of a split source (UNION ALL, then GROUP BY)."""
+    selects, params = [], []
+    for part in source.parts:
+        sql, part_params, names = part_sql(query, part)
+        selects.append(sql)
+        params.extend(part_params)
+    bases = query.base_names
+    outer = [*keys, *(f"coalesce(sum({b}), 0) AS {b}" for b in bases)]
+    sql = f"SELECT {', '.join(outer)} FROM ({' UNION ALL '.join(selects)}) parts"
+    if keys:
+        sql += " GROUP BY " + ", ".join(str(i) for i in range(1, len(keys) + 1))
+    return sql, params, names
+
+
 def grouped_sql(query: ReportQuery, source: Source) -> tuple[str, list[Any], list[str]]:
     """SELECT of one row per group; returns (sql, params, output column names)."""
+    if source.parts:
+        if query.daily:
+            raise ValueError("a split source answers aggregated reports only")
+        return _merged_parts(query, source, query.group_columns, grouped_sql)
     keys: list[str] = []
     select: list[str] = []
     if query.daily:
@@ -223,6 +288,10 @@ def grouped_sql(query: ReportQuery, source: Source) -> tuple[str, list[Any], lis
 
 def totals_sql(query: ReportQuery, source: Source, *, by_day: bool = False) -> tuple[str, list[Any], list[str]]:
     """Sums over every matching event (optionally per local day, for the trend)."""
+    if source.parts:
+        if by_day:
+            raise ValueError("a split source has no local days: use day_source()")
+        return _merged_parts(query, source, [], totals_sql)
     select: list[str] = []
     keys: list[str] = []
     if by_day:

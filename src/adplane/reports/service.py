@@ -334,7 +334,7 @@ def execute_report(
 
 
 def _daily_totals(store: Any, prepared: PreparedReport) -> list[tuple[str, dict[str, Any]]]:
-    sql, params, names = query.totals_sql(prepared.query, prepared.source, by_day=True)
+    sql, params, names = query.totals_sql(prepared.query, query.day_source(prepared.query), by_day=True)
     out = []
     for raw in store.query(sql, params):
         values = _as_dict(names, raw)
