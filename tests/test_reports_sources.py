@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 from adplane.reports.catalog import find_dimension
 from adplane.reports.query import ReportQuery, choose_source, day_source
 from test_reports import assert_metrics, definition, delivery, ms, store  # noqa: F401 (fixtures)
-from test_reports_data import DAY0, expected_groups, local_day
+from test_reports_data import DAY0, expected_groups, io_id_of, local_day, make_campaigns, make_events, to_arrow
 
 CHECK = ["impressions", "clicks", "conversions", "spent", "mediaSpent", "dataCost", "CTR", "eCPM", "winRate",
          "VCR"]
@@ -29,8 +29,8 @@ def test_split_source_parts_cover_the_period_exactly():
     end = datetime(2026, 3, 9, 4, tzinfo=UTC)
     source = choose_source(_query(["campaign", "state", "deviceType"], "US/Eastern", start, end))
     assert [(p.table, p.start, p.end) for p in source.parts] == [
-        ("rollup_geo_device_daily", datetime(2026, 3, 3, tzinfo=UTC), datetime(2026, 3, 9, tzinfo=UTC)),
         ("events", start, datetime(2026, 3, 3, tzinfo=UTC)),
+        ("rollup_geo_device_daily", datetime(2026, 3, 3, tzinfo=UTC), datetime(2026, 3, 9, tzinfo=UTC)),
         ("events", datetime(2026, 3, 9, tzinfo=UTC), end),
     ]
     # campaign only: hourly rollup for the whole period, no split
@@ -72,3 +72,38 @@ def test_aggregated_reports_from_split_sources_match_raw_events(client, headers,
         assert impressions == sorted(impressions, reverse=True)
         totals = expected_groups(delivery["rows"], lambda r: "all", keep)["all"]
         assert_metrics(data["total"], totals, CHECK)
+
+
+def test_long_periods_read_weeks_then_days_then_raw_edges():
+    start = datetime(2026, 3, 1, 5, tzinfo=UTC)  # a Sunday, local midnight in US/Eastern
+    end = datetime(2026, 3, 31, 4, tzinfo=UTC)
+    source = choose_source(_query(["campaign", "state", "deviceType"], "US/Eastern", start, end))
+    assert [(p.table, p.start, p.end) for p in source.parts] == [
+        ("events", start, datetime(2026, 3, 2, tzinfo=UTC)),
+        ("rollup_geo_device_weekly", datetime(2026, 3, 2, tzinfo=UTC), datetime(2026, 3, 30, tzinfo=UTC)),
+        ("rollup_geo_device_daily", datetime(2026, 3, 30, tzinfo=UTC), datetime(2026, 3, 31, tzinfo=UTC)),
+        ("events", datetime(2026, 3, 31, tzinfo=UTC), end),
+    ]
+
+
+def test_weeks_days_and_edges_add_up_to_raw_events(client, db, tenant, headers, store):  # noqa: F811
+    """Three weeks of events (DST starts inside): weekly, daily and raw parts agree with the raw rows."""
+    campaign_ids = make_campaigns(db, tenant["owId"])
+    rows = make_events(tenant["owId"], campaign_ids, io_id_of(db, tenant["owId"]), days=20, per_day=60)
+    store.append_events(to_arrow(rows[: len(rows) // 2]), batch_id="weeks-1")
+    store.append_events(to_arrow(rows[len(rows) // 2:]), batch_id="weeks-2")
+    store.compact_rollups()
+    dims = json.dumps([{"filter": "campaign"}, {"filter": "state"}, {"filter": "deviceType"}])
+    body = definition(dimensions=dims, columns=["campaignName", "state", "deviceType", *CHECK], requestType=2,
+                      noOfEntries=1000, startDate=ms(DAY0), endDate=ms(DAY0 + timedelta(days=18)))
+    data = client.post("/api/v3/ra/report/execute", headers=headers, json=body).json()["data"]
+    first_day, last_day = DAY0.date().isoformat(), (DAY0 + timedelta(days=18)).date().isoformat()
+
+    def keep(r) -> bool:  # noqa: ANN001
+        return first_day <= local_day(r) <= last_day
+
+    expected = expected_groups(rows, lambda r: (r["campaign_id"], r["state_id"], r["device_type_id"]), keep)
+    assert data["totalRecords"] == len(expected) == len(data["data"])
+    for row in data["data"]:
+        assert_metrics(row, expected[(row["campaignId"], row["stateId"], row["deviceTypeId"])], CHECK)
+    assert_metrics(data["total"], expected_groups(rows, lambda r: "all", keep)["all"], CHECK)

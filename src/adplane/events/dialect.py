@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from adplane.events.rollups import MEASURES, ROLLUPS, Rollup
+from adplane.events.rollups import MEASURES, ROLLUPS, Rollup, ceil_to_grain, floor_to_grain
 from adplane.events.schema import EVENT_COLUMNS, EVENT_TYPES, MONEY_PRECISION, MONEY_SCALE, Column
 
 SUM_PRECISION = 38
@@ -126,23 +126,25 @@ class Dialect:
 
     def rebuild_statements(self, rollups: Sequence[Rollup], start: datetime | None,
                            end: datetime | None) -> list[tuple[str, list[Any]]]:
-        """Delete and recompute rollup rows of whole UTC days covering [start, end) (all when None)."""
-        lo = _utc_day_floor(start) if start is not None else None
-        hi = _utc_day_ceil(end) if end is not None else None
-        where_p, where_e, params = [], [], []
-        if lo is not None:
-            where_p.append("period_start >= ?")
-            where_e.append("event_time >= ?")
-            params.append(lo)
-        if hi is not None:
-            where_p.append("period_start < ?")
-            where_e.append("event_time < ?")
-            params.append(hi)
-        period_filter = f" WHERE {' AND '.join(where_p)}" if where_p else ""
-        event_filter = f" WHERE {' AND '.join(where_e)}" if where_e else ""
-        source = f"(SELECT *, {self.event_code_expr()} AS _code FROM events{event_filter}) e"
+        """Delete and recompute rollup rows of whole UTC days covering [start, end) (all when None);
+        whole weeks for weekly rollups."""
         statements: list[tuple[str, list[Any]]] = []
         for rollup in rollups:
+            grain = "week" if rollup.grain == "week" else "day"
+            lo = floor_to_grain(start, grain) if start is not None else None
+            hi = ceil_to_grain(end, grain) if end is not None else None
+            where_p, where_e, params = [], [], []
+            if lo is not None:
+                where_p.append("period_start >= ?")
+                where_e.append("event_time >= ?")
+                params.append(lo)
+            if hi is not None:
+                where_p.append("period_start < ?")
+                where_e.append("event_time < ?")
+                params.append(hi)
+            period_filter = f" WHERE {' AND '.join(where_p)}" if where_p else ""
+            event_filter = f" WHERE {' AND '.join(where_e)}" if where_e else ""
+            source = f"(SELECT *, {self.event_code_expr()} AS _code FROM events{event_filter}) e"
             statements.append((f"DELETE FROM {rollup.table}{period_filter}", list(params)))
             statements.append((self.rollup_from(rollup, source, event_code="_code", clustered=True), list(params)))
         return statements
@@ -198,11 +200,15 @@ class DuckDBDialect(Dialect):
         "decimal": f"DECIMAL({MONEY_PRECISION},{MONEY_SCALE})",
     }
 
-    _GRAIN_US = {"hour": 3_600_000_000, "day": 86_400_000_000}
+    _GRAIN_US = {"hour": 3_600_000_000, "day": 86_400_000_000, "week": 7 * 86_400_000_000}
+    _MONDAY_US = 4 * 86_400_000_000  # 1970-01-05, the first Monday: ISO weeks start there
 
     def bucket(self, grain: str, column: str = "event_time") -> str:
         # UTC buckets by integer arithmetic: several times faster than ICU's date_trunc on TIMESTAMPTZ.
         size = self._GRAIN_US[grain]
+        if grain == "week":
+            shift = self._MONDAY_US
+            return f"make_timestamptz(((epoch_us({column}) - {shift}) // {size}) * {size} + {shift})"
         return f"make_timestamptz((epoch_us({column}) // {size}) * {size})"
 
     def cluster_order(self) -> str:

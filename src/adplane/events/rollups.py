@@ -15,6 +15,10 @@ report in another timezone, or by hour, needs an hourly rollup or the raw `event
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+# Bucket sizes, finest first; each divides the next. Weeks are ISO weeks (from Monday 00:00 UTC).
+GRAINS = ("hour", "day", "week")
 
 # Always present, in this order, after period_start.
 KEY_DIMENSIONS = ("ow_id", "io_id", "campaign_id", "creative_type_id")
@@ -50,7 +54,7 @@ MONEY_MEASURES = ("media_cost", "data_cost", "platform_margin")
 @dataclass(frozen=True)
 class Rollup:
     table: str
-    grain: str  # "hour" or "day" (UTC)
+    grain: str  # one of GRAINS (UTC)
     dimensions: tuple[str, ...]  # beyond KEY_DIMENSIONS
     with_event_times: bool = False  # min/max event_time columns (first/last delivery)
     where: str | None = None  # only events matching this (raw-events SQL condition)
@@ -65,7 +69,7 @@ class Rollup:
 
     def covers(self, dimensions: set[str] | frozenset[str], grain: str = "day") -> bool:
         """True when this rollup can answer a query grouped/filtered by `dimensions` at `grain`."""
-        grain_ok = self.grain == "hour" or grain == "day"
+        grain_ok = GRAINS.index(self.grain) <= GRAINS.index(grain)
         return grain_ok and set(dimensions) <= self.all_dimensions and self.where is None
 
 
@@ -79,6 +83,8 @@ ROLLUPS: tuple[Rollup, ...] = (
     # campaign x state x device type: with equal dimension counts the earlier rollup wins, so
     # region-only queries keep reading rollup_region_daily
     Rollup("rollup_geo_device_daily", "day", ("country_id", "state_id", "device_type_id")),
+    # the same by ISO week: a long aggregated report reads weeks, and days only at its edges
+    Rollup("rollup_geo_device_weekly", "week", ("country_id", "state_id", "device_type_id")),
     Rollup("rollup_city_daily", "day", ("country_id", "state_id", "city", "zip")),
     Rollup("rollup_demographic_daily", "day", ("gender_id", "age_range_id")),
     Rollup("rollup_npi_daily", "day", ("npi",), where="npi IS NOT NULL"),
@@ -88,7 +94,8 @@ CAMPAIGN_HOURLY = ROLLUPS_BY_TABLE["rollup_campaign_hourly"]
 
 
 def smallest_covering(dimensions: set[str] | frozenset[str], grain: str = "day") -> Rollup | None:
-    """The rollup with the fewest dimensions that answers a query by `dimensions` (None: use raw events).
+    """The rollup with the fewest dimensions that answers a query by `dimensions` (None: use raw events);
+    among as many dimensions, the coarsest grain (fewer rows).
 
     `rollup_npi_daily` only holds events with an NPI, so it answers only queries that group by npi
     (their NULL-npi group is not in it) — callers asking for npi get it explicitly.
@@ -96,4 +103,22 @@ def smallest_covering(dimensions: set[str] | frozenset[str], grain: str = "day")
     candidates = [r for r in ROLLUPS if r.covers(dimensions, grain)]
     if "npi" in dimensions and grain == "day":
         candidates.append(ROLLUPS_BY_TABLE["rollup_npi_daily"])
-    return min(candidates, key=lambda r: len(r.dimensions), default=None)
+    return min(candidates, key=lambda r: (len(r.dimensions), -GRAINS.index(r.grain)), default=None)
+
+
+def floor_to_grain(instant: datetime, grain: str) -> datetime:
+    """The start of the UTC bucket of `grain` holding `instant`."""
+    instant = instant.astimezone(UTC)
+    if grain == "hour":
+        return instant.replace(minute=0, second=0, microsecond=0)
+    day = instant.replace(hour=0, minute=0, second=0, microsecond=0)
+    return day if grain == "day" else day - timedelta(days=day.weekday())
+
+
+def ceil_to_grain(instant: datetime, grain: str) -> datetime:
+    """The first bucket start of `grain` at or after `instant`."""
+    floor = floor_to_grain(instant, grain)
+    if floor == instant.astimezone(UTC):
+        return floor
+    step = {"hour": timedelta(hours=1), "day": timedelta(days=1), "week": timedelta(days=7)}[grain]
+    return floor + step

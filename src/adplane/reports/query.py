@@ -18,7 +18,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from adplane.events.rollups import Rollup, smallest_covering
+from adplane.events.rollups import Rollup, ceil_to_grain, floor_to_grain, smallest_covering
 from adplane.reports.catalog import BASE_NAMES, COUNT_BASES, Dimension, Metric
 
 RAW_TABLE = "events"
@@ -116,40 +116,45 @@ def choose_source(query: ReportQuery) -> Source:
             if rollup is not None:
                 return Source(rollup.table, "period_start", rollup)
         if not query.daily:
-            split = _split_by_utc_days(query)
+            split = _split_by_grains(query)
             if split is not None:
                 return split
     return Source(RAW_TABLE, "event_time", None)
 
 
-def _utc_midnight_at_or_after(instant: datetime) -> datetime:
-    instant = instant.astimezone(UTC)
-    floor = instant.replace(hour=0, minute=0, second=0, microsecond=0)
-    return floor if floor == instant else floor + timedelta(days=1)
+SPLIT_GRAINS = ("week", "day", "hour")
 
 
-def _split_by_utc_days(query: ReportQuery) -> Source | None:
-    """An aggregated report whose edges are not UTC midnights: its whole UTC days from a daily
-    rollup, each edge (a part of a day) from an hourly rollup when one covers it, else raw events.
+def _split_parts(columns: set[str], low: datetime, high: datetime, level: int = 0) -> list[Source]:
+    """[low, high) as time ranges, each from the coarsest covering rollup whose buckets fit in it:
+    whole weeks, then whole days at the edges, then whole hours, then raw events."""
+    if low >= high:
+        return []
+    if level == len(SPLIT_GRAINS):
+        return [Source(RAW_TABLE, "event_time", None, low, high)]
+    grain = SPLIT_GRAINS[level]
+    first, last = ceil_to_grain(low, grain), floor_to_grain(high, grain)
+    rollup = smallest_covering(columns, grain)
+    if rollup is None or first >= last:
+        return _split_parts(columns, low, high, level + 1)
+    return [*_split_parts(columns, low, first, level + 1),
+            Source(rollup.table, "period_start", rollup, first, last),
+            *_split_parts(columns, last, high, level + 1)]
+
+
+def _split_by_grains(query: ReportQuery) -> Source | None:
+    """An aggregated report no single rollup answers: its whole weeks and days from weekly and daily
+    rollups, the edges (parts of a day) from an hourly rollup when one covers them, else raw events.
 
     Only for aggregated reports: their rows do not depend on where local days cut."""
-    first = _utc_midnight_at_or_after(query.start)
-    last = _utc_midnight_at_or_after(query.end)
-    if last > query.end.astimezone(UTC):
-        last -= timedelta(days=1)
-    columns = query.referenced_columns()
-    daily = smallest_covering(columns, "day")
-    if daily is None or last <= first:
-        return None
-    parts = [Source(daily.table, "period_start", daily, first, last)]
-    for low, high in ((query.start, first), (last, query.end)):
-        if low >= high:
-            continue
-        hourly = smallest_covering(columns, "hour") if _aligned(low, "hour") and _aligned(high, "hour") else None
-        if hourly is not None:
-            parts.append(Source(hourly.table, "period_start", hourly, low, high))
+    parts: list[Source] = []
+    for part in _split_parts(query.referenced_columns(), query.start, query.end):
+        if parts and parts[-1].table == part.table and parts[-1].end == part.start:
+            parts[-1] = replace(parts[-1], end=part.end)  # adjacent ranges of one table: one range
         else:
-            parts.append(Source(RAW_TABLE, "event_time", None, low, high))
+            parts.append(part)
+    if all(part.is_raw for part in parts):
+        return None
     return Source("+".join(dict.fromkeys(p.table for p in parts)), "period_start", None, parts=tuple(parts))
 
 
