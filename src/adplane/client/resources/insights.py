@@ -72,68 +72,52 @@ class PldResource(_InsightKind):
         return self._call(Call("POST", "/api/v3/ins/pld-reports/columns", json=payload(body, **fields)))
 
 
-class SlsResource(_InsightKind):
-    prefix = "/api/v3/ins/sls-reports"
-    id_param = "slsIds"
-    list_key = "slsReportDataList"
+class _StudyKind(_InsightKind):
+    """SLS and AQS share generate, computation, name check, download, e-mail and report types;
+    `id_field` is the body's report id key."""
+
+    id_field = ""
 
     def generate(self, body: Any = None, **fields: Any) -> Any:
-        """POST /api/v3/ins/sls-reports."""
+        """POST the generation request (SLS dates in epoch ms, AQS in epoch seconds)."""
         return self._call(Call("POST", self.prefix, json=payload(body, **fields)))
 
     def computation(self, body: Any = None, **fields: Any) -> Any:
-        """POST /api/v3/ins/sls-reports/computation (cost before generating)."""
+        """POST .../computation: the cost before generating."""
         return self._call(Call("POST", f"{self.prefix}/computation", json=payload(body, **fields), retry_safe=True))
 
     def validate_name(self, report_name: str) -> Any:
-        """GET /api/v3/ins/sls-reports/validate/name."""
-        return self._call(Call("GET", f"{self.prefix}/validate/name", params={"reportName": report_name}))
-
-    def download(self, sls_id: int, file_type: int = XLSX) -> Any:
-        """POST /api/v3/ins/sls-reports/download: answers the signed link."""
-        return self._call(Call("POST", f"{self.prefix}/download", retry_safe=True,
-                               json={"slsId": int(sls_id), "fileType": file_type}))
-
-    def email(self, sls_id: int, email_ids: list[str], file_type: int = XLSX) -> Any:
-        """POST /api/v3/ins/sls-reports/email."""
-        return self._call(Call("POST", f"{self.prefix}/email", json={
-            "slsId": int(sls_id), "emailIds": email_ids, "fileType": file_type}))
-
-    def report_types(self) -> Any:
-        """GET /api/v3/ins/static/sls-reports/report-types."""
-        return self._call(Call("GET", "/api/v3/ins/static/sls-reports/report-types"))
-
-
-class AqsResource(_InsightKind):
-    prefix = "/api/v3/ins/aqs-reports"
-    id_param = "reportIds"
-    list_key = "reportDataList"
-
-    def generate(self, body: Any = None, **fields: Any) -> Any:
-        """POST /api/v3/ins/aqs-reports (dates in epoch seconds)."""
-        return self._call(Call("POST", self.prefix, json=payload(body, **fields)))
-
-    def computation(self, body: Any = None, **fields: Any) -> Any:
-        """POST /api/v3/ins/aqs-reports/computation."""
-        return self._call(Call("POST", f"{self.prefix}/computation", json=payload(body, **fields), retry_safe=True))
-
-    def validate_name(self, report_name: str) -> Any:
-        """GET /api/v3/ins/aqs-reports/validate/name."""
+        """GET .../validate/name."""
         return self._call(Call("GET", f"{self.prefix}/validate/name", params={"reportName": report_name}))
 
     def download(self, report_id: int, file_type: int = XLSX) -> Any:
-        """POST /api/v3/ins/aqs-reports/download: answers {"reportUrl": signed link}."""
+        """POST .../download: answers the signed link."""
         return self._call(Call("POST", f"{self.prefix}/download", retry_safe=True,
-                               json={"reportId": int(report_id), "fileType": file_type}))
+                               json={self.id_field: int(report_id), "fileType": file_type}))
 
     def email(self, report_id: int, email_ids: list[str], file_type: int = XLSX) -> Any:
-        """POST /api/v3/ins/aqs-reports/email."""
+        """POST .../email."""
         return self._call(Call("POST", f"{self.prefix}/email", json={
-            "reportId": int(report_id), "emailIds": email_ids, "fileType": file_type}))
+            self.id_field: int(report_id), "emailIds": email_ids, "fileType": file_type}))
 
     def report_types(self) -> Any:
-        """GET /api/v3/ins/static/aqs-reports/report-types."""
-        return self._call(Call("GET", "/api/v3/ins/static/aqs-reports/report-types"))
+        """GET /api/v3/ins/static/<kind>/report-types."""
+        kind = self.prefix.rsplit("/", 1)[-1]
+        return self._call(Call("GET", f"/api/v3/ins/static/{kind}/report-types"))
+
+
+class SlsResource(_StudyKind):
+    prefix = "/api/v3/ins/sls-reports"
+    id_param = "slsIds"
+    id_field = "slsId"
+    list_key = "slsReportDataList"
+
+
+class AqsResource(_StudyKind):
+    prefix = "/api/v3/ins/aqs-reports"
+    id_param = "reportIds"
+    id_field = "reportId"
+    list_key = "reportDataList"
 
 
 class InsightsResource(Resource):
