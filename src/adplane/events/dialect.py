@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from adplane.events import running
 from adplane.events.rollups import MEASURES, ROLLUPS, Rollup, ceil_to_grain, floor_to_grain
 from adplane.events.schema import EVENT_COLUMNS, EVENT_TYPES, MONEY_PRECISION, MONEY_SCALE, Column
 
@@ -63,13 +64,12 @@ class Dialect:
             f"received_at {ts} NOT NULL)"
         )
 
-    def rollup_ddl(self, rollup: Rollup) -> str:
+    def rollup_ddl(self, rollup: Rollup, *, running_totals: bool = False) -> str:
         by_name = {c.name: c for c in EVENT_COLUMNS}
         cols = [f"period_start {self.types['timestamp']} NOT NULL"]
         cols += [f"{name} {self.column_type(by_name[name])}" for name in rollup.key_columns[1:]]
-        for measure in MEASURES:
-            kind = self.money_sum_type() if measure.source else self.count_type
-            cols.append(f"{measure.name} {kind} NOT NULL")
+        for name, kind in self.measure_types(running_totals=running_totals).items():
+            cols.append(f"{name} {kind} NOT NULL")
         if rollup.with_event_times:
             cols += [f"first_event_time {self.types['timestamp']}", f"last_event_time {self.types['timestamp']}"]
         body = ",\n  ".join(cols)
@@ -79,7 +79,16 @@ class Dialect:
         return []
 
     def schema_ddl(self) -> list[str]:
-        return [self.events_ddl(), self.batches_ddl(), *(self.rollup_ddl(r) for r in ROLLUPS), *self.index_ddl()]
+        return [self.events_ddl(), self.batches_ddl(), *(self.rollup_ddl(r) for r in ROLLUPS),
+                *(self.rollup_ddl(r.layout, running_totals=True) for r in running.RUNNING_TOTALS),
+                running.state_ddl(self.types),
+                *self.index_ddl()]
+
+    def measure_types(self, *, running_totals: bool = False) -> dict[str, str]:
+        """Column type of each measure in rollup tables (in running-total tables, money keeps the
+        events' 64-bit decimal type: see `adplane.events.running`)."""
+        money = self.types["decimal"] if running_totals else self.money_sum_type()
+        return {m.name: money if m.source else self.count_type for m in MEASURES}
 
     # -- maintenance ---------------------------------------------------------------------------
     def measure_exprs(self, event_code: str | None = None) -> list[str]:
@@ -252,6 +261,8 @@ class PostgresDialect(Dialect):
         for rollup in ROLLUPS:
             stmts.append(f"CREATE INDEX IF NOT EXISTS ix_{rollup.table}_campaign "
                          f"ON {rollup.table} (campaign_id, period_start)")
+        for totals in running.RUNNING_TOTALS:  # a report reads whole checkpoints
+            stmts.append(f"CREATE INDEX IF NOT EXISTS ix_{totals.table}_period ON {totals.table} (period_start)")
         return stmts
 
     def search_path(self) -> str:

@@ -1,4 +1,5 @@
-"""Store upkeep: merge the rollups' partial rows and purge raw events past their retention."""
+"""Store upkeep: merge the rollups' partial rows, build running-total checkpoints and purge raw events
+past their retention."""
 
 from __future__ import annotations
 
@@ -19,7 +20,8 @@ def run_maintenance(store: AnalyticsStore, settings: Settings) -> dict[str, Any]
     cutoff = utcnow() - timedelta(days=settings.event_retention_days)
     purged = store.purge_events_before(cutoff)
     store.compact_rollups(since=utcnow() - timedelta(days=2))
-    return {"purgedEvents": purged, "retentionDays": settings.event_retention_days}
+    checkpoints = store.refresh_running_totals()
+    return {"purgedEvents": purged, "retentionDays": settings.event_retention_days, "checkpointsBuilt": checkpoints}
 
 
 def periodic(db: Database, settings: Settings) -> None:
@@ -33,7 +35,7 @@ def periodic(db: Database, settings: Settings) -> None:
         return
     try:
         result = run_maintenance(store, settings)
-        if result["purgedEvents"]:
+        if result["purgedEvents"] or result["checkpointsBuilt"]:
             log.info("analytics_maintenance", **result)
     finally:
         store.close()

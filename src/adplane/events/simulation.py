@@ -397,6 +397,7 @@ def simulate_period(session: Session, store: AnalyticsStore, start_day: date, en
     # Rollups were kept per batch (rebuilding them once per period measured slower: one big
     # aggregation over high-cardinality keys loses to many small ones on a warm temp table).
     store.compact_rollups(since=period_start)
+    store.refresh_running_totals()  # days whose checkpoints appends left to maintenance
     summary.expired = after_delivery(session, store, summary.campaigns)
     return summary
 

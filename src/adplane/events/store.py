@@ -26,6 +26,7 @@ import pyarrow.csv as pacsv
 
 from adplane.core.clock import utcnow
 from adplane.core.settings import Settings
+from adplane.events import running
 from adplane.events.dialect import BATCHES_TABLE, Dialect, DuckDBDialect, PostgresDialect
 from adplane.events.rollups import ROLLUPS, Rollup
 from adplane.events.schema import EVENT_COLUMN_NAMES, arrow_schema
@@ -60,6 +61,12 @@ def _backfill_new_rollups(store: AnalyticsStore, existing: set[str]) -> None:
         store.rebuild_rollups(rollups=added)
 
 
+def _running_fed_by(rollups: Sequence[Rollup]) -> list[str]:
+    """Running-total tables whose daily rollup is among `rollups`."""
+    tables = {r.table for r in rollups}
+    return [r.table for r in running.RUNNING_TOTALS if r.daily.table in tables]
+
+
 def _batch_info(store: AnalyticsStore, batch_id: str) -> BatchInfo | None:
     rows = store.query(f"SELECT batch_id, ow_id, source, event_count, min_event_time, max_event_time, received_at "
                        f"FROM {BATCHES_TABLE} WHERE batch_id = ?", [batch_id])
@@ -86,6 +93,10 @@ class AnalyticsStore(Protocol):
     def batch_info(self, batch_id: str) -> BatchInfo | None: ...
 
     def compact_rollups(self, since: datetime | None = None) -> None: ...
+
+    def running_state(self) -> dict[str, running.CheckpointState]: ...
+
+    def refresh_running_totals(self, *, max_days: int | None = None) -> int: ...
 
     def rebuild_rollups(self, start: datetime | None = None, end: datetime | None = None,
                         rollups: Sequence[Rollup] = ROLLUPS) -> None: ...
@@ -131,6 +142,10 @@ def _time_range(table: pa.Table) -> tuple[datetime | None, datetime | None]:
     return bounds["min"].as_py(), bounds["max"].as_py()
 
 
+# PostgreSQL advisory lock key: appends hold it shared, running-total refreshes exclusively.
+_RUNNING_LOCK = 7_140_001
+
+
 # One lock per DuckDB file in this process: every store object on the same file shares it.
 _DUCKDB_LOCKS: dict[str, threading.RLock] = {}
 _DUCKDB_LOCKS_GUARD = threading.Lock()
@@ -163,6 +178,8 @@ class DuckDBStore:
                 ).fetchall()}
                 for stmt in self.dialect.schema_ddl():
                     self._conn.execute(stmt)
+                for sql, params in running.seed_state_sql():
+                    self._conn.execute(sql, params)
             self._backfill_new_rollups(existing)
 
     @property
@@ -229,11 +246,37 @@ class DuckDBStore:
                     for rollup in rollups:
                         cur.execute(self.dialect.rollup_from(rollup, "_staging", event_code="_code"))
                     cur.execute("DROP TABLE _staging")
+                    cur.execute(*running.invalidate_sql(low))
                 cur.execute("COMMIT")
             except BaseException:
                 cur.execute("ROLLBACK")
                 raise
+        if table.num_rows:
+            self._refresh_running(max_days=running.INLINE_DAYS, newest=high)
         return AppendResult(batch_id, table.num_rows)
+
+    def running_state(self) -> dict[str, running.CheckpointState]:
+        return running.parse_state(self.query(running.read_state_sql()))
+
+    def refresh_running_totals(self, *, max_days: int | None = None) -> int:
+        """Build the missing running-total checkpoints (`adplane.events.running`)."""
+        return self._refresh_running(max_days=max_days)
+
+    def _refresh_running(self, *, max_days: int | None = None, newest: datetime | None = None) -> int:
+        with self._lock, self._cursor() as cur:
+            cur.execute("BEGIN TRANSACTION")
+            try:
+                built = self._refresh_in(cur, max_days=max_days, newest=newest)
+                cur.execute("COMMIT")
+            except BaseException:
+                cur.execute("ROLLBACK")
+                raise
+        return built
+
+    def _refresh_in(self, cur: Any, *, max_days: int | None = None, newest: datetime | None = None) -> int:
+        return running.refresh(lambda sql, params: cur.execute(sql, list(params)).fetchall(),
+                               self.dialect.measure_types(running_totals=True), self.dialect.cluster_order(),
+                               max_days=max_days, newest=newest)
 
     def compact_rollups(self, since: datetime | None = None) -> None:
         with self._lock, self._cursor() as cur:
@@ -258,6 +301,9 @@ class DuckDBStore:
             try:
                 for sql, params in self.dialect.rebuild_statements(rollups, start, end):
                     cur.execute(sql, params)
+                if stale := _running_fed_by(rollups):
+                    cur.execute(*running.invalidate_sql(start, stale))
+                    self._refresh_in(cur)
                 cur.execute("COMMIT")
             except BaseException:
                 cur.execute("ROLLBACK")
@@ -273,8 +319,9 @@ class DuckDBStore:
     def reset(self) -> None:
         """Delete every event, batch and rollup row (tests, demos)."""
         with self._lock, self._cursor() as cur:
-            for table in ("events", BATCHES_TABLE, *(r.table for r in ROLLUPS)):
+            for table in ("events", BATCHES_TABLE, *(r.table for r in ROLLUPS), *running.RUNNING_BY_TABLE):
                 cur.execute(f"DELETE FROM {table}")
+            cur.execute(*running.invalidate_sql(None))
 
     def close(self) -> None:
         self._conn.close()
@@ -306,6 +353,8 @@ class PostgresStore:
             for stmt in self.dialect.schema_ddl():
                 cur.execute(stmt)
             cur.execute(search_path)
+            for sql, params in running.seed_state_sql():
+                cur.execute(self.dialect.translate(sql), params)
             conn.commit()
         _backfill_new_rollups(self, existing)
 
@@ -356,6 +405,8 @@ class PostgresStore:
         table = to_event_table(data)
         low, high = _time_range(table)
         with self._raw() as conn, conn.cursor() as cur:
+            # appends share this lock; a running-totals refresh takes it alone (see _refresh_running)
+            cur.execute("SELECT pg_advisory_xact_lock_shared(%s)", [_RUNNING_LOCK])
             if batch_id is not None:
                 cur.execute(
                     f"INSERT INTO {BATCHES_TABLE} VALUES (%s, %s, %s, %s, %s, %s, %s) ON CONFLICT DO NOTHING "
@@ -375,8 +426,41 @@ class PostgresStore:
                 cur.execute(f"INSERT INTO events ({names}, batch_id) SELECT {names}, %s FROM _staging", [batch_id])
                 for rollup in rollups:
                     cur.execute(self.dialect.translate(self.dialect.rollup_from(rollup, "_staging")))
+                sql, params = running.invalidate_sql(low)
+                cur.execute(self.dialect.translate(sql), params)
             conn.commit()
+        if table.num_rows:
+            self._refresh_running(max_days=running.INLINE_DAYS, newest=high)
         return AppendResult(batch_id, table.num_rows)
+
+    def running_state(self) -> dict[str, running.CheckpointState]:
+        return running.parse_state(self.query(running.read_state_sql()))
+
+    def refresh_running_totals(self, *, max_days: int | None = None) -> int:
+        """Build the missing running-total checkpoints (`adplane.events.running`)."""
+        return self._refresh_running(max_days=max_days)
+
+    def _refresh_running(self, *, max_days: int | None = None, newest: datetime | None = None) -> int:
+        if newest is not None:  # the common case (the day already has its checkpoint) takes no lock
+            state = self.running_state()
+            midnight = running.utc_midnight(newest)
+            if all(s.valid_through is not None and s.valid_through >= midnight for s in state.values()):
+                return 0
+        with self._raw() as conn, conn.cursor() as cur:
+            built = self._refresh_in(cur, max_days=max_days, newest=newest)
+            conn.commit()
+        return built
+
+    def _refresh_in(self, cur: Any, *, max_days: int | None = None, newest: datetime | None = None) -> int:
+        """Inside the caller's transaction: waits for in-flight appends, which wait for it."""
+        cur.execute("SELECT pg_advisory_xact_lock(%s)", [_RUNNING_LOCK])
+
+        def execute(sql: str, params: Sequence[Any]) -> list[tuple]:
+            cur.execute(self.dialect.translate(sql), list(params))
+            return cur.fetchall() if cur.description else []
+
+        return running.refresh(execute, self.dialect.measure_types(running_totals=True), "", max_days=max_days,
+                               newest=newest)
 
     def compact_rollups(self, since: datetime | None = None) -> None:
         with self._raw() as conn, conn.cursor() as cur:
@@ -387,11 +471,18 @@ class PostgresStore:
 
     def rebuild_rollups(self, start: datetime | None = None, end: datetime | None = None,
                         rollups: Sequence[Rollup] = ROLLUPS) -> None:
+        stale = _running_fed_by(rollups)
         with self._raw() as conn, conn.cursor() as cur:
+            if stale:  # before the table locks, which appends (holding it shared) wait for
+                cur.execute("SELECT pg_advisory_xact_lock(%s)", [_RUNNING_LOCK])
             for rollup in rollups:
                 cur.execute(f"LOCK TABLE {rollup.table} IN EXCLUSIVE MODE")
             for sql, params in self.dialect.rebuild_statements(rollups, start, end):
                 cur.execute(self.dialect.translate(sql), params)
+            if stale:
+                sql, params = running.invalidate_sql(start, stale)
+                cur.execute(self.dialect.translate(sql), params)
+                self._refresh_in(cur)
             conn.commit()
 
     def purge_events_before(self, instant: datetime) -> int:
@@ -403,8 +494,10 @@ class PostgresStore:
 
     def reset(self) -> None:
         with self._raw() as conn, conn.cursor() as cur:
-            tables = ", ".join(("events", BATCHES_TABLE, *(r.table for r in ROLLUPS)))
+            tables = ", ".join(("events", BATCHES_TABLE, *(r.table for r in ROLLUPS), *running.RUNNING_BY_TABLE))
             cur.execute(f"TRUNCATE {tables}")
+            sql, params = running.invalidate_sql(None)
+            cur.execute(self.dialect.translate(sql), params)
             conn.commit()
 
     def close(self) -> None:

@@ -19,11 +19,17 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from adplane.events.rollups import Rollup, ceil_to_grain, floor_to_grain, smallest_covering
-from adplane.reports.catalog import BASE_NAMES, COUNT_BASES, Dimension, Metric
+from adplane.events.running import RUNNING_TOTALS
+from adplane.events.schema import MONEY_PRECISION, MONEY_SCALE
+from adplane.reports.catalog import BASE_NAMES, COUNT_BASES, MONEY_BASES, Dimension, Metric
 
 RAW_TABLE = "events"
 EPOCH_DAY = date(1970, 1, 1)
 DAY_ALIAS = "report_day"
+EVENTS_ALIAS = "_events"  # net event count of a group, when parts are subtracted
+DAY = timedelta(days=1)
+# Running totals answer periods of at least this many days: shorter ones read few daily rows anyway.
+RUNNING_MIN_SPAN = timedelta(days=14)
 
 
 @dataclass
@@ -36,10 +42,16 @@ class Source:
     start: datetime | None = None  # None: the query's own period
     end: datetime | None = None
     parts: tuple[Source, ...] = ()
+    sign: int = 1  # -1: a part whose sums are subtracted (running totals and their edges)
 
     @property
     def is_raw(self) -> bool:
         return self.rollup is None and not self.parts
+
+    @property
+    def running_tables(self) -> set[str]:
+        """Running-total tables this source reads (their checkpoints must stay valid while it runs)."""
+        return {p.table for p in self.parts if p.table in _RUNNING_TABLES}
 
 
 @dataclass
@@ -62,6 +74,8 @@ class ReportQuery:
     search_always_false: bool = False
     # The base sums the requested columns (and the sort) need; summing only those keeps scans cheap.
     bases: list[str] = field(default_factory=lambda: ["impressions"])
+    # running-total table -> its latest valid checkpoint (`adplane.events.running`); empty: none used
+    checkpoints: dict[str, datetime] = field(default_factory=dict)
 
     @property
     def group_columns(self) -> list[str]:
@@ -123,6 +137,7 @@ def choose_source(query: ReportQuery) -> Source:
 
 
 SPLIT_GRAINS = ("week", "day", "hour")
+_RUNNING_TABLES = frozenset(t.table for t in RUNNING_TOTALS)
 
 
 def _split_parts(columns: set[str], low: datetime, high: datetime, level: int = 0) -> list[Source]:
@@ -143,19 +158,63 @@ def _split_parts(columns: set[str], low: datetime, high: datetime, level: int = 
 
 
 def _split_by_grains(query: ReportQuery) -> Source | None:
-    """An aggregated report no single rollup answers: its whole weeks and days from weekly and daily
-    rollups, the edges (parts of a day) from an hourly rollup when one covers them, else raw events.
+    """An aggregated report no single rollup answers: the difference of two running-total checkpoints
+    when a table covers it, else its whole weeks and days from weekly and daily rollups; the edges
+    (parts of a day) from an hourly rollup when one covers them, else raw events.
 
     Only for aggregated reports: their rows do not depend on where local days cut."""
-    parts: list[Source] = []
-    for part in _split_parts(query.referenced_columns(), query.start, query.end):
-        if parts and parts[-1].table == part.table and parts[-1].end == part.start:
-            parts[-1] = replace(parts[-1], end=part.end)  # adjacent ranges of one table: one range
-        else:
-            parts.append(part)
+    parts = _running_parts(query) or _merge_adjacent(_split_parts(query.referenced_columns(), query.start, query.end))
     if all(part.is_raw for part in parts):
         return None
     return Source("+".join(dict.fromkeys(p.table for p in parts)), "period_start", None, parts=tuple(parts))
+
+
+def _merge_adjacent(parts: list[Source]) -> list[Source]:
+    merged: list[Source] = []
+    for part in parts:
+        previous = merged[-1] if merged else None
+        if previous and previous.table == part.table and previous.sign == part.sign and previous.end == part.start:
+            merged[-1] = replace(previous, end=part.end)  # adjacent ranges of one table: one range
+        else:
+            merged.append(part)
+    return merged
+
+
+def _nearest_checkpoint(instant: datetime, valid_through: datetime) -> datetime:
+    """The valid UTC midnight closest to `instant` (the edge between them is read from finer sources)."""
+    floor, ceil = floor_to_grain(instant, "day"), ceil_to_grain(instant, "day")
+    candidates = [c for c in (floor, ceil) if c <= valid_through] or [valid_through]
+    return min(candidates, key=lambda c: abs(instant - c))
+
+
+def _edge(columns: set[str], checkpoint: datetime, instant: datetime, sign: int) -> list[Source]:
+    """What turns the sums up to `checkpoint` into the sums up to `instant`: [checkpoint, instant)
+    added (`sign`) when the instant is later, [instant, checkpoint) subtracted when it is earlier."""
+    if instant >= checkpoint:
+        return [replace(p, sign=sign) for p in _split_parts(columns, checkpoint, instant)]
+    return [replace(p, sign=-sign) for p in _split_parts(columns, instant, checkpoint)]
+
+
+def _running_parts(query: ReportQuery) -> list[Source] | None:
+    """[start, end) = checkpoint(b) - checkpoint(a), corrected at both edges, a and b being the valid
+    checkpoints nearest to start and end: two rows per group whatever the period's length."""
+    columns = query.referenced_columns()
+    for totals in RUNNING_TOTALS:
+        valid_through = query.checkpoints.get(totals.table)
+        if valid_through is None or not totals.covers(columns):
+            continue
+        a = _nearest_checkpoint(query.start, valid_through)
+        b = _nearest_checkpoint(query.end, valid_through)
+        if b - a < RUNNING_MIN_SPAN:
+            continue
+        layout = totals.layout
+        return _merge_adjacent([
+            *_edge(columns, a, query.start, -1),
+            Source(totals.table, "period_start", layout, a, a + DAY, sign=-1),
+            Source(totals.table, "period_start", layout, b, b + DAY),
+            *_edge(columns, b, query.end, 1),
+        ])
+    return None
 
 
 def day_source(query: ReportQuery) -> Source:
@@ -252,28 +311,49 @@ def day_from_number(value: Any) -> date | None:
     return None if value is None else EPOCH_DAY + timedelta(days=int(value))
 
 
-def _merged_parts(query: ReportQuery, source: Source, keys: list[str],
-                  part_sql: Any) -> tuple[str, list[Any], list[str]]:
+def _merged_parts(query: ReportQuery, source: Source, keys: list[str]) -> tuple[str, list[Any], list[str]]:
     """Sum every part of a split source (UNION ALL, then one GROUP BY).
 
     Raw parts are grouped first (their counts are `count(*) FILTER`); rollup rows go in as they
-    are, so the engine builds one hash table instead of one per part (about 20 % faster)."""
+    are, so the engine builds one hash table instead of one per part (about 20 % faster).
+    Subtracted parts (sign -1) go in negated; then a group of only subtracted events nets to zero
+    events, and `HAVING` drops it."""
     selects, params = [], []
     bases = query.base_names
+    signed = any(part.sign < 0 for part in source.parts)
+    # With running totals (64-bit money), every part's money is 64-bit too: the sums run on int64.
+    money = f"DECIMAL({MONEY_PRECISION},{MONEY_SCALE})" if source.running_tables else None
+    group_by = " GROUP BY " + ", ".join(str(i) for i in range(1, len(keys) + 1)) if keys else ""
     for part in source.parts:
+        minus = "-" if part.sign < 0 else ""
+        where, part_params = _where(query, part)
         if part.is_raw:
-            sql, part_params, _ = part_sql(query, part)
+            values = [f"{minus}{_narrowed(expr, b, money)}" for expr, b in zip(_sum_exprs(part, bases), bases,
+                                                                               strict=True)]
+            if signed:
+                values.append(f"{minus}count(*) AS {EVENTS_ALIAS}")
+            sql = f"SELECT {', '.join((*keys, *values))} FROM {part.table} WHERE {where}{group_by}"
         else:
-            where, part_params = _where(query, part)
-            sql = f"SELECT {', '.join((*keys, *bases))} FROM {part.table} WHERE {where}"
+            values = [f"{minus}{_narrowed(f'{b} AS {b}', b, money)}" for b in bases]
+            if signed:
+                values.append(f"{minus}events AS {EVENTS_ALIAS}")
+            sql = f"SELECT {', '.join((*keys, *values))} FROM {part.table} WHERE {where}"
         selects.append(sql)
         params.extend(part_params)
     names = [*keys, *bases]
     outer = [*keys, *(f"coalesce(sum({b}), 0) AS {b}" for b in bases)]
-    sql = f"SELECT {', '.join(outer)} FROM ({' UNION ALL '.join(selects)}) parts"
-    if keys:
-        sql += " GROUP BY " + ", ".join(str(i) for i in range(1, len(keys) + 1))
+    sql = f"SELECT {', '.join(outer)} FROM ({' UNION ALL '.join(selects)}) parts{group_by}"
+    if keys and signed:
+        sql += f" HAVING sum({EVENTS_ALIAS}) <> 0"
     return sql, params, names
+
+
+def _narrowed(expr: str, base: str, money: str | None) -> str:
+    """`value AS name` with a money value cast to `money` (None: as it is)."""
+    if money is None or base not in MONEY_BASES:
+        return expr
+    value, name = expr.rsplit(" AS ", 1)
+    return f"CAST({value} AS {money}) AS {name}"
 
 
 def grouped_sql(query: ReportQuery, source: Source) -> tuple[str, list[Any], list[str]]:
@@ -281,7 +361,7 @@ def grouped_sql(query: ReportQuery, source: Source) -> tuple[str, list[Any], lis
     if source.parts:
         if query.daily:
             raise ValueError("a split source answers aggregated reports only")
-        return _merged_parts(query, source, query.group_columns, grouped_sql)
+        return _merged_parts(query, source, query.group_columns)
     keys: list[str] = []
     select: list[str] = []
     if query.daily:
@@ -304,7 +384,7 @@ def totals_sql(query: ReportQuery, source: Source, *, by_day: bool = False) -> t
     if source.parts:
         if by_day:
             raise ValueError("a split source has no local days: use day_source()")
-        return _merged_parts(query, source, [], totals_sql)
+        return _merged_parts(query, source, [])
     select: list[str] = []
     keys: list[str] = []
     if by_day:

@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 
 from adplane.core.errors import ValidationFailed
 from adplane.core.settings import Settings
+from adplane.events.running import CheckpointState
 from adplane.files import service as files
 from adplane.reports import catalog, query, writers
 from adplane.reports.catalog import Dimension, Metric
@@ -38,6 +39,7 @@ FILE_TYPE_XLSX = 2
 FILE_SUFFIXES = {FILE_TYPE_CSV: ".csv", FILE_TYPE_XLSX: ".xlsx"}
 DEFAULT_PAGE_SIZE = 50
 MAX_PAGE_SIZE = 10_000
+CHECKPOINT_ATTEMPTS = 3
 CAMPAIGN_FIELDS = frozenset(
     ("campaignName", *(m.key for m in catalog.METRICS if m.kind == "attribute"))
 )
@@ -70,6 +72,7 @@ class PreparedReport:
     labels: Labels
     columns: list[str]
     metrics: list[Metric]
+    generations: dict[str, int] = field(default_factory=dict)  # of the running totals the source reads
 
     @property
     def dimensions(self) -> list[Dimension]:
@@ -120,7 +123,8 @@ def column_labels(definition: Definition, columns: list[str]) -> dict[str, str]:
 
 
 def prepare(session: Session, definition: Definition, *, start: datetime | None = None,
-            end: datetime | None = None, search: str | None = None, backend: str = "duckdb") -> PreparedReport:
+            end: datetime | None = None, search: str | None = None, backend: str = "duckdb",
+            checkpoints: dict[str, CheckpointState] | None = None) -> PreparedReport:
     period_start, period_end = definition.period()
     start, end = start or period_start, end or period_end
     if end <= start:
@@ -149,13 +153,31 @@ def prepare(session: Session, definition: Definition, *, start: datetime | None 
         with_reach=any(m.needs_distinct for m in metrics),
         value_filters=value_filters,
         backend=backend,
+        checkpoints={table: state.valid_through for table, state in (checkpoints or {}).items()
+                     if state.valid_through is not None},
     )
     for metric in metrics:
         report_query.need([b for b in metric.bases if b != "reach"])
     if search and search.strip():
         _apply_search(report_query, labels, search.strip())
-    return PreparedReport(definition, report_query, query.choose_source(report_query), labels,
-                          display_columns(definition), metrics)
+    source = query.choose_source(report_query)
+    generations = {t: state.generation for t, state in (checkpoints or {}).items() if t in source.running_tables}
+    return PreparedReport(definition, report_query, source, labels, display_columns(definition), metrics,
+                          generations)
+
+
+def checkpoint_states(store: Any) -> dict[str, CheckpointState]:
+    """The store's running-total checkpoints (none for a store without them)."""
+    reader = getattr(store, "running_state", None)
+    return reader() if reader is not None else {}
+
+
+def still_valid(store: Any, prepared: PreparedReport) -> bool:
+    """False when late events moved back a checkpoint the report read while it ran (ask again)."""
+    if not prepared.generations:
+        return True
+    states = checkpoint_states(store)
+    return all(t in states and states[t].generation == g for t, g in prepared.generations.items())
 
 
 def _apply_search(report_query: query.ReportQuery, labels: Labels, text: str) -> None:
@@ -299,8 +321,21 @@ def execute_report(
     """Run `report` over [start, end) (default: its own whole local days); a page of rows + totals.
 
     `daily_totals` is filled for daily reports (or when `with_daily_totals` is True)."""
-    prepared = prepare(session, as_definition(report), start=start, end=end, search=search,
-                       backend=_backend(store))
+    definition = as_definition(report)
+    for attempt in range(CHECKPOINT_ATTEMPTS):
+        # the last attempt reads no running totals, so late data arriving all the time cannot starve it
+        states = checkpoint_states(store) if attempt < CHECKPOINT_ATTEMPTS - 1 else {}
+        prepared = prepare(session, definition, start=start, end=end, search=search, backend=_backend(store),
+                           checkpoints=states)
+        result = _execute(store, prepared, sort_by=sort_by, order=order, page_no=page_no, page_size=page_size,
+                          with_daily_totals=with_daily_totals)
+        if still_valid(store, prepared):
+            break
+    return result
+
+
+def _execute(store: Any, prepared: PreparedReport, *, sort_by: str | None, order: str | None,
+             page_no: int | None, page_size: int | None, with_daily_totals: bool | None) -> ReportResult:
     order_params: list[Any] = []
     terms = parse_report_sort(sort_by, order, prepared, order_params)  # may add the sort's bases
     grouped, params, names = query.grouped_sql(prepared.query, prepared.source)
@@ -356,10 +391,13 @@ def _backend(store: Any) -> str:
 def iter_report_rows(session: Session, store: Any, report: Report | Definition, *,
                      start: datetime | None = None, end: datetime | None = None,
                      sort_by: str | None = None, order: str | None = None,
-                     search: str | None = None) -> tuple[PreparedReport, dict[str, Any], Iterator[dict[str, Any]]]:
-    """Every row in order, read in chunks (for files); returns (prepared, totals row, rows)."""
+                     search: str | None = None, use_checkpoints: bool = True,
+                     ) -> tuple[PreparedReport, dict[str, Any], Iterator[dict[str, Any]]]:
+    """Every row in order, read in chunks (for files); returns (prepared, totals row, rows).
+
+    With running totals, check `still_valid(store, prepared)` once the rows are read."""
     prepared = prepare(session, as_definition(report), start=start, end=end, search=search,
-                       backend=_backend(store))
+                       backend=_backend(store), checkpoints=checkpoint_states(store) if use_checkpoints else {})
     order_params: list[Any] = []
     terms = parse_report_sort(sort_by, order, prepared, order_params)  # may add the sort's bases
     grouped, params, names = query.grouped_sql(prepared.query, prepared.source)
@@ -393,14 +431,18 @@ def export_report(
     if file_type not in FILE_SUFFIXES:
         raise ValidationFailed("Invalid file type.", field="fileType")
     definition = as_definition(report)
-    prepared, totals, rows = iter_report_rows(session, store, definition, start=start, end=end,
-                                              sort_by=sort_by, order=order, search=search)
     path = files.new_file_path(settings, "reports", definition.ow_id, FILE_SUFFIXES[file_type])
-    layout = writers.Layout.for_report(prepared.columns, column_labels(definition, prepared.columns),
-                                       definition.timezone_name, definition.name)
-    with contextlib.closing(rows):
-        if file_type == FILE_TYPE_CSV:
-            writers.write_csv(path, layout, rows, totals)
-        else:
-            writers.write_xlsx(path, layout, rows, totals)
+    for use_checkpoints in (True, False):
+        prepared, totals, rows = iter_report_rows(session, store, definition, start=start, end=end,
+                                                  sort_by=sort_by, order=order, search=search,
+                                                  use_checkpoints=use_checkpoints)
+        layout = writers.Layout.for_report(prepared.columns, column_labels(definition, prepared.columns),
+                                           definition.timezone_name, definition.name)
+        with contextlib.closing(rows):
+            if file_type == FILE_TYPE_CSV:
+                writers.write_csv(path, layout, rows, totals)
+            else:
+                writers.write_xlsx(path, layout, rows, totals)
+        if still_valid(store, prepared):
+            break  # else late events moved a checkpoint it read: write it again without them
     return path
