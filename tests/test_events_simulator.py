@@ -92,6 +92,13 @@ def test_budgets_max_bid_and_counters(db, tenant, store):
     for rollup in ROLLUPS:
         if rollup.where is None:
             assert store.query(f"SELECT sum(events), sum(media_cost) FROM {rollup.table}")[0] == raw_totals
+    # running totals are built at the end of the run: the last checkpoint holds everything before it
+    valid = store.running_state()["running_geo_device"].valid_through
+    (latest,) = store.query("SELECT max(event_time) FROM events")[0]
+    assert valid == latest.astimezone(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+    assert store.query("SELECT sum(events), sum(media_cost) FROM running_geo_device WHERE period_start = ?",
+                       [valid]) == store.query("SELECT count(*), sum(media_cost) FROM events WHERE event_time < ?",
+                                               [valid])
 
     # the spent campaign expired
     assert capped_total["campaign_id"] in summary.expired

@@ -80,7 +80,12 @@ class AnalyticsStore(Protocol):
     def backend(self) -> str: ...
 
     def append_events(self, data: ArrowInput, *, batch_id: str | None = None, source: str | None = None,
-                      ow_id: int | None = None, rollups: Sequence[Rollup] = ROLLUPS) -> AppendResult: ...
+                      ow_id: int | None = None, rollups: Sequence[Rollup] = ROLLUPS,
+                      build_checkpoints: bool = True) -> AppendResult:
+        """Store a batch (all or nothing) with its rollups. `build_checkpoints`: build the running-total
+        checkpoints it completes when that is cheap (a bulk writer that refreshes once at the end
+        passes False)."""
+        ...
 
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple]: ...
 
@@ -218,7 +223,8 @@ class DuckDBStore:
         return _batch_info(self, batch_id)
 
     def append_events(self, data: ArrowInput, *, batch_id: str | None = None, source: str | None = None,
-                      ow_id: int | None = None, rollups: Sequence[Rollup] = ROLLUPS) -> AppendResult:
+                      ow_id: int | None = None, rollups: Sequence[Rollup] = ROLLUPS,
+                      build_checkpoints: bool = True) -> AppendResult:
         table = to_event_table(data)
         low, high = _time_range(table)
         with self._lock, self._cursor() as cur:
@@ -251,7 +257,7 @@ class DuckDBStore:
             except BaseException:
                 cur.execute("ROLLBACK")
                 raise
-        if table.num_rows:
+        if table.num_rows and build_checkpoints:
             self._refresh_running(max_days=running.INLINE_DAYS, newest=high)
         return AppendResult(batch_id, table.num_rows)
 
@@ -401,7 +407,8 @@ class PostgresStore:
         return _batch_info(self, batch_id)
 
     def append_events(self, data: ArrowInput, *, batch_id: str | None = None, source: str | None = None,
-                      ow_id: int | None = None, rollups: Sequence[Rollup] = ROLLUPS) -> AppendResult:
+                      ow_id: int | None = None, rollups: Sequence[Rollup] = ROLLUPS,
+                      build_checkpoints: bool = True) -> AppendResult:
         table = to_event_table(data)
         low, high = _time_range(table)
         with self._raw() as conn, conn.cursor() as cur:
@@ -429,7 +436,7 @@ class PostgresStore:
                 sql, params = running.invalidate_sql(low)
                 cur.execute(self.dialect.translate(sql), params)
             conn.commit()
-        if table.num_rows:
+        if table.num_rows and build_checkpoints:
             self._refresh_running(max_days=running.INLINE_DAYS, newest=high)
         return AppendResult(batch_id, table.num_rows)
 
