@@ -67,12 +67,6 @@ def _running_fed_by(rollups: Sequence[Rollup]) -> list[str]:
     return [r.table for r in running.RUNNING_TOTALS if r.daily.table in tables]
 
 
-def _batch_info(store: AnalyticsStore, batch_id: str) -> BatchInfo | None:
-    rows = store.query(f"SELECT batch_id, ow_id, source, event_count, min_event_time, max_event_time, received_at "
-                       f"FROM {BATCHES_TABLE} WHERE batch_id = ?", [batch_id])
-    return BatchInfo(*rows[0]) if rows else None
-
-
 class AnalyticsStore(Protocol):
     dialect: Dialect
 
@@ -161,7 +155,41 @@ def _duckdb_lock(path: str) -> threading.RLock:
         return _DUCKDB_LOCKS.setdefault(path, threading.RLock())
 
 
-class DuckDBStore:
+class _EngineNeutral:
+    """What every store does the same way: batch records and running-total checkpoints
+    (`adplane.events.running`). A store provides `query` and `_refresh_transaction` (its own
+    transaction and locking)."""
+
+    def query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple]:
+        raise NotImplementedError
+
+    def _refresh_transaction(self, *, max_days: int | None, newest: datetime | None) -> int:
+        raise NotImplementedError
+
+    def batch_exists(self, batch_id: str) -> bool:
+        return bool(self.query(f"SELECT 1 FROM {BATCHES_TABLE} WHERE batch_id = ?", [batch_id]))
+
+    def batch_info(self, batch_id: str) -> BatchInfo | None:
+        rows = self.query(f"SELECT batch_id, ow_id, source, event_count, min_event_time, max_event_time, "
+                          f"received_at FROM {BATCHES_TABLE} WHERE batch_id = ?", [batch_id])
+        return BatchInfo(*rows[0]) if rows else None
+
+    def running_state(self) -> dict[str, running.CheckpointState]:
+        return running.parse_state(self.query(running.read_state_sql()))
+
+    def refresh_running_totals(self, *, max_days: int | None = None) -> int:
+        """Build the missing running-total checkpoints."""
+        return self._refresh_running(max_days=max_days)
+
+    def _refresh_running(self, *, max_days: int | None = None, newest: datetime | None = None) -> int:
+        if newest is not None:  # the common case (the day already has its checkpoint) takes no lock
+            midnight = running.utc_midnight(newest)
+            if all(s.valid_through is not None and s.valid_through >= midnight for s in self.running_state().values()):
+                return 0
+        return self._refresh_transaction(max_days=max_days, newest=newest)
+
+
+class DuckDBStore(_EngineNeutral):
     """Embedded store. Thread-safe: writes take the file's lock; reads use their own cursor."""
 
     def __init__(self, path: Path | str, *, read_only: bool = False, memory_limit: str | None = None) -> None:
@@ -216,12 +244,6 @@ class DuckDBStore:
         with self._lock, self._cursor() as cur:
             cur.execute(sql, list(params))
 
-    def batch_exists(self, batch_id: str) -> bool:
-        return bool(self.query(f"SELECT 1 FROM {BATCHES_TABLE} WHERE batch_id = ?", [batch_id]))
-
-    def batch_info(self, batch_id: str) -> BatchInfo | None:
-        return _batch_info(self, batch_id)
-
     def append_events(self, data: ArrowInput, *, batch_id: str | None = None, source: str | None = None,
                       ow_id: int | None = None, rollups: Sequence[Rollup] = ROLLUPS,
                       build_checkpoints: bool = True) -> AppendResult:
@@ -261,14 +283,7 @@ class DuckDBStore:
             self._refresh_running(max_days=running.INLINE_DAYS, newest=high)
         return AppendResult(batch_id, table.num_rows)
 
-    def running_state(self) -> dict[str, running.CheckpointState]:
-        return running.parse_state(self.query(running.read_state_sql()))
-
-    def refresh_running_totals(self, *, max_days: int | None = None) -> int:
-        """Build the missing running-total checkpoints (`adplane.events.running`)."""
-        return self._refresh_running(max_days=max_days)
-
-    def _refresh_running(self, *, max_days: int | None = None, newest: datetime | None = None) -> int:
+    def _refresh_transaction(self, *, max_days: int | None, newest: datetime | None) -> int:
         with self._lock, self._cursor() as cur:
             cur.execute("BEGIN TRANSACTION")
             try:
@@ -333,7 +348,7 @@ class DuckDBStore:
         self._conn.close()
 
 
-class PostgresStore:
+class PostgresStore(_EngineNeutral):
     """PostgreSQL store in its own schema; pooled connections, safe across threads and processes."""
 
     def __init__(self, url: str, *, schema: str = "analytics") -> None:
@@ -400,12 +415,6 @@ class PostgresStore:
             cur.execute(self.dialect.translate(sql), list(params))
             conn.commit()
 
-    def batch_exists(self, batch_id: str) -> bool:
-        return bool(self.query(f"SELECT 1 FROM {BATCHES_TABLE} WHERE batch_id = ?", [batch_id]))
-
-    def batch_info(self, batch_id: str) -> BatchInfo | None:
-        return _batch_info(self, batch_id)
-
     def append_events(self, data: ArrowInput, *, batch_id: str | None = None, source: str | None = None,
                       ow_id: int | None = None, rollups: Sequence[Rollup] = ROLLUPS,
                       build_checkpoints: bool = True) -> AppendResult:
@@ -440,19 +449,7 @@ class PostgresStore:
             self._refresh_running(max_days=running.INLINE_DAYS, newest=high)
         return AppendResult(batch_id, table.num_rows)
 
-    def running_state(self) -> dict[str, running.CheckpointState]:
-        return running.parse_state(self.query(running.read_state_sql()))
-
-    def refresh_running_totals(self, *, max_days: int | None = None) -> int:
-        """Build the missing running-total checkpoints (`adplane.events.running`)."""
-        return self._refresh_running(max_days=max_days)
-
-    def _refresh_running(self, *, max_days: int | None = None, newest: datetime | None = None) -> int:
-        if newest is not None:  # the common case (the day already has its checkpoint) takes no lock
-            state = self.running_state()
-            midnight = running.utc_midnight(newest)
-            if all(s.valid_through is not None and s.valid_through >= midnight for s in state.values()):
-                return 0
+    def _refresh_transaction(self, *, max_days: int | None, newest: datetime | None) -> int:
         with self._raw() as conn, conn.cursor() as cur:
             built = self._refresh_in(cur, max_days=max_days, newest=newest)
             conn.commit()
