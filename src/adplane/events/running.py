@@ -30,9 +30,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
+from adplane.core.clock import as_utc
 from adplane.events.rollups import MEASURES, ROLLUPS_BY_TABLE, Rollup, floor_to_grain
 
 STATE_TABLE = "running_totals_state"
@@ -74,10 +75,8 @@ def utc_midnight(instant: datetime) -> datetime:
     return floor_to_grain(instant, "day")
 
 
-def as_utc(value: Any) -> datetime | None:
-    if value is None:
-        return None
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+def _utc_or_none(value: datetime | None) -> datetime | None:
+    return None if value is None else as_utc(value)
 
 
 # --- SQL ------------------------------------------------------------------------------------------
@@ -98,7 +97,7 @@ def read_state_sql() -> str:
 
 
 def parse_state(rows: Sequence[tuple]) -> dict[str, CheckpointState]:
-    return {name: CheckpointState(as_utc(valid), int(generation)) for name, valid, generation in rows}
+    return {name: CheckpointState(_utc_or_none(valid), int(generation)) for name, valid, generation in rows}
 
 
 def invalidate_sql(since: datetime | None, tables: Sequence[str] | None = None) -> tuple[str, list[Any]]:
@@ -154,7 +153,7 @@ def refresh(execute: Execute, sum_types: dict[str, str], order: str, *,
                 and state.valid_through >= utc_midnight(newest):
             continue
         low, high = execute(f"SELECT min(period_start), max(period_start) FROM {running.daily.table}", [])[0]
-        low, high = as_utc(low), as_utc(high)
+        low, high = _utc_or_none(low), _utc_or_none(high)
         if high is None:
             continue
         target = utc_midnight(high)  # the latest day with data may still be filling: no checkpoint after it
@@ -163,9 +162,10 @@ def refresh(execute: Execute, sum_types: dict[str, str], order: str, *,
             continue
         if max_days is not None and (target - valid) / DAY > max_days:
             continue
-        execute(f"DELETE FROM {running.table} WHERE period_start > ?", [valid])
-        if state.valid_through is None:
+        if state.valid_through is None:  # whatever is there predates the last invalidation
             execute(f"DELETE FROM {running.table}", [])
+        else:
+            execute(f"DELETE FROM {running.table} WHERE period_start > ?", [valid])
         sql = checkpoint_sql(running, sum_types, order)
         checkpoint = valid + DAY
         while checkpoint <= target:

@@ -222,16 +222,17 @@ def day_source(query: ReportQuery) -> Source:
     return choose_source(replace(query, daily=True))
 
 
+def _sum_value(source: Source, name: str) -> str:
+    """The aggregate of one base over `source`'s rows."""
+    if name == "reach":
+        return "count(DISTINCT user_id) FILTER (WHERE event_type = 'impression')"
+    if source.is_raw and name in COUNT_BASES:
+        return f"count(*) FILTER (WHERE event_type = '{COUNT_BASES[name]}')"
+    return f"coalesce(sum({name}), 0)"
+
+
 def _sum_exprs(source: Source, base_names: Sequence[str]) -> list[str]:
-    exprs = []
-    for name in base_names:
-        if name == "reach":
-            exprs.append("count(DISTINCT user_id) FILTER (WHERE event_type = 'impression') AS reach")
-        elif source.is_raw and name in COUNT_BASES:
-            exprs.append(f"count(*) FILTER (WHERE event_type = '{COUNT_BASES[name]}') AS {name}")
-        else:
-            exprs.append(f"coalesce(sum({name}), 0) AS {name}")
-    return exprs
+    return [f"{_sum_value(source, name)} AS {name}" for name in base_names]
 
 
 def _where(query: ReportQuery, source: Source) -> tuple[str, list[Any]]:
@@ -328,13 +329,12 @@ def _merged_parts(query: ReportQuery, source: Source, keys: list[str]) -> tuple[
         minus = "-" if part.sign < 0 else ""
         where, part_params = _where(query, part)
         if part.is_raw:
-            values = [f"{minus}{_narrowed(expr, b, money)}" for expr, b in zip(_sum_exprs(part, bases), bases,
-                                                                               strict=True)]
+            values = [f"{minus}{_narrowed(_sum_value(part, b), b, money)} AS {b}" for b in bases]
             if signed:
                 values.append(f"{minus}count(*) AS {EVENTS_ALIAS}")
             sql = f"SELECT {', '.join((*keys, *values))} FROM {part.table} WHERE {where}{group_by}"
         else:
-            values = [f"{minus}{_narrowed(f'{b} AS {b}', b, money)}" for b in bases]
+            values = [f"{minus}{_narrowed(b, b, money)} AS {b}" for b in bases]
             if signed:
                 values.append(f"{minus}events AS {EVENTS_ALIAS}")
             sql = f"SELECT {', '.join((*keys, *values))} FROM {part.table} WHERE {where}"
@@ -348,12 +348,9 @@ def _merged_parts(query: ReportQuery, source: Source, keys: list[str]) -> tuple[
     return sql, params, names
 
 
-def _narrowed(expr: str, base: str, money: str | None) -> str:
-    """`value AS name` with a money value cast to `money` (None: as it is)."""
-    if money is None or base not in MONEY_BASES:
-        return expr
-    value, name = expr.rsplit(" AS ", 1)
-    return f"CAST({value} AS {money}) AS {name}"
+def _narrowed(value: str, base: str, money: str | None) -> str:
+    """`value` cast to `money` when `base` is money (None: as it is)."""
+    return value if money is None or base not in MONEY_BASES else f"CAST({value} AS {money})"
 
 
 def grouped_sql(query: ReportQuery, source: Source) -> tuple[str, list[Any], list[str]]:
