@@ -19,10 +19,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import duckdb  # noqa: E402
 from bench_setup import default_start, make_campaigns, workspace  # noqa: E402
 
-from adplane.events.dialect import DuckDBDialect  # noqa: E402
+from adplane.analytics.dialect import DuckDBDialect  # noqa: E402
+from adplane.analytics.store import DuckDBStore, analytics_path  # noqa: E402
 from adplane.events.ingest import ingest_file  # noqa: E402
-from adplane.events.simulation import simulate_period  # noqa: E402
-from adplane.events.store import DuckDBStore, analytics_path  # noqa: E402
+from adplane.simulator.simulation import simulate_period  # noqa: E402
 
 
 def main() -> None:

@@ -1,6 +1,7 @@
-"""Report execution against the raw events table, on a generated dataset (DuckDB store).
+"""Report execution against the raw events table, on a generated dataset (DuckDB and ClickHouse stores).
 
     .venv/bin/python bench/bench_reports.py --events 10000000 --campaigns 1000 --days 90
+    .venv/bin/python bench/bench_reports.py --stores duckdb,clickhouse   # ClickHouse through chDB too
 
 Generates `--events` events over `--days` days for `--campaigns` campaigns straight into a DuckDB
 analytics store (SQL `range()`, no Python loop), builds the rollups, then times three reports
@@ -14,6 +15,9 @@ API answers) against the same question asked of the raw `events` table in DuckDB
    both running-total checkpoints are full (case 2 starts where the data starts).
 
 Prints the median of `--repeat` runs of each and the ratio. Figures only; nothing is asserted.
+With `clickhouse` among `--stores`, the same events (exported from DuckDB to Parquet) are loaded into a
+ClickHouse store through chDB (its materialized views build the rollups) and the same cases are timed
+there, each against the raw question asked of ClickHouse's own `events` table.
 """
 
 from __future__ import annotations
@@ -30,11 +34,11 @@ from typing import Any
 
 from sqlalchemy import insert
 
+from adplane.analytics.store import AnalyticsStore, DuckDBStore
 from adplane.auth.models import Organization, Workspace
 from adplane.campaigns.models import Campaign
 from adplane.core.db import Database
 from adplane.core.migrate import upgrade
-from adplane.events.store import DuckDBStore
 from adplane.insertion_orders.models import InsertionOrder
 from adplane.reports import catalog, query, service
 from adplane.reports.definition import Definition, DimensionChoice
@@ -109,10 +113,34 @@ def definition(dimensions: list[DimensionChoice], columns: list[str], *, daily: 
     )
 
 
-def raw_window(report: Definition) -> str:
+def raw_window(report: Definition, backend: str = "duckdb") -> str:
     start, end = report.period()
-    return (f"ow_id = {OW_ID} AND event_time >= TIMESTAMPTZ '{start.isoformat()}' "
-            f"AND event_time < TIMESTAMPTZ '{end.isoformat()}'")
+    if backend == "clickhouse":
+        def stamp(t: datetime) -> str:
+            return f"toDateTime64('{t.astimezone(UTC):%Y-%m-%d %H:%M:%S}', 6, 'UTC')"
+    else:
+        def stamp(t: datetime) -> str:
+            return f"TIMESTAMPTZ '{t.isoformat()}'"
+    return f"ow_id = {OW_ID} AND event_time >= {stamp(start)} AND event_time < {stamp(end)}"
+
+
+def clickhouse_copy(duck: DuckDBStore, folder: Path, events: int) -> AnalyticsStore:
+    """The DuckDB store's events loaded into a chDB store in the same folder (once)."""
+    from adplane.analytics.clickhouse import INGEST_TABLE, ClickHouseStore
+
+    store = ClickHouseStore(f"chdb://{folder / f'chdb_{events}'}?database=bench")
+    if not store.query("SELECT 1 FROM events LIMIT 1"):
+        parquet = folder / f"events_{events}.parquet"
+        began = time.perf_counter()
+        duck.execute(f"COPY (SELECT * FROM events) TO '{parquet}' (FORMAT parquet)")
+        store.execute(f"INSERT INTO {INGEST_TABLE} SELECT * FROM file('{parquet}', Parquet)")
+        store.compact_rollups()
+        print(f"loaded {events:,} events into ClickHouse (chDB) + rollups in {time.perf_counter() - began:.1f} s")
+        parquet.unlink()
+    began = time.perf_counter()
+    if built := store.refresh_running_totals():
+        print(f"built {built} ClickHouse running-total checkpoints in {time.perf_counter() - began:.1f} s")
+    return store
 
 
 def timed(fn: Callable[[], Any], repeat: int) -> tuple[float, Any]:
@@ -133,31 +161,7 @@ RAW_MEASURES = """
 """
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--events", type=int, default=10_000_000)
-    parser.add_argument("--campaigns", type=int, default=1000)
-    parser.add_argument("--days", type=int, default=90)
-    parser.add_argument("--repeat", type=int, default=5)
-    parser.add_argument("--dir", type=Path, default=None, help="keep the data here (reused when present)")
-    args = parser.parse_args()
-
-    folder = args.dir or Path(tempfile.mkdtemp(prefix="bench_reports_"))
-    folder.mkdir(parents=True, exist_ok=True)
-    store_path = folder / f"analytics_{args.events}.duckdb"
-    fresh = not store_path.exists()
-    store = DuckDBStore(store_path)
-    if fresh:
-        began = time.perf_counter()
-        generate_events(store, args.events, args.campaigns, args.days)
-        print(f"generated {args.events:,} events + rollups in {time.perf_counter() - began:.1f} s")
-    began = time.perf_counter()
-    built = store.refresh_running_totals()  # a file generated before running totals existed has none
-    if built:
-        print(f"built {built} running-total checkpoints in {time.perf_counter() - began:.1f} s")
-    app_db_path = folder / "app.db"
-    app_db_path.unlink(missing_ok=True)
-    db = make_app_db(app_db_path, args.campaigns)
+def run_cases(store: AnalyticsStore, db: Database, args: argparse.Namespace) -> None:
     dim = catalog.find_dimension
     metrics = ["impressions", "clicks", "spent", "CTR", "eCPM"]
     whole = definition([], [], daily=False, days=args.days)
@@ -165,14 +169,16 @@ def main() -> None:
     # the raw queries cut days exactly as the engine does (epoch arithmetic with the zone's offsets),
     # so both sides answer the same question at their best
     local_day = query.local_day_sql("event_time", query.ReportQuery(
-        ow_id=OW_ID, dimensions=[], start=start, end=end, zone_name="US/Eastern", daily=True))
-    window = raw_window(whole)
+        ow_id=OW_ID, dimensions=[], start=start, end=end, zone_name="US/Eastern", daily=True,
+        backend=store.backend))
+    window = raw_window(whole, store.backend)
     # the middle of the data: both running-total checkpoints are full (the 90-day case starts where the data does)
     middle_days = args.days * 2 // 3
     middle_first = (args.days - middle_days) // 2
     geo = [DimensionChoice(dim("campaign")), DimensionChoice(dim("state")), DimensionChoice(dim("deviceType"))]
     middle = definition(geo, ["campaignName", "state", "deviceType", *metrics], daily=False, days=middle_days,
                         first_day=middle_first)
+    middle_window = raw_window(middle, store.backend)
     cases = [
         ("campaign by day, 90 days",
          definition([DimensionChoice(dim("campaign"))], ["campaignName", *metrics], daily=True, days=args.days),
@@ -191,10 +197,10 @@ def main() -> None:
          "GROUP BY 1, 2 ORDER BY 1"),
         (f"campaign x state x device, {middle_days} d mid",
          middle,
-         f"SELECT campaign_id, state_id, device_type_id, {RAW_MEASURES} FROM events WHERE {raw_window(middle)} "
+         f"SELECT campaign_id, state_id, device_type_id, {RAW_MEASURES} FROM events WHERE {middle_window} "
          "GROUP BY 1, 2, 3 ORDER BY 4 DESC LIMIT 50"),
     ]
-    print(f"{args.events:,} events, {args.campaigns} campaigns, {args.days} days; median of {args.repeat} runs")
+    print(f"\n{store.backend} store")
     print(f"{'report':32} {'source':46} {'report ms':>10} {'raw ms':>10} {'speed-up':>9}")
     for label, report, raw_sql in cases:
         with db.session() as session:
@@ -205,6 +211,43 @@ def main() -> None:
         raw_ms, _ = timed(lambda sql=raw_sql: store.query(sql), args.repeat)
         print(f"{label:32} {prepared.source.table:46} {report_ms:10.1f} {raw_ms:10.1f} {raw_ms / report_ms:8.1f}x"
               f"   ({result.total_records:,} rows)")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--events", type=int, default=10_000_000)
+    parser.add_argument("--campaigns", type=int, default=1000)
+    parser.add_argument("--days", type=int, default=90)
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--dir", type=Path, default=None, help="keep the data here (reused when present)")
+    parser.add_argument("--stores", default="duckdb", help="comma-separated: duckdb, clickhouse (chDB)")
+    args = parser.parse_args()
+
+    folder = args.dir or Path(tempfile.mkdtemp(prefix="bench_reports_"))
+    folder.mkdir(parents=True, exist_ok=True)
+    store_path = folder / f"analytics_{args.events}.duckdb"
+    fresh = not store_path.exists()
+    store = DuckDBStore(store_path)
+    if fresh:
+        began = time.perf_counter()
+        generate_events(store, args.events, args.campaigns, args.days)
+        print(f"generated {args.events:,} events + rollups in {time.perf_counter() - began:.1f} s")
+    began = time.perf_counter()
+    built = store.refresh_running_totals()  # a file generated before running totals existed has none
+    if built:
+        print(f"built {built} running-total checkpoints in {time.perf_counter() - began:.1f} s")
+    app_db_path = folder / "app.db"
+    app_db_path.unlink(missing_ok=True)
+    db = make_app_db(app_db_path, args.campaigns)
+    stores: list[AnalyticsStore] = []
+    for name in args.stores.split(","):
+        stores.append(store if name.strip() == "duckdb" else clickhouse_copy(store, folder, args.events))
+    print(f"{args.events:,} events, {args.campaigns} campaigns, {args.days} days; median of {args.repeat} runs")
+    for each in stores:
+        run_cases(each, db, args)
+    for each in stores:
+        if each is not store:
+            each.close()
     store.close()
     db.dispose()
 

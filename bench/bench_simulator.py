@@ -20,8 +20,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from bench_setup import default_start, make_campaigns, workspace  # noqa: E402
 
-from adplane.events.simulation import simulate_period  # noqa: E402
-from adplane.events.store import analytics_path, open_store  # noqa: E402
+from adplane.analytics.store import analytics_path, open_store  # noqa: E402
+from adplane.simulator.simulation import simulate_period  # noqa: E402
 
 # Measured: with maxBid $5 a campaign spends about $2.37 per 1,000 events (impressions and the
 # clicks/video events that follow them), for the creative-type mix of bench_setup.

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import os
+import sys
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -26,8 +27,21 @@ from adplane.core.migrate import upgrade
 from adplane.core.settings import Settings
 from adplane.models_registry import load_all_models
 
+# Tests live in tests/<domain>/ folders (not packages: pytest puts each test file's folder on sys.path).
+# Every folder goes on sys.path here, so a test imports a helper module (tests/auth_helpers.py, ...) or a
+# fixture of another folder's test module by its bare name. File names stay unique across folders.
+_TESTS = Path(__file__).resolve().parent
+for _folder in [_TESTS, *sorted(p for p in _TESTS.iterdir() if p.is_dir() and p.name[0] not in "_.")]:
+    if str(_folder) not in sys.path:
+        sys.path.insert(0, str(_folder))
+
 PG_ADMIN_URL = os.environ.get("ADPLANE_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/test")
-BACKENDS = [b.strip() for b in os.environ.get("ADPLANE_TEST_BACKENDS", "sqlite,postgresql").split(",") if b.strip()]
+_REQUESTED = [b.strip() for b in os.environ.get("ADPLANE_TEST_BACKENDS", "sqlite,postgresql,chdb").split(",")
+              if b.strip()]
+BACKENDS = [b for b in _REQUESTED if b != "chdb"]  # application databases
+# Analytics stores for the tests that take `every_analytics_url`: the one that goes with the database
+# ("native": DuckDB with SQLite, PostgreSQL with PostgreSQL), and ClickHouse in-process (chDB).
+ANALYTICS_STORES = ["native", *(["chdb"] if "chdb" in _REQUESTED else [])]
 PASSWORD = "Secret-Passw0rd!"
 
 
@@ -96,9 +110,64 @@ def db(session_database: Database) -> Iterator[Database]:
 
 
 @pytest.fixture
-def settings(tmp_path: Path, database_url: str) -> Settings:
+def analytics_url() -> str | None:
+    """The analytics store's URL (None: the store that goes with the database); a module that tests
+    every store overrides this fixture with `every_analytics_url`."""
+    return None
+
+
+@pytest.fixture(scope="session")
+def chdb_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """chDB runs one embedded ClickHouse per process on one directory: each test gets a database in it."""
+    return tmp_path_factory.mktemp("chdb")
+
+
+@pytest.fixture(scope="session")
+def chdb_http(chdb_dir: Path) -> Iterator[Any]:
+    """The ClickHouse HTTP interface in front of chDB (tests/chdb_http.py), for the network client."""
+    from chdb_http import ChdbHttpServer
+
+    server = ChdbHttpServer(str(chdb_dir)).start()
+    yield server
+    server.stop()
+
+
+def _analytics_url(request: pytest.FixtureRequest, backend: str, chdb_dir: Path) -> Iterator[str | None]:
+    if request.param == "native":
+        yield None
+        return
+    if backend != BACKENDS[0]:
+        pytest.skip("the ClickHouse store runs beside the first application database only")
+    from adplane.analytics.clickhouse import connect
+
+    database = f"t_{uuid.uuid4().hex[:12]}"
+    url = f"chdb://{chdb_dir}?database={database}"
+    if request.param == "clickhouse-http":
+        yield f"clickhouse://default@127.0.0.1:{request.getfixturevalue('chdb_http').port}/{database}"
+    else:
+        yield url
+    conn = connect(url)
+    try:
+        conn.command(f"DROP DATABASE IF EXISTS {database}")
+    finally:
+        conn.close()
+
+
+@pytest.fixture(params=ANALYTICS_STORES)
+def every_analytics_url(request: pytest.FixtureRequest, backend: str, chdb_dir: Path) -> Iterator[str | None]:
+    yield from _analytics_url(request, backend, chdb_dir)
+
+
+@pytest.fixture(params=[*ANALYTICS_STORES, *(["clickhouse-http"] if "chdb" in ANALYTICS_STORES else [])])
+def every_store_url(request: pytest.FixtureRequest, backend: str, chdb_dir: Path) -> Iterator[str | None]:
+    """`every_analytics_url` and the ClickHouse store through its network client (clickhouse-connect)."""
+    yield from _analytics_url(request, backend, chdb_dir)
+
+
+@pytest.fixture
+def settings(tmp_path: Path, database_url: str, analytics_url: str | None) -> Settings:
     return Settings(data_dir=tmp_path / "data", database_url=database_url, secret_key="test-secret-key",
-                    run_background_jobs=False)
+                    run_background_jobs=False, analytics_url=analytics_url)
 
 
 @pytest.fixture

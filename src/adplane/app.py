@@ -7,16 +7,24 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
-from fastapi.responses import JSONResponse
-from sqlalchemy import text
+from fastapi.responses import JSONResponse, Response
+from fastapi_offline import FastAPIOffline
 
 from adplane import __version__
-from adplane.core.background import BackgroundRunner, PeriodicTask
+from adplane.analytics import handle as analytics_handle
+from adplane.core import tracing
 from adplane.core.db import Database
+from adplane.core.envelopes import Health
 from adplane.core.errors import install_error_handlers
+from adplane.core.limits import BodyLimitMiddleware, ShieldMiddleware
 from adplane.core.logging import RequestLogMiddleware, configure_logging
+from adplane.core.metrics import MetricsMiddleware, render
+from adplane.core.openapi import install_openapi
+from adplane.core.readiness import check_all
 from adplane.core.settings import Settings, get_settings
-from adplane.events.store import open_store
+from adplane.job_kinds import load_job_kinds
+from adplane.jobs.metrics import QueueCollector
+from adplane.jobs.runner import BackgroundRunner
 
 # Each domain exposes `router` in its endpoints module.
 ROUTER_MODULES = [
@@ -26,18 +34,17 @@ ROUTER_MODULES = [
     "adplane.creatives.endpoints",
     "adplane.insertion_orders.endpoints",
     "adplane.campaigns.endpoints",
+    "adplane.inventory.endpoints",
+    "adplane.bidding.endpoints",
+    "adplane.audiences.endpoints",
     "adplane.events.endpoints",
+    "adplane.simulator.endpoints",
     "adplane.reports.endpoints",
     "adplane.schedules.endpoints",
     "adplane.insights.endpoints",
-]
-
-# Work that runs by itself inside `adplane serve` (time-driven status changes, schedules, ...).
-BACKGROUND_TASKS: list[PeriodicTask] = [
-    PeriodicTask("schedules", "adplane.schedules.runner:tick", 30.0),
-    PeriodicTask("campaign-lifecycle", "adplane.campaigns.lifecycle:tick", 30.0),
-    PeriodicTask("analytics-maintenance", "adplane.events.maintenance:periodic", 3600.0),
-    PeriodicTask("insights", "adplane.insights.worker:tick", 5.0),
+    "adplane.conversions.endpoints",
+    "adplane.console.endpoints",
+    "adplane.sandbox.endpoints",
 ]
 
 
@@ -45,14 +52,18 @@ def create_app(
     settings: Settings | None = None, db: Database | None = None, *, background: bool | None = None
 ) -> FastAPI:
     settings = settings or get_settings()
-    configure_logging(settings.log_level)
+    configure_logging(settings.log_level, settings.log_line_max_chars)
     settings.ensure_dirs()
     database = db or Database(settings.resolved_database_url)
     run_background = settings.run_background_jobs if background is None else background
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        runner = BackgroundRunner(database, settings, BACKGROUND_TASKS) if run_background else None
+        from adplane.files.service import remove_partial_files
+
+        remove_partial_files(settings)  # half-written report/insight files of a killed process
+        # every registered job kind (adplane.job_kinds) runs in this process too
+        runner = BackgroundRunner(database, settings, load_job_kinds().select()) if run_background else None
         if runner:
             runner.start()
         try:
@@ -60,11 +71,14 @@ def create_app(
         finally:
             if runner:
                 runner.stop()
-            app.state.analytics.close()
+            analytics_handle.release(settings)
+            if app.state.tracer_provider is not None:
+                app.state.tracer_provider.shutdown()  # sends the spans still buffered
             if db is None:
                 database.dispose()
 
-    app = FastAPI(
+    # Swagger UI and ReDoc from the assets fastapi-offline ships: the docs work without reaching a CDN.
+    app = FastAPIOffline(
         title="adplane",
         version=__version__,
         description="Self-hosted advertising platform API, wire-compatible with IQM's REST API.",
@@ -72,23 +86,38 @@ def create_app(
     )
     app.state.settings = settings
     app.state.db = database
-    app.state.analytics = open_store(settings)
+    app.state.analytics = analytics_handle.acquire(settings)  # shared with the background jobs
     app.add_middleware(RequestLogMiddleware)
+    app.add_middleware(ShieldMiddleware)
+    app.add_middleware(BodyLimitMiddleware, settings=settings)  # before parsing and authentication
+    app.add_middleware(MetricsMiddleware)  # outermost: counts and times every request, even a refused one
     install_error_handlers(app)
+    app.state.tracer_provider = tracing.install(app, settings)
 
-    @app.get("/healthz", tags=["Operations"])
+    @app.get("/healthz", tags=["Operations"], response_model=Health)
     def healthz() -> dict:
         return {"status": "ok"}
 
-    @app.get("/readyz", tags=["Operations"])
+    @app.get("/readyz", tags=["Operations"], response_model=Health, responses={503: {"model": Health}})
     def readyz() -> JSONResponse:
-        try:
-            with database.engine.connect() as conn:
-                conn.execute(text("SELECT 1"))
-        except Exception as exc:  # noqa: BLE001 - report, do not crash
-            return JSONResponse({"status": "unavailable", "error": type(exc).__name__}, status_code=503)
+        """Ready only when the data dir takes a file and both databases commit a write (503 otherwise)."""
+        checks = check_all(settings.data_dir, database, app.state.analytics)
+        failed = [name for name, outcome in checks.items() if outcome != "ok"]
+        if failed:
+            errors = [{"error": f"{name} is not writable: {checks[name]}", "field": name} for name in failed]
+            body = {"success": False, "status": "unavailable", "checks": checks, "errorObjects": errors}
+            return JSONResponse(body, status_code=503)
         return JSONResponse({"status": "ready"})
+
+    @app.get("/metrics", tags=["Operations"], include_in_schema=False)
+    def metrics() -> Response:
+        body, content_type = render(QueueCollector(database))
+        return Response(body, media_type=content_type)
 
     for module_name in ROUTER_MODULES:
         app.include_router(importlib.import_module(module_name).router)
+    from adplane.console.endpoints import install_console
+
+    install_console(app)  # after the API routes: the console only answers what they do not
+    install_openapi(app)
     return app

@@ -6,15 +6,21 @@ import importlib
 
 MODEL_MODULES = [
     "adplane.auth.models",
+    "adplane.core.readiness",
+    "adplane.jobs.models",
     "adplane.files.models",
     "adplane.creatives.models",
     "adplane.insertion_orders.models",
     "adplane.campaigns.models",
+    "adplane.inventory.models",
+    "adplane.bidding.models",
+    "adplane.audiences.models",
     "adplane.events.models",
     "adplane.reports.models",
     "adplane.schedules.models",
     "adplane.healthcare.models",
     "adplane.insights.models",
+    "adplane.conversions.models",
 ]
 
 

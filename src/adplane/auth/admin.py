@@ -8,11 +8,14 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from adplane.auth import invitations
 from adplane.auth import repository as repo
-from adplane.auth.models import ROLE_ADMIN, ClientApp, Organization, User, Workspace
+from adplane.auth.models import CONSOLE_CLIENT_NAME, ROLE_ADMIN, ClientApp, Organization, User, Workspace
 from adplane.auth.service import add_membership, create_organization
-from adplane.core.errors import ValidationFailed
+from adplane.core.clock import as_utc
+from adplane.core.errors import NotFound, ValidationFailed
 from adplane.core.security import digest_secret, hash_password, new_client_id, new_client_secret
+from adplane.core.settings import Settings
 
 
 @dataclass
@@ -24,6 +27,7 @@ class BootstrapResult:
     client_secret: str | None
     workspace_created: bool
     is_workspace_admin: bool
+    open_sign_up: bool = False
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -34,6 +38,7 @@ class BootstrapResult:
             "clientSecret": self.client_secret,
             "workspaceCreated": self.workspace_created,
             "isWorkspaceAdmin": self.is_workspace_admin,
+            "openSignUp": self.open_sign_up,
         }
 
 
@@ -45,8 +50,10 @@ def bootstrap(
     password: str,
     organization: str,
     rotate_secret: bool = False,
+    open_sign_up: bool | None = None,
 ) -> BootstrapResult:
-    """Create, or find again, the workspace, organization, admin user and client application."""
+    """Create, or find again, the workspace, organization, admin user and client application.
+    A new workspace has open sign-up off unless `open_sign_up`; None leaves an existing one as is."""
     host = host.strip().lower()
     email = email.strip().lower()
     if not host:
@@ -58,9 +65,11 @@ def bootstrap(
     workspace = repo.workspace_by_host(session, host)
     created = workspace is None
     if workspace is None:
-        workspace = Workspace(host=host, name=host)
+        workspace = Workspace(host=host, name=host, open_sign_up=bool(open_sign_up))
         session.add(workspace)
         session.flush()
+    elif open_sign_up is not None:
+        workspace.open_sign_up = open_sign_up
     org = session.scalar(
         select(Organization).where(Organization.workspace_id == workspace.id, Organization.name == organization)
     )
@@ -72,7 +81,11 @@ def bootstrap(
         session.add(user)
         session.flush()
     member = repo.membership(session, user.id, org.ow_id) or add_membership(session, user.id, org.ow_id, ROLE_ADMIN)
-    app = session.scalar(select(ClientApp).where(ClientApp.workspace_id == workspace.id).order_by(ClientApp.id))
+    app = session.scalar(
+        select(ClientApp)
+        .where(ClientApp.workspace_id == workspace.id, ClientApp.name != CONSOLE_CLIENT_NAME)
+        .order_by(ClientApp.id)
+    )
     secret: str | None = None
     if app is None:
         secret = new_client_secret()
@@ -95,13 +108,25 @@ def bootstrap(
         client_secret=secret,
         workspace_created=created,
         is_workspace_admin=owner_member is not None and owner_member.role == ROLE_ADMIN,
+        open_sign_up=workspace.open_sign_up,
     )
 
 
 def add_user(
-    session: Session, *, ow_id: int, email: str, password: str | None, role: str, first_name: str | None = None
+    session: Session,
+    *,
+    ow_id: int,
+    email: str,
+    password: str | None,
+    role: str,
+    first_name: str | None = None,
+    last_name: str | None = None,
+    settings: Settings | None = None,
+    invited_by_user_id: int | None = None,
 ) -> dict[str, Any]:
-    """Add a user to an organization; without a password the user is invited and signs up later."""
+    """Add a user to an organization. A user who has no password yet (a new one added without a
+    password, or an earlier invitee) is invited: an invite token is mailed (needs `settings`), and
+    inviting again cancels the earlier token."""
     from adplane.auth.organizations import get_org
 
     if role not in ("admin", "member"):
@@ -110,7 +135,8 @@ def add_user(
     email = email.strip().lower()
     user = repo.user_by_email(session, email)
     if user is None:
-        user = User(email=email, password_hash=hash_password(password) if password else None, first_name=first_name)
+        user = User(email=email, password_hash=hash_password(password) if password else None,
+                    first_name=first_name, last_name=last_name)
         session.add(user)
         session.flush()
     member = repo.membership(session, user.id, org.ow_id)
@@ -118,6 +144,29 @@ def add_user(
         member = add_membership(session, user.id, org.ow_id, role)
     else:
         member.role = role
+    pending = None
+    if user.password_hash is None:
+        if settings is None:
+            raise TypeError("settings are needed to mail an invitation")
+        pending = invitations.create(session, settings, user=user, org=org, invited_by_user_id=invited_by_user_id)
     session.commit()
-    return {"owId": org.ow_id, "uowId": member.uow_id, "email": user.email, "role": member.role,
-            "invited": user.password_hash is None}
+    result: dict[str, Any] = {"owId": org.ow_id, "uowId": member.uow_id, "email": user.email, "role": member.role,
+                              "invited": pending is not None}
+    if pending is not None:
+        assert settings is not None
+        invitation, token = pending
+        result["invitationExpiresAt"] = as_utc(invitation.expires_at).isoformat()
+        result["invitationSentVia"] = invitations.send(settings, session, invitation, token)
+    return result
+
+
+def set_sign_up_policy(session: Session, host: str, open_sign_up: bool | None) -> dict[str, Any]:
+    """Open or close sign-up (new e-mails creating their own organization) for a workspace;
+    None only reports it."""
+    workspace = repo.workspace_by_host(session, host)
+    if workspace is None:
+        raise NotFound(f"Workspace {host} not found", field="host")
+    if open_sign_up is not None:
+        workspace.open_sign_up = open_sign_up
+        session.commit()
+    return {"host": workspace.host, "openSignUp": workspace.open_sign_up}

@@ -1,17 +1,30 @@
-"""User-management API: login, OAuth token, sign-up, logout, profile, allowed organizations."""
+"""User-management API: login, OAuth token, sign-up, invitations, logout, profile, allowed organizations."""
 
 from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, Header, Query, Request
+from fastapi import APIRouter, Body, Depends, Form, Header, Query, Request
 
-from adplane.auth import service
+from adplane.auth import invitations, service
+from adplane.auth.admin import add_user
+from adplane.auth.deps import PrincipalDep, get_principal_default_org
+from adplane.auth.models import ROLE_MEMBER
 from adplane.auth.organizations import allowed_organizations, profile
-from adplane.auth.schemas import AllowedOrganizations, LoginRequest, Profile, SignUpRequest, TokenData
-from adplane.core.deps import Principal, SessionDep, SettingsDep, get_principal_default_org
+from adplane.auth.schemas import (
+    AllowedOrganizations,
+    InviteValidateRequest,
+    InviteValidation,
+    LoginRequest,
+    Profile,
+    SignUpRequest,
+    TokenData,
+    UserInvitation,
+)
+from adplane.core.addresses import client_address
+from adplane.core.deps import Principal, SessionDep, SettingsDep
 from adplane.core.envelopes import V3
-from adplane.core.errors import ValidationFailed
+from adplane.core.errors import Forbidden, ValidationFailed
 
 router = APIRouter(tags=["User Management API"])
 
@@ -19,8 +32,8 @@ AuthorizationHeader = Annotated[str | None, Header(include_in_schema=False)]
 HostHeader = Annotated[str | None, Header(alias="X-IAA-HOST")]
 
 
-def _client_address(request: Request) -> str | None:
-    return request.client.host if request.client else None
+def _client_address(request: Request) -> str:
+    return client_address(request, request.app.state.settings)
 
 
 @router.post("/api/v3/ua/login", response_model=V3[TokenData])
@@ -69,14 +82,48 @@ def oauth_token(
 @router.post("/api/v3/ua/sign-up", response_model=V3[TokenData])
 def sign_up(
     body: SignUpRequest,
+    request: Request,
     session: SessionDep,
     settings: SettingsDep,
     authorization: AuthorizationHeader = None,
     x_iaa_host: HostHeader = None,
 ) -> dict:
+    """An invited user sets a password with the mailed `inviteHash`; without one, a new e-mail gets
+    its own organization only where the workspace has open sign-up."""
     client = service.authenticate_client(session, authorization, x_iaa_host)
-    data = service.sign_up(session, settings, client, body.email, body.password, body.organization_name)
+    data = service.sign_up(session, settings, client, body.email, body.password, body.organization_name,
+                           invite_hash=body.invite_hash, address=_client_address(request))
     return {"success": True, "data": data}
+
+
+@router.post("/api/v3/ua/invite/validate", response_model=V3[InviteValidation])
+def validate_invite(body: InviteValidateRequest, session: SessionDep) -> dict:
+    """The state of an invitation; needs no login (the hash is the credential)."""
+    return {"success": True, "data": invitations.validate(session, body.invite_hash)}
+
+
+@router.post("/api/v3/ua/user/invite", response_model=V3[str])
+def invite_users(
+    body: Annotated[list[UserInvitation], Body(min_length=1, max_length=100)],
+    session: SessionDep,
+    settings: SettingsDep,
+    principal: PrincipalDep,
+) -> dict:
+    """An organization admin invites users (IQM `[{email, name}]`) into the organization of
+    X-IAA-OW-ID; each one without a password gets an invite token by mail."""
+    if not principal.is_org_admin:
+        raise Forbidden("Only an organization admin can invite users.")
+    seen: set[str] = set()
+    for item in body:
+        email = item.email.strip().lower()
+        if email in seen:
+            continue
+        seen.add(email)
+        first, _, last = item.name.strip().partition(" ")
+        add_user(session, ow_id=principal.ow_id, email=email, password=None, role=ROLE_MEMBER,
+                 first_name=first or None, last_name=last.strip() or None, settings=settings,
+                 invited_by_user_id=principal.user_id)
+    return {"success": True, "data": f"{len(seen)} invitations sent successfully."}
 
 
 @router.post("/api/v3/ua/logout", response_model=V3[str])

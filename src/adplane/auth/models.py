@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import Boolean, ForeignKey, Identity, Integer, Numeric, String, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, Identity, Integer, Numeric, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from adplane.core.clock import utcnow
@@ -24,6 +24,8 @@ class Workspace(Base):
     host: Mapped[str] = mapped_column(String(255), unique=True)
     name: Mapped[str] = mapped_column(String(255))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    # open sign-up: a new e-mail may create its own organization through POST /api/v3/ua/sign-up
+    open_sign_up: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class Organization(Base):
@@ -65,6 +67,10 @@ class Membership(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
 
+# The client app the web console signs in with (`adplane.console.credentials`); admin lists leave it out.
+CONSOLE_CLIENT_NAME = "adplane web console"
+
+
 class ClientApp(Base):
     __tablename__ = "client_apps"
 
@@ -78,7 +84,11 @@ class ClientApp(Base):
 
 
 class AuthToken(Base):
-    """An access/refresh token pair; only digests are stored."""
+    """An access/refresh token pair; only digests are stored.
+
+    Every pair issued by refreshing another one shares its `family_id` (one per login), so the
+    reuse of an already rotated refresh token can revoke everything descended from that login.
+    """
 
     __tablename__ = "auth_tokens"
 
@@ -94,10 +104,35 @@ class AuthToken(Base):
     refresh_expires_at: Mapped[datetime] = mapped_column(UtcDateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    family_id: Mapped[str | None] = mapped_column(String(64), index=True)
+    rotated_at: Mapped[datetime | None] = mapped_column(UtcDateTime)  # set once, when refreshed
+
+
+class Invitation(Base):
+    """A pending invitation of a user (who has no password yet) to an organization.
+
+    The invite token (IQM's `inviteHash`) is random, mailed to the invitee and stored only as its
+    SHA-256 digest; it is single-use (`accepted_at`), expires, and a newer invitation of the same
+    user to the same organization cancels the older one."""
+
+    __tablename__ = "invitations"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    token_digest: Mapped[str] = mapped_column(String(64), unique=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"), index=True)
+    ow_id: Mapped[int] = mapped_column(ForeignKey("organizations.ow_id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    email: Mapped[str] = mapped_column(String(320))
+    invited_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    accepted_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    cancelled_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
 
 class LoginThrottle(Base):
-    """Failed-login counters per account and per client address (shared by all API replicas)."""
+    """Attempt counters per key (client address, account + address, sign-up address), shared by
+    all API replicas; `lockouts` counts how often the key was locked (progressive lockouts)."""
 
     __tablename__ = "login_throttle"
 
@@ -105,6 +140,7 @@ class LoginThrottle(Base):
     failures: Mapped[int] = mapped_column(Integer, default=0)
     window_started_at: Mapped[datetime] = mapped_column(UtcDateTime)
     locked_until: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    lockouts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class FundsLedgerEntry(Base):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from adplane.auth import repository as repo
@@ -20,7 +20,7 @@ from adplane.auth.models import (
 )
 from adplane.core.deps import Principal
 from adplane.core.errors import NotFound, ValidationFailed
-from adplane.core.listing import apply_sort, page_offset, parse_sort
+from adplane.core.listing import count, fetch_page, page_offset, parse_sort, where_search
 
 
 def _status_fields(org: Organization) -> tuple[str, int]:
@@ -87,12 +87,10 @@ def allowed_organizations(
         .join(Membership, Membership.ow_id == Organization.ow_id)
         .where(Membership.user_id == principal.user_id, Organization.workspace_id == principal.workspace_id)
     )
-    total = session.scalar(select(func.count()).select_from(base.subquery())) or 0
-    if search:
-        base = base.where(func.lower(Organization.name).contains(search.lower()))
-    filtered = session.scalar(select(func.count()).select_from(base.subquery())) or 0
+    total = count(session, base)
     offset, limit = page_offset(page_no, no_of_entries)
-    rows = session.scalars(apply_sort(base, order, Organization.ow_id).offset(offset).limit(limit)).all()
+    rows, filtered = fetch_page(session, where_search(base, search, [Organization.name]), order,
+                                tiebreak=Organization.ow_id, offset=offset, limit=limit)
     workspace = session.get(Workspace, principal.workspace_id)
     assert workspace is not None
     current = session.get(Organization, principal.ow_id)

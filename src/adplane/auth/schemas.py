@@ -13,10 +13,39 @@ class LoginRequest(WireModel):
     password: str = Field(min_length=1, max_length=1000)
 
 
+# no whitespace and no control/format characters (\p{C}): an address goes into mail headers, where a line
+# break (including the ones str.splitlines knows, e.g. U+001C or U+0085) is refused or would inject headers
+EMAIL_PATTERN = r"^[^@\s\p{C}]+@[^@\s\p{C}]+\.[^@\s\p{C}]+$"
+
+
 class SignUpRequest(WireModel):
-    email: str = Field(min_length=3, max_length=320, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+    email: str = Field(min_length=3, max_length=320, pattern=EMAIL_PATTERN)
     password: str = Field(max_length=1000)
     organization_name: str | None = Field(default=None, max_length=255)
+    invite_hash: str | None = Field(default=None, min_length=1, max_length=500,
+                                    description="the invite token mailed to an invited user")
+
+
+class InviteValidateRequest(WireModel):
+    invite_hash: str = Field(min_length=1, max_length=500)
+
+
+class InviteValidation(WireModel):
+    is_expired: bool
+    is_invite_processed: bool
+    is_invite_cancelled: bool
+    is_invite_processing: bool
+    is_new_user: bool
+    is_ihp_customer: bool = Field(alias="isIHPCustomer")
+    email: str
+    organization_name: str
+    workspace_domain: str
+    invited_to_workspace: str
+
+
+class UserInvitation(WireModel):
+    email: str = Field(min_length=3, max_length=320, pattern=EMAIL_PATTERN)
+    name: str = Field(min_length=1, max_length=255)
 
 
 class TokenData(BaseModel):

@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import base64
 import binascii
+import secrets
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
+import structlog
+from sqlalchemy import update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from adplane.auth import invitations, throttle
 from adplane.auth import repository as repo
-from adplane.auth import throttle
 from adplane.auth.models import (
     ORG_STATUS_ACTIVE,
     ROLE_ADMIN,
@@ -33,6 +37,8 @@ from adplane.core.security import (
     verify_password,
 )
 from adplane.core.settings import Settings
+
+log = structlog.get_logger("adplane.auth")
 
 LOGIN_REJECTED = "User doesn't exist or user is not allowed to provided workspace."
 ON_HOLD_ERROR = {
@@ -85,8 +91,16 @@ def _token_response(token: AuthToken, access: str, refresh: str, settings: Setti
 
 
 def issue_tokens(
-    session: Session, settings: Settings, *, user_id: int, workspace_id: int, client_app_id: int, ow_id: int | None
+    session: Session,
+    settings: Settings,
+    *,
+    user_id: int,
+    workspace_id: int,
+    client_app_id: int,
+    ow_id: int | None,
+    family_id: str | None = None,
 ) -> dict[str, Any]:
+    """A new pair; `family_id` continues a refreshed login's family, None starts a new one."""
     now = utcnow()
     access, refresh = new_token(), new_token()
     token = AuthToken(
@@ -99,6 +113,7 @@ def issue_tokens(
         access_expires_at=now + timedelta(seconds=settings.access_token_ttl_seconds),
         refresh_expires_at=now + timedelta(seconds=settings.refresh_token_ttl_seconds),
         created_at=now,
+        family_id=family_id or secrets.token_hex(16),
     )
     session.add(token)
     session.flush()
@@ -131,44 +146,62 @@ def password_login(
     client: ClientContext,
     email: str,
     password: str,
-    address: str | None,
+    address: str,
 ) -> dict[str, Any]:
-    account_key = throttle.account_key(client.workspace.id, email)
-    address_key = throttle.address_key(address)
-    throttle.ensure_not_locked(session, [account_key, address_key])
+    """Check a password under the throttle: the attempt is counted before the check (so parallel
+    guesses cannot outrun the limit) and given back when it succeeds."""
+    rules = throttle.login_rules(settings, client.workspace.id, email, address)
+    throttle.reserve(session, rules)
     user = repo.user_by_email(session, email)
     password_ok = verify_password(user.password_hash if user else None, password)
     if user is None or not password_ok or not repo.memberships_in_workspace(session, user.id, client.workspace.id):
-        throttle.record_failure(session, settings, account_key, settings.login_max_failures_per_account)
-        throttle.record_failure(session, settings, address_key, settings.login_max_failures_per_address)
-        session.commit()
         raise Forbidden(LOGIN_REJECTED)
+    throttle.release(session, rules, clear={rules[-1].key})
+    session.commit()
     org = _choose_organization(session, user, client.workspace)
-    throttle.clear(session, account_key)
-    response = issue_tokens(
-        session,
-        settings,
-        user_id=user.id,
-        workspace_id=client.workspace.id,
-        client_app_id=client.client_app.id,
-        ow_id=org.ow_id,
-    )
+    return _signed_in(session, settings, client, user, org)
+
+
+def _signed_in(session: Session, settings: Settings, client: ClientContext, user: User,
+               org: Organization) -> dict[str, Any]:
+    """A new token pair for `user` in `org` (login, sign-up, accepted invitation), committed."""
+    response = issue_tokens(session, settings, user_id=user.id, workspace_id=client.workspace.id,
+                            client_app_id=client.client_app.id, ow_id=org.ow_id)
     session.commit()
     return response
 
 
 def refresh(session: Session, settings: Settings, client: ClientContext, refresh_token: str) -> dict[str, Any]:
-    """Rotate: the presented refresh token stops working and a new pair is issued."""
+    """Rotate: the presented refresh token stops working and a new pair is issued.
+
+    The rotation is one conditional UPDATE (`WHERE rotated_at IS NULL AND revoked_at IS NULL`,
+    checked by its row count), so of N parallel refreshes of one token exactly one wins on every
+    backend. Presenting a token that was already rotated is reuse (RFC 6819 5.2.2.3, OAuth 2.0
+    Security BCP 4.14): its whole family is revoked, unless the rotation happened less than
+    `refresh_reuse_grace_seconds` ago (then only this request is refused)."""
+    invalid = Unauthorized("Invalid or expired refresh token.", field="refresh_token", headers={})
     token = repo.token_by_refresh(session, refresh_token)
     now = utcnow()
-    if (
-        token is None
-        or token.revoked_at is not None
-        or as_utc(token.refresh_expires_at) <= now
-        or token.workspace_id != client.workspace.id
-    ):
-        raise Unauthorized("Invalid or expired refresh token.", field="refresh_token", headers={})
-    token.revoked_at = now
+    if token is None or token.workspace_id != client.workspace.id:
+        raise invalid
+    if token.rotated_at is not None:
+        _reused(session, settings, token, now)
+        raise invalid
+    if token.revoked_at is not None or as_utc(token.refresh_expires_at) <= now:
+        raise invalid
+    claimed = session.execute(
+        update(AuthToken)
+        .where(AuthToken.id == token.id, AuthToken.rotated_at.is_(None), AuthToken.revoked_at.is_(None))
+        .values(rotated_at=now, revoked_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    if claimed.rowcount != 1:  # type: ignore[attr-defined]
+        # another request rotated (or logged out) this token between our read and our update
+        session.rollback()
+        session.refresh(token)
+        if token.rotated_at is not None:
+            _reused(session, settings, token, now)
+        raise invalid
     response = issue_tokens(
         session,
         settings,
@@ -176,9 +209,26 @@ def refresh(session: Session, settings: Settings, client: ClientContext, refresh
         workspace_id=token.workspace_id,
         client_app_id=client.client_app.id,
         ow_id=token.ow_id,
+        family_id=token.family_id or f"legacy-{token.id}",
     )
     session.commit()
     return response
+
+
+def _reused(session: Session, settings: Settings, token: AuthToken, now: datetime) -> None:
+    """A rotated refresh token came back: revoke every live token of its family (and commit)."""
+    rotated_at = as_utc(token.rotated_at) if token.rotated_at is not None else now
+    if now - rotated_at < timedelta(seconds=max(0, settings.refresh_reuse_grace_seconds)):
+        return
+    family = token.family_id or f"legacy-{token.id}"
+    revoked = session.execute(
+        update(AuthToken)
+        .where(AuthToken.family_id == family, AuthToken.revoked_at.is_(None))
+        .values(revoked_at=now)
+        .execution_options(synchronize_session=False)
+    ).rowcount  # type: ignore[attr-defined]
+    session.commit()
+    log.warning("refresh_token_reused", token_id=token.id, user_id=token.user_id, revoked_tokens=revoked)
 
 
 def revoke(session: Session, token: AuthToken) -> None:
@@ -193,37 +243,52 @@ def sign_up(
     email: str,
     password: str,
     organization_name: str | None,
+    *,
+    invite_hash: str | None = None,
+    address: str = "unknown",
 ) -> dict[str, Any]:
-    """Invited users (no password yet) set theirs; a new e-mail gets its own organization."""
+    """With `invite_hash`: the invited user sets a password (the invitation's e-mail, workspace, not
+    used, not expired). Without: open sign-up, when the workspace allows it, gives a new e-mail its
+    own organization (a limited number per client address and window). Every refusal is the same
+    403, so neither whether an e-mail exists nor whether a hash is real can be learnt here."""
     enforce_password_rules(password)
     email = email.strip().lower()
-    user = repo.user_by_email(session, email)
-    if user is not None:
-        memberships = repo.memberships_in_workspace(session, user.id, client.workspace.id)
-        if user.password_hash is not None or not memberships:
-            raise Forbidden(
-                "User is not allowed to create a password.",
-                reason="User is not invited or invitation is processed or invitation is expired.",
-            )
-        user.password_hash = hash_password(password)
+    if invite_hash is not None:
+        return _accept_invitation(session, settings, client, email, password, invite_hash)
+    if not client.workspace.open_sign_up:
+        raise invitations.refused()
+    throttle.reserve(session, [throttle.Rule(
+        f"sign-up:{address}", settings.sign_up_max_per_address, settings.sign_up_window_seconds,
+        settings.sign_up_window_seconds, message="Too many sign-ups from this address. Try again later.",
+    )])
+    if repo.user_by_email(session, email) is not None:
+        raise invitations.refused()
+    user = User(email=email, password_hash=hash_password(password))
+    session.add(user)
+    try:
+        session.flush()  # a parallel sign-up of the same e-mail loses here
+    except IntegrityError:
+        session.rollback()
+        raise invitations.refused() from None
+    org = create_organization(session, client.workspace, organization_name or email.split("@")[0])
+    add_membership(session, user.id, org.ow_id, ROLE_ADMIN)
+    return _signed_in(session, settings, client, user, org)
+
+
+def _accept_invitation(
+    session: Session, settings: Settings, client: ClientContext, email: str, password: str, invite_hash: str
+) -> dict[str, Any]:
+    invitation = invitations.claim(session, invite_hash, workspace_id=client.workspace.id, email=email)
+    user = session.get(User, invitation.user_id)
+    membership = repo.membership(session, invitation.user_id, invitation.ow_id)
+    if user is None or user.password_hash is not None or membership is None:
+        session.rollback()
+        raise invitations.refused()
+    user.password_hash = hash_password(password)
+    org = session.get(Organization, invitation.ow_id)
+    if org is None or org.status != ORG_STATUS_ACTIVE:
         org = _choose_organization(session, user, client.workspace)
-    else:
-        user = User(email=email, password_hash=hash_password(password))
-        session.add(user)
-        org = create_organization(session, client.workspace, organization_name or email.split("@")[0])
-        session.flush()
-        add_membership(session, user.id, org.ow_id, ROLE_ADMIN)
-    session.flush()
-    response = issue_tokens(
-        session,
-        settings,
-        user_id=user.id,
-        workspace_id=client.workspace.id,
-        client_app_id=client.client_app.id,
-        ow_id=org.ow_id,
-    )
-    session.commit()
-    return response
+    return _signed_in(session, settings, client, user, org)
 
 
 def create_organization(

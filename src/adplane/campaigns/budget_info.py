@@ -11,10 +11,10 @@ import math
 from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
+from adplane.analytics.store import AnalyticsStore
 from adplane.campaigns.delivery import totals_for
 from adplane.core.clock import as_utc, from_epoch_s, to_epoch_s
 from adplane.core.errors import ValidationFailed
-from adplane.events.store import AnalyticsStore
 from adplane.insertion_orders.service import wire_number
 from adplane.master import catalog
 
@@ -74,6 +74,7 @@ def budget_info(*, budget_total: Decimal | None, daily_budget: Decimal | None, f
     if past:
         for day_start in past:
             day_end = min(day_start + timedelta(days=1), end)
+            assert campaign_id is not None
             spent = totals_for(store, [campaign_id], start=max(day_start, start), end=day_end)[campaign_id].spend
             spent_so_far += spent
             graph.append({"date": _date_label(day_start), "amount": float(spent), "type": "spent"})

@@ -19,6 +19,7 @@ from adplane.campaigns.status import BulkOutcome
 from adplane.core.clock import as_utc, from_epoch_s, to_epoch_s, utcnow
 from adplane.core.deps import Principal
 from adplane.core.errors import ValidationFailed
+from adplane.core.listing import parse_ids
 from adplane.insertion_orders import service as io_service
 from adplane.insertion_orders.models import InsertionOrder
 from adplane.insertion_orders.service import money, wire_number
@@ -33,7 +34,7 @@ class Locked:
 
 
 def lock_campaigns(session: Session, principal: Principal, raw_ids: object) -> Locked:
-    ids = rules.parse_ids(raw_ids, "campaignIds", allow_empty=False)
+    ids = parse_ids(raw_ids, "campaignIds", required=True)
     probes = [get_campaign(session, principal.ow_id, cid, field="campaignIds") for cid in ids]
     ios = {io_id: io_service.lock_io(session, principal.ow_id, io_id)
            for io_id in sorted({c.io_id for c in probes})}
@@ -79,19 +80,20 @@ def update_end_dates(session: Session, principal: Principal, raw_ids: object, en
     for campaign in locked.campaigns:
         io = locked.ios[campaign.io_id]
         message = _closed(campaign)
-        if message is None and campaign.start_time is None:
+        start = campaign.start_time
+        if message is None and start is None:
             message = "Set the campaign's start time first."
         if message is None and end <= now:
             message = "End date can not be less than current time."
-        if message is None:
-            error = rules.dates_error(as_utc(campaign.start_time), end, io.start_time, io.end_time)  # type: ignore[arg-type]
+        if message is None and start is not None:
+            error = rules.dates_error(as_utc(start), end, io.start_time, io.end_time)
             message = error[1] if error else None
         if message is not None:
             outcome.refuse(campaign, message)
             continue
         changes: dict = {"end_time": end}
-        if campaign.total_budget_pacing and campaign.budget_total is not None:
-            changes["budget_day"] = rules.pacing_daily_budget(campaign.budget_total, as_utc(campaign.start_time), end)
+        if campaign.total_budget_pacing and campaign.budget_total is not None and start is not None:
+            changes["budget_day"] = rules.pacing_daily_budget(campaign.budget_total, as_utc(start), end)
         _try(session, campaign, io, changes, outcome)
     session.commit()
     return outcome

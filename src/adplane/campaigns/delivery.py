@@ -10,10 +10,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 
+from adplane.analytics.counters import DeliveryTotals, delivery_by_campaign
+from adplane.analytics.store import AnalyticsStore
 from adplane.campaigns.models import Campaign
 from adplane.core.clock import as_utc
-from adplane.events.counters import DeliveryTotals, delivery_by_campaign
-from adplane.events.store import AnalyticsStore
 from adplane.insertion_orders.models import InsertionOrder
 from adplane.master import catalog
 
@@ -106,7 +106,8 @@ def pacing(campaign: Campaign, io: InsertionOrder, spent: Decimal, spent_today: 
     if campaign.start_time is None:  # a draft without dates expects nothing yet
         return Pacing(ZERO, None, ZERO, None, None, 0)
     start = as_utc(campaign.start_time)
-    end = as_utc(campaign.end_time or io.end_time) if (campaign.end_time or io.end_time) else None
+    end_time = campaign.end_time or io.end_time
+    end = as_utc(end_time) if end_time else None
     if end is not None and campaign.budget_total is not None:
         expected = campaign.budget_total * _fraction(now, start, end)
     elif campaign.budget_day is not None:

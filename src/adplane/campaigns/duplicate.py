@@ -17,6 +17,7 @@ from adplane.campaigns.service import creative_ids_by_campaign, get_campaign, se
 from adplane.core.clock import as_utc, from_epoch_s, utcnow
 from adplane.core.deps import Principal
 from adplane.core.errors import ValidationFailed
+from adplane.core.listing import parse_ids
 from adplane.insertion_orders import service as io_service
 from adplane.insertion_orders.models import InsertionOrder
 
@@ -56,7 +57,7 @@ def copy_campaign(session: Session, principal: Principal, source: Campaign, io: 
 
 
 def duplicate_campaigns(session: Session, principal: Principal, body: DuplicateCampaigns) -> list[int]:
-    ids = rules.parse_ids(body.existing_campaign_ids, "existingCampaignIds", allow_empty=False)
+    ids = parse_ids(body.existing_campaign_ids, "existingCampaignIds", required=True)
     if body.start_date is None:
         raise ValidationFailed("startDate is required.", field="startDate")
     start = from_epoch_s(body.start_date)

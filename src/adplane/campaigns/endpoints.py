@@ -8,11 +8,25 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
 
+from adplane.analytics.deps import AnalyticsDep
+from adplane.auth.deps import PrincipalDep
 from adplane.campaigns import bulk, duplicate, queries, service, status
 from adplane.campaigns.budget_info import budget_info
 from adplane.campaigns.delivery import totals_for
 from adplane.campaigns.models import Campaign
-from adplane.campaigns.rules import parse_ids
+from adplane.campaigns.responses import (
+    BulkStatusUpdate,
+    BulkUpdate,
+    CampaignBudgetInfo,
+    CampaignDetail,
+    CampaignGroup,
+    CampaignList,
+    CampaignSaved,
+    CampaignsData,
+    CampaignStart,
+    DuplicatedCampaigns,
+    StatusCount,
+)
 from adplane.campaigns.schemas import (
     CampaignBody,
     CountRequest,
@@ -24,12 +38,10 @@ from adplane.campaigns.schemas import (
 )
 from adplane.campaigns.wire import campaign_detail, list_item, owners, pricing_model
 from adplane.core.clock import to_epoch_s, utcnow
-from adplane.core.deps import PrincipalDep, SessionDep
-from adplane.core.envelopes import v2, v3
+from adplane.core.deps import IdPath, SessionDep
+from adplane.core.envelopes import V2, V3, Message, v2, v3
 from adplane.core.errors import ValidationFailed
-from adplane.core.listing import apply_sort, parse_sort
-from adplane.core.schemas import IdPath
-from adplane.events.deps import AnalyticsDep
+from adplane.core.listing import count, fetch_page, ids_first, page_offset, parse_ids, parse_sort
 from adplane.insertion_orders.service import get_io
 
 router = APIRouter(tags=["Campaigns"])
@@ -44,19 +56,19 @@ def _saved(campaign_id: int, campaign_status: str) -> JSONResponse:
     return JSONResponse(body, status_code=200)
 
 
-@router.post("/api/v2/cmp/campaigns/add")
+@router.post("/api/v2/cmp/campaigns/add", response_model=V2[CampaignSaved])
 def add_campaign(body: CampaignBody, principal: PrincipalDep, session: SessionDep) -> JSONResponse:
     campaign = service.create_campaign(session, principal, body, draft=False)
     return _saved(campaign.id, campaign.status)
 
 
-@router.post("/api/v2/cmp/campaigns/draft/add")
+@router.post("/api/v2/cmp/campaigns/draft/add", response_model=V2[CampaignSaved])
 def add_draft(body: CampaignBody, principal: PrincipalDep, session: SessionDep) -> JSONResponse:
     campaign = service.create_campaign(session, principal, body, draft=True)
     return _saved(campaign.id, campaign.status)
 
 
-@router.get("/api/v2/cmp/campaign/budgetInfo")
+@router.get("/api/v2/cmp/campaign/budgetInfo", response_model=V2[CampaignBudgetInfo])
 def campaign_budget_info(
     principal: PrincipalDep, session: SessionDep, store: AnalyticsDep,
     startTime: Annotated[int | None, Query(ge=0, le=32_503_680_000)] = None,  # noqa: N803 - wire name
@@ -74,13 +86,13 @@ def campaign_budget_info(
                           store=store, now=utcnow()))
 
 
-@router.get("/api/v2/cmp/campaign/start")
+@router.get("/api/v2/cmp/campaign/start", response_model=V2[CampaignStart])
 def campaign_start(principal: PrincipalDep, session: SessionDep) -> dict:
     """The earliest start time among the organization's campaigns (null when it has none)."""
     return v2({"start_time": queries.earliest_start(session, principal)})
 
 
-@router.get("/api/v2/cmp/campaign/{campaign_id}")
+@router.get("/api/v2/cmp/campaign/{campaign_id}", response_model=V2[CampaignDetail])
 def get_campaign(campaign_id: IdPath, principal: PrincipalDep, session: SessionDep, store: AnalyticsDep,
                  isSpentRequired: bool = False) -> dict:  # noqa: N803 - wire name
     campaign = service.get_campaign(session, principal.ow_id, campaign_id)
@@ -91,26 +103,26 @@ def get_campaign(campaign_id: IdPath, principal: PrincipalDep, session: SessionD
     return v2(campaign_detail(campaign, io, creatives, owner, principal, spent))
 
 
-@router.patch("/api/v2/cmp/campaign/{campaign_id}")
+@router.patch("/api/v2/cmp/campaign/{campaign_id}", response_model=V2[CampaignSaved])
 def patch_campaign(campaign_id: IdPath, body: CampaignBody, principal: PrincipalDep,
                    session: SessionDep) -> dict:
     campaign = service.patch_campaign(session, principal, campaign_id, body)
     return v2({"data": campaign.id, "message": "Campaign updated successfully.", "status": campaign.status})
 
 
-@router.put("/api/v2/cmp/campaign/draft/{campaign_id}")
+@router.put("/api/v2/cmp/campaign/draft/{campaign_id}", response_model=V2[CampaignSaved])
 def update_draft(campaign_id: IdPath, body: CampaignBody, principal: PrincipalDep, session: SessionDep) -> dict:
     campaign = service.patch_campaign(session, principal, campaign_id, body, keep_draft=True)
     return v2({"data": campaign.id, "message": "Campaign updated successfully.", "status": campaign.status})
 
 
-@router.patch("/api/v3/cmp/campaign/update-name/{campaign_id}")
+@router.patch("/api/v3/cmp/campaign/update-name/{campaign_id}", response_model=V3[Message])
 def update_name(campaign_id: IdPath, body: UpdateName, principal: PrincipalDep, session: SessionDep) -> dict:
     service.rename(session, principal, campaign_id, body.campaign_name)
     return v3({"message": "campaignName updated successfully"})
 
 
-@router.put("/api/v2/cmp/campaigns/update-end-date")
+@router.put("/api/v2/cmp/campaigns/update-end-date", response_model=V2[BulkUpdate])
 def update_end_date(body: UpdateEndDate, principal: PrincipalDep, session: SessionDep) -> dict:
     outcome = bulk.update_end_dates(session, principal, body.campaign_ids, body.end_date)
     answer: dict = {"status": outcome.ok}
@@ -120,7 +132,7 @@ def update_end_date(body: UpdateEndDate, principal: PrincipalDep, session: Sessi
 
 
 def _update_budget(body: UpdateBudget, principal: PrincipalDep, session: SessionDep, store: AnalyticsDep) -> dict:
-    ids = parse_ids(body.campaign_ids, "campaignIds", allow_empty=False)
+    ids = parse_ids(body.campaign_ids, "campaignIds", required=True)
     spent = {cid: t.spend for cid, t in totals_for(store, ids).items()}
     outcome = bulk.update_budgets(session, principal, ids, max_bid=body.max_bid, total=body.total_budget,
                                   daily=body.daily_budget, update_type=body.total_budget_update_type, spent=spent)
@@ -129,24 +141,24 @@ def _update_budget(body: UpdateBudget, principal: PrincipalDep, session: Session
 
 # seed 004 spells it update_budget, the specification update-budget: both are served
 router.add_api_route("/api/v2/cmp/campaigns/update_budget", _update_budget, methods=["PUT"],
-                     operation_id="updateCampaignBudgetsSeedSpelling")
+                     operation_id="updateCampaignBudgetsSeedSpelling", response_model=V2[BulkUpdate])
 router.add_api_route("/api/v2/cmp/campaigns/update-budget", _update_budget, methods=["PUT"],
-                     operation_id="updateCampaignBudgets")
+                     operation_id="updateCampaignBudgets", response_model=V2[BulkUpdate])
 
 
-@router.put("/api/v2/cmp/campaigns/update-status")
+@router.put("/api/v2/cmp/campaigns/update-status", response_model=V2[BulkStatusUpdate])
 def update_status(body: UpdateStatus, principal: PrincipalDep, session: SessionDep) -> dict:
     outcome = status.update_statuses(session, principal, body.campaign_ids, body.status, body.rejection_reason)
     return v2({"status": outcome.ok, "reason": outcome.reason, "modified_data": outcome.modified})
 
 
-@router.post("/api/v2/cmp/campaigns/duplicate")
+@router.post("/api/v2/cmp/campaigns/duplicate", response_model=V2[DuplicatedCampaigns])
 def duplicate_campaigns(body: DuplicateCampaigns, principal: PrincipalDep, session: SessionDep) -> dict:
     ids = duplicate.duplicate_campaigns(session, principal, body)
     return v2({"duplicatedCampaignIds": ids, "status": True})
 
 
-@router.post("/api/v3/cmp/campaigns/count")
+@router.post("/api/v3/cmp/campaigns/count", response_model=V3[list[StatusCount]])
 def count_v3(body: CountRequest, principal: PrincipalDep, session: SessionDep) -> dict:
     stmt = queries.count_query(principal, ow_ids=body.ow_ids, io_ids=body.io_ids,
                                campaign_type_ids=body.campaign_type_ids, creative_type_ids=body.creative_type_ids,
@@ -154,7 +166,7 @@ def count_v3(body: CountRequest, principal: PrincipalDep, session: SessionDep) -
     return v3(queries.count_entries(queries.counts_by_status(session, stmt), include_zero=True))
 
 
-@router.get("/api/v2/cmp/campaigns/count")
+@router.get("/api/v2/cmp/campaigns/count", response_model=V2[list[StatusCount]])
 def count_v2(principal: PrincipalDep, session: SessionDep, sortType: Text = None,  # noqa: N803 - wire names
              creativeTypeIds: Text = None, searchField: Text = None, owIds: Text = None) -> dict:  # noqa: N803
     direction = (sortType or "asc").strip().lower()
@@ -167,7 +179,7 @@ def count_v2(principal: PrincipalDep, session: SessionDep, sortType: Text = None
     return v2(entries)
 
 
-@router.get("/api/v2/cmp/campaigns/list")
+@router.get("/api/v2/cmp/campaigns/list", response_model=CampaignList)
 def list_campaigns(
     principal: PrincipalDep, session: SessionDep,
     creative_type_ids: Text = None, sort_by: Text = None, order: Text = None, search_field: Text = None,
@@ -178,17 +190,17 @@ def list_campaigns(
     stmt = queries.base_query(principal, statuses=statuses,
                               creative_type_ids=parse_ids(creative_type_ids, "creative_type_ids"),
                               search=search_field, visible=queries.org_filter(principal, ow_ids, "ow_ids"))
-    total = queries.count_rows(session, queries.base_query(principal, statuses=[], creative_type_ids=[],
-                                                           search=None, visible=True))
-    filtered = queries.count_rows(session, stmt)
-    rows = queries.campaigns_page(session, stmt, queries.list_sort(sort_by, order), (pgno - 1) * no_of_entries,
-                                  no_of_entries)
+    total = count(session, queries.base_query(principal, statuses=[], creative_type_ids=[], search=None,
+                                              visible=True))
+    offset, limit = page_offset(pgno, no_of_entries)
+    rows, filtered = fetch_page(session, stmt, queries.list_sort(sort_by, order), tiebreak=Campaign.id,
+                                offset=offset, limit=limit)
     who = owners(session, rows)
     return {"statusCode": 200, "recordsTotal": total, "pageNumber": pgno, "pageSize": no_of_entries, "draw": 0,
             "recordsFiltered": filtered, "data": [list_item(c, who[c.id]) for c in rows]}
 
 
-@router.get("/api/v2/cmp/campaigns/data")
+@router.get("/api/v2/cmp/campaigns/data", response_model=V2[CampaignsData])
 def campaigns_data(
     principal: PrincipalDep, session: SessionDep, searchField: Text = None,  # noqa: N803 - wire names
     pageNo: PageNo = 1, limit: PageSize = 50, sortBy: Text = None,  # noqa: N803
@@ -200,31 +212,33 @@ def campaigns_data(
     stmt = queries.base_query(principal, statuses=statuses, creative_type_ids=[], search=searchField,
                               visible=queries.org_filter(principal, owIds, "owIds"))
     sort = parse_sort(sortBy, queries.DATA_SORT, "-created")
-    campaigns = list(session.scalars(apply_sort(stmt, sort, Campaign.id)))
     if conversionId is not None:
-        targeted = [c for c in campaigns if conversionId in _conversion_ids(c)]
-        campaigns = targeted + [c for c in campaigns if c not in targeted]
-    visible = campaigns[(pageNo - 1) * limit: pageNo * limit]
+        # campaigns targeting the conversion come first; the targeting is JSON, read (id, extra) only
+        targeting = session.execute(stmt.with_only_columns(Campaign.id, Campaign.extra))
+        sort = ids_first(Campaign.id, [cid for cid, extra in targeting
+                                       if conversionId in _stored_conversion_ids(extra)]) + sort
+    offset, page_size = page_offset(pageNo, limit)
+    visible, matching = fetch_page(session, stmt, sort, tiebreak=Campaign.id, offset=offset, limit=page_size)
     data = []
     for c in visible:
         row = {"id": c.id, "name": c.name, "creativeTypeId": c.creative_type_id,
                "campaignType": pricing_model(c.creative_type_id), "status": c.status, "advertiserId": c.uow_id,
                "created": to_epoch_s(c.created_at), "modifiedDate": to_epoch_s(c.modified_at)}
-        if conversionId is not None and conversionId in _conversion_ids(c):
+        if conversionId is not None and conversionId in _stored_conversion_ids(c.extra):
             row["conversionId"] = conversionId
         data.append(row)
-    return v2({"totalRecords": len(campaigns), "data": data})
+    return v2({"totalRecords": matching, "data": data})
 
 
-def _conversion_ids(campaign: Campaign) -> list[int]:
-    raw = (campaign.extra or {}).get("conversionIds")
+def _stored_conversion_ids(extra: dict | None) -> list[int]:
+    raw = (extra or {}).get("conversionIds")
     try:
         return parse_ids(raw, "conversionIds")
     except Exception:  # noqa: BLE001 - stored free text that is not an id list targets nothing
         return []
 
 
-@router.get("/api/v2/cmp/campaigngroup/campaign/list")
+@router.get("/api/v2/cmp/campaigngroup/campaign/list", response_model=V2[list[CampaignGroup]])
 def campaign_groups(principal: PrincipalDep, session: SessionDep, creative_type_ids: Text = None,
                     owIds: Text = None, includeChild: Text = None,  # noqa: N803 - wire names
                     status_filter: Annotated[str | None, Query(alias="status", max_length=2000)] = None) -> dict:

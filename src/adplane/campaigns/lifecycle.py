@@ -22,9 +22,10 @@ from adplane.campaigns.models import (
     Campaign,
 )
 from adplane.core.clock import utcnow
-from adplane.core.db import Database
+from adplane.core.db import Database, rowcount
 from adplane.core.settings import Settings
 from adplane.insertion_orders.models import BUDGET_TYPE_CURRENCY, IO_STATUS_ACTIVE, IO_STATUS_EXPIRED, InsertionOrder
+from adplane.jobs.registry import periodic
 
 LIVE_STATUSES = (STATUS_PENDING, STATUS_RUNNING, STATUS_PAUSED)
 
@@ -59,7 +60,7 @@ def expire_spent_campaigns(session: Session, spent_by_campaign: dict[int, Decima
         Campaign.budget_type_id == BUDGET_TYPE_CURRENCY, Campaign.budget_total.is_not(None)))
     expired = []
     for campaign in rows:
-        if Decimal(str(spent_by_campaign[campaign.id])) >= campaign.budget_total:
+        if campaign.budget_total is not None and Decimal(str(spent_by_campaign[campaign.id])) >= campaign.budget_total:
             campaign.status = STATUS_EXPIRED
             expired.append(campaign.id)
     session.commit()
@@ -71,19 +72,19 @@ def advance(session: Session, now: datetime | None = None) -> dict[str, int]:
     now = now or utcnow()
     ended = _io_ids_where(Campaign.status.in_(LIVE_STATUSES), _effective_end().is_not(None),
                           _effective_end() <= now)
-    expired = session.execute(
+    expired = rowcount(session.execute(
         update(Campaign).where(Campaign.id.in_(ended.scalar_subquery()), Campaign.status.in_(LIVE_STATUSES))
-        .values(status=STATUS_EXPIRED, modified_at=now).execution_options(synchronize_session=False)).rowcount
+        .values(status=STATUS_EXPIRED, modified_at=now).execution_options(synchronize_session=False)))
     due = select(Campaign.id).where(Campaign.status == STATUS_PENDING, Campaign.is_approved.is_(True),
                                     Campaign.start_time <= now)
-    started = session.execute(
+    started = rowcount(session.execute(
         update(Campaign).where(Campaign.id.in_(due.scalar_subquery()),
                                and_(Campaign.status == STATUS_PENDING, Campaign.is_approved.is_(True)))
-        .values(status=STATUS_RUNNING, modified_at=now).execution_options(synchronize_session=False)).rowcount
-    ios = session.execute(
+        .values(status=STATUS_RUNNING, modified_at=now).execution_options(synchronize_session=False)))
+    ios = rowcount(session.execute(
         update(InsertionOrder).where(InsertionOrder.status_id == IO_STATUS_ACTIVE,
                                      InsertionOrder.end_time.is_not(None), InsertionOrder.end_time <= now)
-        .values(status_id=IO_STATUS_EXPIRED).execution_options(synchronize_session=False)).rowcount
+        .values(status_id=IO_STATUS_EXPIRED).execution_options(synchronize_session=False)))
     session.commit()
     return {"started": started, "expired": expired, "ios_expired": ios}
 
@@ -92,3 +93,7 @@ def tick(db: Database, settings: Settings) -> None:
     """The background task: one pass of `advance` at the clock's current instant."""
     with db.session() as session:
         advance(session, utcnow())
+
+
+JOB_KINDS = [periodic("campaign-lifecycle", tick, interval_seconds=30.0,
+                      description="start approved campaigns, expire ended campaigns and insertion orders")]

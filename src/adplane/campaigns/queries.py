@@ -5,15 +5,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import ColumnElement, Select, func, or_, select
 from sqlalchemy.orm import Session
 
-from adplane.campaigns import rules
 from adplane.campaigns.models import CAMPAIGN_STATUSES, STATUS_DELETED, Campaign
 from adplane.core.clock import from_epoch_s, to_epoch_s
 from adplane.core.deps import Principal
 from adplane.core.errors import ValidationFailed
-from adplane.core.listing import apply_sort, parse_sort
+from adplane.core.listing import parse_ids, parse_sort, search_condition
 from adplane.core.tenancy import scoped
 from adplane.master import catalog
 
@@ -34,17 +33,12 @@ def org_filter(principal: Principal, raw_ow_ids: str | None, field: str) -> bool
     """False when an owIds filter (other than "all") excludes the caller's organization."""
     if raw_ow_ids is None or not raw_ow_ids.strip() or raw_ow_ids.strip().lower() == "all":
         return True
-    return principal.ow_id in rules.parse_ids(raw_ow_ids, field)
+    return principal.ow_id in parse_ids(raw_ow_ids, field)
 
 
-def search_clause(search: str | None):  # noqa: ANN201 - a SQL condition or None
-    if not search or not search.strip():
-        return None
-    needle = search.strip()
-    condition = func.lower(Campaign.name).contains(needle.lower(), autoescape=True)
-    if needle.isdigit() and int(needle) <= 2_147_483_647:
-        condition = or_(condition, Campaign.id == int(needle))
-    return condition
+def search_clause(search: str | None) -> ColumnElement[bool] | None:
+    """Campaigns whose name contains the search (case-insensitive), or whose id it is."""
+    return search_condition(search, [Campaign.name], Campaign.id)
 
 
 def base_query(principal: Principal, *, statuses: list[str], creative_type_ids: list[int], search: str | None,
@@ -62,10 +56,6 @@ def base_query(principal: Principal, *, statuses: list[str], creative_type_ids: 
     return stmt
 
 
-def count_rows(session: Session, stmt: Select[Any]) -> int:
-    return session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
-
-
 LIST_SORT = {"id": Campaign.id, "name": Campaign.name, "status": Campaign.status, "start_date": Campaign.start_time,
              "end_date": Campaign.end_time, "total_budget": Campaign.budget_total, "created": Campaign.created_at,
              "creative_type_id": Campaign.creative_type_id}
@@ -73,16 +63,9 @@ DATA_SORT = {"created": Campaign.created_at, "name": Campaign.name, "id": Campai
              "modifiedDate": Campaign.modified_at}
 
 
-def campaigns_page(session: Session, stmt: Select[Any], sort: list, offset: int, limit: int) -> list[Campaign]:
-    return list(session.scalars(apply_sort(stmt, sort, Campaign.id).offset(offset).limit(limit)))
-
-
 def list_sort(sort_by: str | None, order: str | None) -> list:
-    column = (sort_by or "id").strip()
-    direction = (order or "desc").strip().lower()
-    if direction not in ("asc", "desc"):
-        raise ValidationFailed("order must be asc or desc.", field="order")
-    return parse_sort(("-" if direction == "desc" else "+") + column, LIST_SORT, "-id")
+    """The v2 list sorts by one column (`sort_by`, default id) in `order` (default desc)."""
+    return parse_sort(sort_by, LIST_SORT, "id", order=order, default_order="desc")
 
 
 # --------------------------------------------------------------------------- counts
@@ -114,11 +97,11 @@ def count_query(principal: Principal, *, ow_ids: str | None, io_ids: str | None,
     if not visible:
         return stmt.where(Campaign.id.is_(None))
     if io_ids:
-        stmt = stmt.where(Campaign.io_id.in_(rules.parse_ids(io_ids, "ioIds")))
+        stmt = stmt.where(Campaign.io_id.in_(parse_ids(io_ids, "ioIds")))
     if campaign_type_ids:
-        stmt = stmt.where(Campaign.campaign_type_id.in_(rules.parse_ids(campaign_type_ids, "campaignTypeIds")))
+        stmt = stmt.where(Campaign.campaign_type_id.in_(parse_ids(campaign_type_ids, "campaignTypeIds")))
     if creative_type_ids:
-        stmt = stmt.where(Campaign.creative_type_id.in_(rules.parse_ids(creative_type_ids, "creativeTypeIds")))
+        stmt = stmt.where(Campaign.creative_type_id.in_(parse_ids(creative_type_ids, "creativeTypeIds")))
     if expired_after is not None:
         after = from_epoch_s(expired_after)
         stmt = stmt.where(or_(Campaign.status != "expired", Campaign.end_time.is_(None), Campaign.end_time >= after))

@@ -9,8 +9,8 @@ from typing import Any
 from urllib.parse import urlparse
 
 from adplane.core.errors import ValidationFailed
-from adplane.core.schemas import MAX_DB_INT
-from adplane.master import catalog
+from adplane.core.listing import parse_ids
+from adplane.master import catalog, refdata
 
 MIN_MAX_BID = Decimal("1.00")
 MAX_MAX_BID = Decimal("1000")
@@ -20,44 +20,40 @@ MIN_BID_BY_CREATIVE_TYPE: dict[int, Decimal] = {
     catalog.CREATIVE_TYPE_AUDIO: Decimal("3.0"),
 }
 MIN_FLIGHT = timedelta(minutes=15)
-MAX_IDS = 10_000
-
-
-def parse_ids(value: Any, field: str, *, allow_empty: bool = True) -> list[int]:
-    """`"1,2,3"`, `3` or `[1, 2, 3]` as a list of distinct ids, in the order given; bad ids are a 422."""
-    if value is None:
-        items: list[Any] = []
-    elif isinstance(value, bool):
-        raise ValidationFailed(f"{field} must be a comma separated list of ids.", field=field)
-    elif isinstance(value, int):
-        items = [value]
-    elif isinstance(value, str):
-        items = [part.strip() for part in value.split(",") if part.strip()]
-    elif isinstance(value, list):
-        items = value
-    else:
-        raise ValidationFailed(f"{field} must be a comma separated list of ids.", field=field)
-    if len(items) > MAX_IDS:
-        raise ValidationFailed(f"{field} has too many ids (at most {MAX_IDS}).", field=field)
-    ids: list[int] = []
-    for item in items:
-        try:
-            number = int(item)
-        except (TypeError, ValueError):
-            raise ValidationFailed(f"{field} contains an invalid id: {item!r}.", field=field) from None
-        if isinstance(item, bool) or not 1 <= number <= MAX_DB_INT:
-            raise ValidationFailed(f"{field} contains an invalid id: {item!r}.", field=field)
-        if number not in ids:
-            ids.append(number)
-    if not ids and not allow_empty:
-        raise ValidationFailed(f"{field} is required.", field=field)
-    return ids
 
 
 def check_known_ids(ids: Iterable[int], known: Mapping[int, Any], field: str, label: str) -> None:
     unknown = [i for i in ids if i not in known]
     if unknown:
         raise ValidationFailed(f"Invalid {label} id(s): {', '.join(map(str, unknown))}.", field=field)
+
+
+# IQM campaign fields holding ids of a geography list (kept as sent in the campaign's extras)
+GEO_FIELDS: dict[str, tuple[str, str]] = {
+    "zipcodes": ("zips", "zip"), "whiteListedZipcodes": ("zips", "zip"), "blackListedZipcodes": ("zips", "zip"),
+    "dmaIds": ("dmas", "DMA"), "whiteListedDmaIds": ("dmas", "DMA"), "blackListedDmaIds": ("dmas", "DMA"),
+    "whiteListedCityIds": ("cities", "city"), "blackListedCityIds": ("cities", "city"),
+    "whiteListedCountyIds": ("counties", "county"), "blackListedCountyIds": ("counties", "county"),
+    "whiteListedStateIds": ("states", "state"), "blackListedStateIds": ("states", "state"),
+    "congressionalDistrictIds": ("congressional_districts", "congressional district"),
+    "senateDistrictIds": ("senate_districts", "state senate district"),
+    "houseDistrictIds": ("house_districts", "state house district"),
+}
+
+
+def check_geo_fields(extras: Mapping[str, Any]) -> None:
+    """Every id in the geography fields is in its list (`GET/POST .../master/segment/...`), else a 422
+    naming the field. ZIP fields take ZIP ids or the 5-digit codes themselves."""
+    for field, (kind, label) in GEO_FIELDS.items():
+        value = extras.get(field)
+        if value is None or value == "" or value == []:
+            continue
+        if kind == "zips":
+            items = value.split(",") if isinstance(value, str) else value if isinstance(value, list) else [value]
+            codes = [str(item).strip() for item in items]
+            value = [refdata.zip_id(code) or code if len(code) == 5 else code for code in codes if code]
+        ids = parse_ids(value, field)
+        check_known_ids(ids, refdata.geo(kind).by_id, field, label)
 
 
 def csv(ids: Iterable[int] | None) -> str:

@@ -6,11 +6,15 @@ an auto-sum IO's total in the same transaction (`adplane.insertion_orders.servic
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from decimal import Decimal
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from adplane.audiences import service as audiences_service
+from adplane.audiences.targeting import EXCLUDED_FIELD, INCLUDED_FIELD, parse
+from adplane.audiences.targeting import check_ids as check_audience_ids
 from adplane.campaigns import rules
 from adplane.campaigns.lifecycle import deliverable_campaigns, expire_spent_campaigns
 from adplane.campaigns.models import (
@@ -26,6 +30,7 @@ from adplane.campaigns.schemas import CampaignBody
 from adplane.core.clock import from_epoch_s
 from adplane.core.deps import Principal
 from adplane.core.errors import NotFound, ValidationFailed
+from adplane.core.listing import parse_ids
 from adplane.core.tenancy import get_scoped
 from adplane.creatives.service import get_creatives
 from adplane.insertion_orders import service as io_service
@@ -40,6 +45,24 @@ __all__ = [
     "create_campaign", "deliverable_campaigns", "expire_spent_campaigns", "get_campaign", "patch_campaign",
     "creative_ids_by_campaign", "validate_campaign",
 ]
+
+def audience_usage(session: Session, ow_id: int, audience_ids: Sequence[int]) -> dict[int, dict[str, list[int]]]:
+    """Which of the organization's live campaigns include or exclude each audience (no deleting those)."""
+    wanted = set(audience_ids)
+    out: dict[int, dict[str, list[int]]] = {}
+    stmt = select(Campaign.id, Campaign.extra).where(Campaign.ow_id == ow_id, Campaign.status != STATUS_DELETED)
+    for campaign_id, extra in session.execute(stmt):
+        for field, key in ((INCLUDED_FIELD, "included"), (EXCLUDED_FIELD, "excluded")):
+            try:
+                ids = parse((extra or {}).get(field), field)
+            except ValidationFailed:
+                continue
+            for audience_id in wanted.intersection(ids):
+                out.setdefault(audience_id, {"included": [], "excluded": []})[key].append(campaign_id)
+    return out
+
+
+audiences_service.register_usage(audience_usage)
 
 BLOCKED_CREATIVE_STATUSES = {catalog.CREATIVE_STATUS_DELETED, catalog.CREATIVE_STATUS_REJECTED}
 
@@ -88,7 +111,9 @@ def _apply_targeting(campaign: Campaign, body: CampaignBody) -> None:
     for attr, column, wire, known, label in lists:
         if attr not in sent:
             continue
-        ids = rules.parse_ids(getattr(body, attr), wire)
+        ids = parse_ids(getattr(body, attr), wire)
+        if attr == "device_type":  # IQM's ids (20300001...) name the same device types
+            ids = list(dict.fromkeys(catalog.legacy_device_type_id(i) for i in ids))
         if known is not None:
             rules.check_known_ids(ids, known, wire, label or wire)
         setattr(campaign, column, ids)
@@ -120,12 +145,13 @@ def apply_body(campaign: Campaign, body: CampaignBody) -> None:
         if attr in sent:
             setattr(campaign, attr, io_service.money(getattr(body, attr)))
     if "start_time" in sent and body.start_time is not None:
-        campaign.start_time = from_epoch_s(body.start_time)  # type: ignore[assignment]
+        campaign.start_time = from_epoch_s(body.start_time)
     if "end_time" in sent:
         # 0 means "no end date", as IQM's duplicate endpoint documents.
         campaign.end_time = from_epoch_s(body.end_time) if body.end_time else None
     _apply_targeting(campaign, body)
     extras = body.extras()
+    rules.check_geo_fields(extras)
     if body.is_agreement_checked is not None:
         extras["isAgreementChecked"] = body.is_agreement_checked
     if extras:
@@ -172,6 +198,7 @@ def validate_campaign(session: Session, campaign: Campaign, io: InsertionOrder, 
     _validate_money(campaign, io, complete=complete)
     _validate_dates(campaign, io, complete=complete)
     _validate_creatives(session, campaign, creative_ids, complete=complete)
+    check_audience_ids(session, campaign.ow_id, campaign.extra or {})
     if complete and not (campaign.extra or {}).get("isAgreementChecked"):
         _fail("isAgreementChecked", "Please accept the agreement (isAgreementChecked must be true).")
 
@@ -268,7 +295,7 @@ def create_campaign(session: Session, principal: Principal, body: CampaignBody, 
     if not campaign.traffic_type_ids:
         campaign.traffic_type_ids = [t.id for t in catalog.TRAFFIC_TYPES]
     _fill_pacing_budget(campaign)
-    creative_ids = rules.parse_ids(body.creative_ids, "creativeIds")
+    creative_ids = parse_ids(body.creative_ids, "creativeIds")
     validate_campaign(session, campaign, io, complete=not draft, creative_ids=creative_ids)
     session.add(campaign)
     session.flush()
@@ -306,7 +333,7 @@ def patch_campaign(session: Session, principal: Principal, campaign_id: int, bod
         campaign.is_approved = False
         campaign.rejection_reason = None
     if "creative_ids" in body.model_fields_set:
-        creative_ids = rules.parse_ids(body.creative_ids, "creativeIds")
+        creative_ids = parse_ids(body.creative_ids, "creativeIds")
     else:
         creative_ids = creative_ids_by_campaign(session, [campaign.id])[campaign.id]
     validate_campaign(session, campaign, io, complete=not keep_draft, creative_ids=creative_ids)

@@ -19,11 +19,11 @@ from adplane.campaigns.models import (
     STATUS_RUNNING,
     Campaign,
 )
-from adplane.campaigns.rules import parse_ids
 from adplane.campaigns.service import get_campaign
 from adplane.core.clock import as_utc, utcnow
 from adplane.core.deps import Principal
 from adplane.core.errors import Forbidden, ValidationFailed
+from adplane.core.listing import parse_ids
 from adplane.insertion_orders import service as io_service
 
 REQUESTABLE = (STATUS_RUNNING, STATUS_PAUSED, STATUS_DELETED, STATUS_REJECTED)
@@ -69,7 +69,8 @@ def _apply(campaign: Campaign, target: str, rejection_reason: str | None) -> Non
     if target == STATUS_RUNNING and campaign.status == STATUS_PENDING:
         # Approval: the campaign runs from its start time (the lifecycle tick starts future ones).
         campaign.is_approved = True
-        campaign.status = STATUS_RUNNING if as_utc(campaign.start_time) <= now else STATUS_PENDING
+        start = campaign.start_time
+        campaign.status = STATUS_RUNNING if start is not None and as_utc(start) <= now else STATUS_PENDING
         return
     if target == STATUS_REJECTED:
         campaign.rejection_reason = rejection_reason
@@ -82,7 +83,7 @@ def update_statuses(session: Session, principal: Principal, raw_ids: object, sta
     target = status.strip().lower()
     if target not in REQUESTABLE:
         raise ValidationFailed(f"status must be one of {', '.join(REQUESTABLE)}.", field="status")
-    ids = parse_ids(raw_ids, "campaignIds", allow_empty=False)
+    ids = parse_ids(raw_ids, "campaignIds", required=True)
     if target == STATUS_REJECTED and not principal.is_workspace_admin:
         raise Forbidden("Only workspace admins can reject campaigns.", field="status")
     if target == STATUS_REJECTED and not (rejection_reason or "").strip():

@@ -8,6 +8,7 @@ import typer
 
 from adplane.auth import admin as admin_service
 from adplane.auth import organizations
+from adplane.auth.passwords import enforce as enforce_password_rules
 from adplane.cli.context import emit, open_database
 from adplane.core.errors import ApiError
 
@@ -20,6 +21,14 @@ def _fail(exc: ApiError) -> None:
     raise typer.Exit(code=2)
 
 
+def _check_password(password: str) -> None:
+    """The sign-up rules (seed 000) for every password an operator sets."""
+    try:
+        enforce_password_rules(password)
+    except ApiError as exc:
+        _fail(exc)
+
+
 @app.command()
 def bootstrap(
     host: str = typer.Option(..., help="Workspace host (what clients send as X-IAA-HOST)."),
@@ -27,15 +36,19 @@ def bootstrap(
     password: str = typer.Option(..., prompt=True, hide_input=True),
     organization: str = typer.Option(..., help="Organization name."),
     rotate_secret: bool = typer.Option(False, "--rotate-secret", help="Issue a new client secret."),
+    open_sign_up: bool | None = typer.Option(
+        None, "--open-sign-up/--closed-sign-up",
+        help="Let new e-mails sign up with their own organization (a new workspace: closed)."),
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
     """Create (or find) the workspace, organization, admin user and API client."""
+    _check_password(password)
     _settings, db = open_database()
     with db.session() as session:
         try:
             result = admin_service.bootstrap(
                 session, host=host, email=email, password=password, organization=organization,
-                rotate_secret=rotate_secret,
+                rotate_secret=rotate_secret, open_sign_up=open_sign_up,
             )
         except ApiError as exc:
             _fail(exc)
@@ -74,15 +87,36 @@ def release(ow_id: int = typer.Option(..., "--ow-id")) -> None:
 def add_user(
     ow_id: int = typer.Option(..., "--ow-id"),
     email: str = typer.Option(...),
-    password: str | None = typer.Option(None, help="Omit to invite: the user sets one through sign-up."),
+    password: str | None = typer.Option(
+        None, help="Omit to invite: an invite token is mailed and the user sets a password with it."),
     role: str = typer.Option("member", help="admin or member"),
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
     """Add a user to an organization."""
+    if password is not None:
+        _check_password(password)
+    settings, db = open_database()
+    with db.session() as session:
+        try:
+            result = admin_service.add_user(session, ow_id=ow_id, email=email, password=password, role=role,
+                                            settings=settings)
+        except ApiError as exc:
+            _fail(exc)
+    emit(result, as_json)
+
+
+@app.command("sign-up-policy")
+def sign_up_policy(
+    host: str = typer.Option(..., help="Workspace host."),
+    open_sign_up: bool | None = typer.Option(
+        None, "--open/--closed", help="Open or close sign-up; omit to show the current policy."),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """Whether a new e-mail may sign up with its own organization in this workspace."""
     _settings, db = open_database()
     with db.session() as session:
         try:
-            result = admin_service.add_user(session, ow_id=ow_id, email=email, password=password, role=role)
+            result = admin_service.set_sign_up_policy(session, host, open_sign_up)
         except ApiError as exc:
             _fail(exc)
     emit(result, as_json)

@@ -8,84 +8,83 @@ refused (errors printed from `errorObjects`), 2 bad usage, 3 the server could no
 
 from __future__ import annotations
 
+import dataclasses
 import json
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
 import typer
-from rich.console import Console
 
-from adplane.client import AdplaneClient, ApiError, ClientConfig, ConnectionFailed, Token, store
-from adplane.client.errors import RateLimited, format_error_object
-from adplane.client.output import plain, show, write_csv, write_xlsx
+from adplane.cli import api_writes, dates
+from adplane.cli.apikit import build, reportfile, zones
+from adplane.cli.apikit.body import merged_body
+from adplane.cli.apikit.runtime import (
+    EXIT_API_ERROR,
+    EXIT_NOT_LOGGED_IN,
+    EXIT_UNREACHABLE,
+    EXIT_USAGE,
+    UsageError,
+    console,
+    fail,
+    open_client,
+    print_api_error,
+    session,
+)
+from adplane.cli.apikit.suggest import did_you_mean
+from adplane.client import AdplaneClient, ApiError, ClientConfig, ConnectionFailed, store
+from adplane.client.output import plain, show
 
-EXIT_API_ERROR = 1
-EXIT_USAGE = 2
-EXIT_UNREACHABLE = 3
-EXIT_NOT_LOGGED_IN = 4
+__all__ = ["EXIT_API_ERROR", "EXIT_NOT_LOGGED_IN", "EXIT_UNREACHABLE", "EXIT_USAGE", "app", "open_client"]
 
 app = typer.Typer(no_args_is_help=True, help="Call the adplane (or any IQM-compatible) API.")
 ios_app = typer.Typer(no_args_is_help=True, help="Insertion orders.")
-campaigns_app = typer.Typer(no_args_is_help=True, help="Campaigns.")
+campaigns_app = typer.Typer(no_args_is_help=True, help="Campaigns: create, change, approve, pause, resume, reject.")
+creatives_app = typer.Typer(no_args_is_help=True, help="Creatives: upload, list, show.")
 reports_app = typer.Typer(no_args_is_help=True, help="Reports: saved definitions, runs, schedules.")
+schedules_app = typer.Typer(no_args_is_help=True, help="E-mail schedules of saved reports.")
 insights_app = typer.Typer(no_args_is_help=True, help="Insight reports (PLD, SLS, AQS).")
+generate_app = typer.Typer(no_args_is_help=True, help="Generate an insight report: each kind with its own fields.")
+cost_app = typer.Typer(no_args_is_help=True, help="What an SLS or AQS report would cost before generating it.")
 app.add_typer(ios_app, name="ios")
 app.add_typer(campaigns_app, name="campaigns")
+app.add_typer(creatives_app, name="creatives")
 app.add_typer(reports_app, name="reports")
+app.add_typer(schedules_app, name="schedules")
 app.add_typer(insights_app, name="insights")
+insights_app.add_typer(generate_app, name="generate")
+insights_app.add_typer(cost_app, name="cost")
+
+GROUPS: dict[str, typer.Typer] = {"ios": ios_app, "campaigns": campaigns_app, "creatives": creatives_app,
+                                  "reports": reports_app,
+                                  "schedules": schedules_app, "insights-generate": generate_app,
+                                  "insights-cost": cost_app}
+for _spec in api_writes.WRITES:
+    build.register(GROUPS[_spec.group], _spec)
+    if (_spec.group, _spec.name) == ("schedules", "create"):  # the older spelling, kept working
+        build.register(reports_app, dataclasses.replace(_spec, group="reports", name="schedule"))
 
 JsonOption = typer.Option(False, "--json", help="Print JSON (for scripts).")
-FileOption = typer.Option(None, "--file", "-f", help="JSON file with the request body.")
+FileOption = typer.Option(None, "--file", "-f", help="JSON or YAML file with the request body.")
 SetOption = typer.Option(None, "--set", help="Extra body field KEY=VALUE (VALUE parsed as JSON when it can be).")
+TzOption = typer.Option(None, "--tz", help=build.TZ_HELP)
 
 
-def console() -> Console:
-    return Console(width=200, soft_wrap=False)
-
-
-def fail(message: str, code: int) -> typer.Exit:
-    typer.echo(f"error: {message}", err=True)
-    return typer.Exit(code=code)
+def shown(value: Any, as_json: bool, tz: str | None, columns: list[str] | None = None,
+          title: str | None = None) -> None:
+    """An answer as JSON (the API's numbers) or a table with times in the user's timezone."""
+    if as_json:
+        show(console(), value, as_json=True)
+        return
+    try:
+        zone = zones.user_zone(tz)
+    except UsageError as exc:
+        raise fail(str(exc), EXIT_USAGE) from None
+    show(console(), zones.localize(plain(value), zone), as_json=False, columns=columns, title=title)
 
 
 # --- the session --------------------------------------------------------------------------------
-
-def open_client() -> AdplaneClient:
-    saved = store.load()
-    if not saved or not saved.get("token"):
-        raise fail("not logged in; run `adplane api login` first", EXIT_NOT_LOGGED_IN)
-    config = ClientConfig(url=saved["url"], client_id=saved.get("clientId"), client_secret=saved.get("clientSecret"),
-                          host=saved.get("host"), email=saved.get("email"), ow_id=saved.get("owId"))
-    client = AdplaneClient(config, token=Token.from_dict(saved["token"]))
-    client.on_token = lambda token: store.save(store.stored_session(client.config, token, client.ow_id))
-    return client
-
-
-@contextmanager
-def session() -> Iterator[AdplaneClient]:
-    """A logged-in client; API and connection errors become messages and exit codes."""
-    try:
-        with open_client() as client:
-            yield client
-    except ConnectionFailed as exc:
-        raise fail(f"cannot reach the API: {exc.message}", EXIT_UNREACHABLE) from None
-    except ApiError as exc:
-        print_api_error(exc)
-        if exc.status_code == 401:
-            typer.echo("hint: the session has ended; run `adplane api login` again", err=True)
-        raise typer.Exit(code=EXIT_API_ERROR) from None
-
-
-def print_api_error(exc: ApiError) -> None:
-    """Each of the answer's errorObjects on its own line (and when to try again after a 429)."""
-    for obj in exc.error_objects:
-        typer.echo(f"error: {format_error_object(obj)}", err=True)
-    if isinstance(exc, RateLimited) and exc.retry_after is not None:
-        typer.echo(f"hint: try again in {exc.retry_after} seconds", err=True)
-
 
 @app.command()
 def login(
@@ -153,37 +152,19 @@ def use_org(ow_id: int = typer.Argument(..., help="owId to act for from now on."
     with session() as client:
         client.use_organization(ow_id)
         profile = client.auth.profile()
+        assert client.token is not None  # the profile call logged in
         store.save(store.stored_session(client.config, client.token, client.ow_id))
     typer.echo(f"Now acting for {profile.organization_name} (owId {profile.ow_id}).")
 
 
 # --- request bodies from flags or a JSON file ------------------------------------------------------
 
-def parse_value(raw: str) -> Any:
-    try:
-        return json.loads(raw)
-    except ValueError:
-        return raw
-
-
 def request_body(file: Path | None, sets: list[str] | None, flags: dict[str, Any]) -> dict[str, Any]:
-    """The JSON file, then --set KEY=VALUE pairs, then named flags (those win)."""
-    body: dict[str, Any] = {}
-    if file is not None:
-        try:
-            loaded = json.loads(file.read_text())
-        except (OSError, ValueError) as exc:
-            raise fail(f"--file: {exc}", EXIT_USAGE) from None
-        if not isinstance(loaded, dict):
-            raise fail("--file must hold a JSON object", EXIT_USAGE)
-        body.update(loaded)
-    for item in sets or []:
-        key, sep, raw = item.partition("=")
-        if not sep or not key:
-            raise fail(f"--set expects KEY=VALUE, got {item!r}", EXIT_USAGE)
-        body[key] = parse_value(raw)
-    body.update({key: value for key, value in flags.items() if value is not None})
-    return body
+    """The JSON/YAML file, then --set KEY=VALUE pairs, then named flags (those win)."""
+    try:
+        return merged_body(file, sets, flags)
+    except UsageError as exc:
+        raise fail(str(exc), EXIT_USAGE) from None
 
 
 def instant(raw: str | None, unit: str, option: str) -> int | None:
@@ -212,8 +193,26 @@ def require(body: dict[str, Any], *fields: str) -> None:
         raise fail(f"missing {', '.join(missing)} (give flags, --set or --file)", EXIT_USAGE)
 
 
-def listing(rows: list[dict[str, Any]], as_json: bool, columns: list[str]) -> None:
-    show(console(), rows, as_json=as_json, columns=columns)
+ColumnsOption = typer.Option(None, "--columns", help="Columns of the table, comma-separated (default: a few "
+                                                   "useful ones; any field of the rows).")
+
+
+def chosen_columns(rows: list[dict[str, Any]], wanted: str | None, default: list[str]) -> list[str]:
+    """--columns checked against the rows' fields, with 'did you mean' for a mistyped one."""
+    if not wanted:
+        return default
+    names = [part.strip() for part in wanted.split(",") if part.strip()]
+    known = {key for row in rows for key in row} | set(default)
+    unknown = [name for name in names if name not in known]
+    if unknown and rows:
+        raise fail("; ".join(f"--columns: unknown column {name!r}{did_you_mean(name, known)}" for name in unknown),
+                   EXIT_USAGE)
+    return names
+
+
+def listing(rows: list[dict[str, Any]], as_json: bool, columns: list[str], tz: str | None = None,
+            wanted: str | None = None) -> None:
+    shown(rows, as_json, tz, chosen_columns(rows, wanted, columns))
 
 
 # --- insertion orders ------------------------------------------------------------------------------
@@ -222,61 +221,19 @@ IO_COLUMNS = ["ioId", "ioName", "ioStatusId", "ioStartTime", "ioEndTime", "ioTot
 
 
 @ios_app.command("list")
-def ios_list(search: str | None = typer.Option(None, "--search"), as_json: bool = JsonOption) -> None:
+def ios_list(search: str | None = typer.Option(None, "--search"), as_json: bool = JsonOption,
+             tz: str | None = TzOption, columns: str | None = ColumnsOption) -> None:
     """Every insertion order (all pages)."""
     with session() as client:
         rows = list(client.io.iter(search_field=search))
-    listing(rows, as_json, IO_COLUMNS)
+    listing(rows, as_json, IO_COLUMNS, tz, columns)
 
 
 @ios_app.command("show")
-def ios_show(io_id: int, as_json: bool = JsonOption) -> None:
+def ios_show(io_id: int, as_json: bool = JsonOption, tz: str | None = TzOption) -> None:
+    """One insertion order."""
     with session() as client:
-        show(console(), client.io.get(io_id), as_json=as_json)
-
-
-def io_flags(name: str | None, start: str | None, end: str | None, budget: float | None,
-             timezone_id: int | None) -> dict[str, Any]:
-    return {"ioName": name, "ioStartTime": instant(start, "ms", "--start"), "ioEndTime": instant(end, "ms", "--end"),
-            "ioTotalBudget": budget, "ioTimeZoneId": timezone_id}
-
-
-@ios_app.command("create")
-def ios_create(
-    name: str | None = typer.Option(None, "--name"),
-    start: str | None = typer.Option(None, "--start", help="ISO date/time (UTC) or epoch ms"),
-    end: str | None = typer.Option(None, "--end", help="ISO date/time (UTC) or epoch ms"),
-    budget: float | None = typer.Option(None, "--budget"),
-    timezone_id: int | None = typer.Option(None, "--timezone-id"),
-    file: Path | None = FileOption,
-    sets: list[str] | None = SetOption,
-    as_json: bool = JsonOption,
-) -> None:
-    """Create an insertion order (POST /api/v3/cmp/io/add)."""
-    body = request_body(file, sets, io_flags(name, start, end, budget, timezone_id))
-    require(body, "ioName")
-    with session() as client:
-        show(console(), client.io.add(body), as_json=as_json)
-
-
-@ios_app.command("update")
-def ios_update(
-    io_id: int,
-    name: str | None = typer.Option(None, "--name"),
-    start: str | None = typer.Option(None, "--start"),
-    end: str | None = typer.Option(None, "--end"),
-    budget: float | None = typer.Option(None, "--budget"),
-    timezone_id: int | None = typer.Option(None, "--timezone-id"),
-    file: Path | None = FileOption,
-    sets: list[str] | None = SetOption,
-    as_json: bool = JsonOption,
-) -> None:
-    """Update an insertion order (PATCH /api/v3/cmp/io/{ioId})."""
-    body = request_body(file, sets, io_flags(name, start, end, budget, timezone_id))
-    if not body:
-        raise fail("nothing to update", EXIT_USAGE)
-    with session() as client:
-        show(console(), client.io.update(io_id, body), as_json=as_json)
+        shown(client.io.get(io_id), as_json, tz)
 
 
 # --- campaigns -------------------------------------------------------------------------------------
@@ -286,71 +243,60 @@ CAMPAIGN_COLUMNS = ["id", "name", "status", "creative_type", "start_date", "end_
 
 @campaigns_app.command("list")
 def campaigns_list(status: str | None = typer.Option(None, "--status"),
-                   search: str | None = typer.Option(None, "--search"), as_json: bool = JsonOption) -> None:
+                   search: str | None = typer.Option(None, "--search"), as_json: bool = JsonOption,
+                   tz: str | None = TzOption, columns: str | None = ColumnsOption) -> None:
     """Every campaign (all pages)."""
     with session() as client:
         rows = list(client.campaigns.iter(status=status, search_field=search))
-    listing(rows, as_json, CAMPAIGN_COLUMNS)
+    listing(rows, as_json, CAMPAIGN_COLUMNS, tz, columns)
 
 
 @campaigns_app.command("show")
-def campaigns_show(campaign_id: int, as_json: bool = JsonOption) -> None:
+def campaigns_show(campaign_id: int, as_json: bool = JsonOption, tz: str | None = TzOption) -> None:
+    """One campaign with every field."""
     with session() as client:
-        show(console(), client.campaigns.get(campaign_id), as_json=as_json)
+        shown(client.campaigns.get(campaign_id), as_json, tz)
 
 
-def campaign_flags(name: str | None, io_id: int | None, start: str | None, end: str | None,
-                   budget_total: float | None, budget_day: float | None, max_bid: float | None,
-                   timezone_id: int | None) -> dict[str, Any]:
-    return {"campaignName": name, "ioId": io_id, "startTime": instant(start, "s", "--start"),
-            "endTime": instant(end, "s", "--end"), "budgetTotal": budget_total, "budgetDay": budget_day,
-            "maxBid": max_bid, "timezone": timezone_id}
-
-
-@campaigns_app.command("create")
-def campaigns_create(
-    name: str | None = typer.Option(None, "--name"),
-    io_id: int | None = typer.Option(None, "--io-id"),
-    start: str | None = typer.Option(None, "--start", help="ISO date/time (UTC) or epoch seconds"),
-    end: str | None = typer.Option(None, "--end", help="ISO date/time (UTC) or epoch seconds"),
-    budget_total: float | None = typer.Option(None, "--budget-total"),
-    budget_day: float | None = typer.Option(None, "--budget-day"),
-    max_bid: float | None = typer.Option(None, "--max-bid"),
-    timezone_id: int | None = typer.Option(None, "--timezone-id"),
-    file: Path | None = FileOption,
-    sets: list[str] | None = SetOption,
-    as_json: bool = JsonOption,
-) -> None:
-    """Create a campaign (POST /api/v2/cmp/campaigns/add)."""
-    body = request_body(file, sets, campaign_flags(name, io_id, start, end, budget_total, budget_day, max_bid,
-                                                   timezone_id))
-    require(body, "campaignName", "ioId")
+@campaigns_app.command("status")
+def campaigns_status(campaign_ids: list[int] = typer.Argument(..., metavar="ID..."), as_json: bool = JsonOption,
+                     tz: str | None = TzOption) -> None:
+    """Where campaigns stand: status, approval, flight and why one was rejected."""
     with session() as client:
-        show(console(), client.campaigns.add(body), as_json=as_json)
+        rows = []
+        for campaign_id in campaign_ids:
+            found = client.campaigns.get(campaign_id)
+            rows.append({"id": campaign_id, "campaignName": found.get("campaignName"), "status": found.get("status"),
+                         "startTime": found.get("startTime"),
+                         "endTime": found.get("endTime"), "rejectionReason": found.get("rejectionReason")})
+    shown(rows, as_json, tz, ["id", "campaignName", "status", "startTime", "endTime", "rejectionReason"])
 
 
-@campaigns_app.command("update")
-def campaigns_update(
-    campaign_id: int,
-    name: str | None = typer.Option(None, "--name"),
-    end: str | None = typer.Option(None, "--end"),
-    budget_total: float | None = typer.Option(None, "--budget-total"),
-    budget_day: float | None = typer.Option(None, "--budget-day"),
-    max_bid: float | None = typer.Option(None, "--max-bid"),
-    file: Path | None = FileOption,
-    sets: list[str] | None = SetOption,
-    as_json: bool = JsonOption,
-) -> None:
-    """Update a campaign (PATCH /api/v2/cmp/campaign/{campaignId})."""
-    body = request_body(file, sets, campaign_flags(name, None, None, end, budget_total, budget_day, max_bid, None))
-    if not body:
-        raise fail("nothing to update", EXIT_USAGE)
+# --- creatives -------------------------------------------------------------------------------------
+
+CREATIVE_COLUMNS = ["creativeId", "creativeName", "platformCreativeTypeId", "creativeStatusId", "creativeSourceType",
+                    "createdAt"]
+
+
+@creatives_app.command("list")
+def creatives_list(search: str | None = typer.Option(None, "--search"), as_json: bool = JsonOption,
+                   tz: str | None = TzOption, columns: str | None = ColumnsOption) -> None:
+    """Every creative (all pages)."""
     with session() as client:
-        show(console(), client.campaigns.update(campaign_id, body), as_json=as_json)
+        rows = list(client.creatives.iter(search_field=search))
+    listing(rows, as_json, CREATIVE_COLUMNS, tz, columns)
+
+
+@creatives_app.command("show")
+def creatives_show(creative_id: int, as_json: bool = JsonOption, tz: str | None = TzOption) -> None:
+    """One creative with its details."""
+    with session() as client:
+        shown(client.creatives.get(creative_id), as_json, tz)
 
 
 # --- reports -----------------------------------------------------------------------------------------
 
+REPORT_DATE_HELP = "ISO date (a day of the report's timezone), today, yesterday, ISO date/time or epoch ms"
 REPORT_COLUMNS = ["id", "reportName", "startDate", "endDate", "timezoneId", "requestType"]
 FILE_TYPES = {"csv": 1, "xlsx": 2, "xls": 2}
 FREQUENCIES = {"once": 1, "daily": 2, "weekly": 3, "monthly": 4}
@@ -375,53 +321,16 @@ def report_flags(name: str | None, start: str | None, end: str | None, dimension
     dims = None
     if dimensions:
         dims = json.dumps([{"filter": part.strip()} for part in dimensions.split(",") if part.strip()])
-    return {"reportName": name, "startDate": instant(start, "ms", "--start"), "endDate": instant(end, "ms", "--end"),
+    return {"reportName": name, "startDate": dates.check_flag(start, "--start"),
+            "endDate": dates.check_flag(end, "--end"),
             "dimensions": dims, "columns": columns or None, "timezoneId": timezone_id, "requestType": request_type}
-
-
-@reports_app.command("create")
-def reports_create(
-    name: str | None = typer.Option(None, "--name"),
-    start: str | None = typer.Option(None, "--start", help="ISO date or epoch ms"),
-    end: str | None = typer.Option(None, "--end", help="ISO date or epoch ms"),
-    dimensions: str | None = typer.Option(None, "--dimensions", help="comma-separated, e.g. campaign,deviceType"),
-    columns: list[str] | None = typer.Option(None, "--column", help="a metric/column (repeatable)"),
-    timezone_id: int | None = typer.Option(None, "--timezone-id"),
-    request_type: int | None = typer.Option(None, "--request-type", help="1 daily, 2 aggregated"),
-    file: Path | None = FileOption,
-    sets: list[str] | None = SetOption,
-    as_json: bool = JsonOption,
-) -> None:
-    """Save a report definition (POST /api/v3/ra/report/add)."""
-    body = request_body(file, sets, report_flags(name, start, end, dimensions, columns, timezone_id, request_type))
-    require(body, "reportName")
-    with session() as client:
-        show(console(), client.reports.add(body), as_json=as_json)
-
-
-@reports_app.command("update")
-def reports_update(
-    report_id: int,
-    name: str | None = typer.Option(None, "--name"),
-    start: str | None = typer.Option(None, "--start"),
-    end: str | None = typer.Option(None, "--end"),
-    file: Path | None = FileOption,
-    sets: list[str] | None = SetOption,
-    as_json: bool = JsonOption,
-) -> None:
-    """Update a saved report (PATCH /api/v3/ra/report/{reportId})."""
-    body = request_body(file, sets, report_flags(name, start, end, None, None, None, None))
-    if not body:
-        raise fail("nothing to update", EXIT_USAGE)
-    with session() as client:
-        show(console(), client.reports.update(report_id, body), as_json=as_json)
 
 
 def report_columns(rows: list[dict[str, Any]], requested: Any) -> list[str]:
     """The requested columns (the daily `date` first when rows have it), else every key of the rows."""
     if isinstance(requested, list) and requested:
-        names = [str(c) for c in requested]
-        return (["date"] if rows and rows[0].get("date") is not None and "date" not in names else []) + names
+        wanted = [str(c) for c in requested]
+        return (["date"] if rows and rows[0].get("date") is not None and "date" not in wanted else []) + wanted
     names: list[str] = []
     for row in rows:
         names.extend(key for key in row if key not in names)
@@ -431,8 +340,8 @@ def report_columns(rows: list[dict[str, Any]], requested: Any) -> list[str]:
 @reports_app.command("run")
 def reports_run(
     report_id: int | None = typer.Argument(None, help="A saved report; or give the definition by flags/--file."),
-    start: str | None = typer.Option(None, "--start"),
-    end: str | None = typer.Option(None, "--end"),
+    start: str | None = typer.Option(None, "--start", help=REPORT_DATE_HELP),
+    end: str | None = typer.Option(None, "--end", help=REPORT_DATE_HELP + " (included)"),
     dimensions: str | None = typer.Option(None, "--dimensions"),
     columns: list[str] | None = typer.Option(None, "--column"),
     timezone_id: int | None = typer.Option(None, "--timezone-id"),
@@ -442,26 +351,35 @@ def reports_run(
     csv_path: Path | None = typer.Option(None, "--csv", help="Write the rows to this CSV file."),
     xlsx_path: Path | None = typer.Option(None, "--xlsx", help="Write the rows to this XLSX file."),
     as_json: bool = JsonOption,
+    tz: str | None = TzOption,
 ) -> None:
-    """Execute a report: a table in the terminal, JSON, or a CSV/XLSX file (all rows, every page)."""
+    """Execute a report: a table in the terminal, JSON, or a CSV/XLSX file (all rows, every page) laid out
+    like the server's report files: column labels, currency and percentages, and a Total row."""
     body = request_body(file, sets, report_flags(None, start, end, dimensions, columns, timezone_id, request_type))
     if report_id is not None:
         body["id"] = report_id
     if "id" not in body:
         require(body, "startDate", "endDate", "dimensions")
-    with session() as client:
+    with session() as client, reportfile.column_hints(client):
+        dates.resolve_dates(client, body, "report")
         if report_id is not None and not body.get("columns"):
             body["columns"] = client.reports.get(report_id).get("columns")
         rows = list(client.reports.iter_rows(body))
-        total = None if (csv_path or xlsx_path) else client.reports.execute({**body, "pageNo": 1,
-                                                                              "noOfEntries": 1}).get("total")
+        first = client.reports.execute({**body, "pageNo": 1, "noOfEntries": 1})
+        total = first.get("total") if isinstance(first, dict) else None
+        known = reportfile.catalogue(client) if (csv_path or xlsx_path) else {}
     names = report_columns(rows, body.get("columns"))
     if csv_path or xlsx_path:
-        writer: Callable[..., int] = write_csv if csv_path else write_xlsx
+        try:
+            zone = zones.user_zone(tz)
+        except UsageError as exc:
+            raise fail(str(exc), EXIT_USAGE) from None
+        writer: Callable[..., int] = reportfile.write_csv if csv_path else reportfile.write_xlsx
         target = csv_path or xlsx_path
         assert target is not None
-        count = writer(target, rows, names)
-        typer.echo(f"Wrote {count} rows to {target}.")
+        count = writer(target, rows, names, total if isinstance(total, dict) else None, known, zone,
+                       reportfile.answer_labels(first))
+        typer.echo(f"Wrote {count} rows and a total to {target}.")
         return
     if as_json:
         typer.echo(json.dumps({"data": rows, "total": total}, default=str))
@@ -472,36 +390,16 @@ def reports_run(
         show(out, [{k: v for k, v in total.items() if v is not None}], as_json=False, title="total")
 
 
-@reports_app.command("schedule")
-def reports_schedule(
-    report_id: int,
-    emails: list[str] = typer.Option(..., "--email", help="Subscriber e-mail (repeatable)."),
-    file_type: str = typer.Option("csv", "--file-type", help="csv or xlsx"),
-    frequency: str = typer.Option("once", "--frequency", help="once, daily, weekly or monthly"),
-    day: str | None = typer.Option(None, "--day", help="Weekly: MONDAY...; monthly: First, Last, 1..29"),
-    end_date: str | None = typer.Option(None, "--end-date", help="Last delivery date (ISO or epoch ms)"),
-    running_total: bool = typer.Option(False, "--running-total"),
-    earliest_campaign_date: str | None = typer.Option(None, "--earliest-campaign-date"),
-    as_json: bool = JsonOption,
-) -> None:
-    """E-mail a saved report once or on a schedule (POST /api/v3/ra/report/email/schedule)."""
-    if file_type.lower() not in FILE_TYPES:
-        raise fail("--file-type must be csv or xlsx", EXIT_USAGE)
-    if frequency.lower() not in FREQUENCIES:
-        raise fail("--frequency must be once, daily, weekly or monthly", EXIT_USAGE)
-    body = {
-        "reportId": report_id, "subscriberEmails": emails, "fileType": FILE_TYPES[file_type.lower()],
-        "deliveryFrequency": FREQUENCIES[frequency.lower()], "deliveryDay": day,
-        "eventEndDate": instant(end_date, "ms", "--end-date"), "runningTotalEnabled": running_total or None,
-        "earliestCampaignStartDate": instant(earliest_campaign_date, "ms", "--earliest-campaign-date"),
-    }
-    with session() as client:
-        show(console(), client.schedules.create({k: v for k, v in body.items() if v is not None}), as_json=as_json)
-
-
 @reports_app.command("unschedule")
 def reports_unschedule(report_id: int, as_json: bool = JsonOption) -> None:
     """Stop a report's scheduled e-mails."""
+    with session() as client:
+        show(console(), client.schedules.delete(report_id), as_json=as_json)
+
+
+@schedules_app.command("delete")
+def schedules_delete(report_id: int, as_json: bool = JsonOption) -> None:
+    """Stop a report's scheduled e-mails (DELETE /api/v3/ra/report/email/schedule/{reportId})."""
     with session() as client:
         show(console(), client.schedules.delete(report_id), as_json=as_json)
 
@@ -540,31 +438,6 @@ def insights_show(report_id: int, kind: str = KindOption, as_json: bool = JsonOp
 
 def report_ids(row: dict[str, Any], kind: str) -> set[Any]:
     return {row.get(f"{kind}Id"), row.get("id"), row.get("reportId")} - {None}
-
-
-@insights_app.command("generate")
-def insights_generate(
-    kind: str = KindOption,
-    campaign_id: int | None = typer.Option(None, "--campaign-id"),
-    start: str | None = typer.Option(None, "--start", help="ISO date or epoch (ms for PLD/SLS, s for AQS)"),
-    end: str | None = typer.Option(None, "--end"),
-    file: Path | None = FileOption,
-    sets: list[str] | None = SetOption,
-    as_json: bool = JsonOption,
-) -> None:
-    """Generate an insight report (PLD: campaignId + pldStartDate/pldEndDate)."""
-    unit = "s" if kind == "aqs" else "ms"
-    flags: dict[str, Any] = {"campaignId": campaign_id}
-    if kind == "pld":
-        flags.update(pldStartDate=instant(start, unit, "--start"), pldEndDate=instant(end, unit, "--end"))
-    else:
-        flags[f"{kind}StartDate"] = instant(start, unit, "--start")
-        flags[f"{kind}EndDate"] = instant(end, unit, "--end")
-        if campaign_id is not None:
-            flags.update(campaignId=None, campaignIds=[campaign_id])
-    body = request_body(file, sets, flags)
-    with session() as client:
-        show(console(), insight_kind(client, kind).generate(body), as_json=as_json)
 
 
 @insights_app.command("download")

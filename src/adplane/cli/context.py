@@ -1,29 +1,23 @@
-"""What CLI commands share: settings, a migrated database, JSON output."""
+"""What CLI commands share: settings, a migrated database, JSON output (`adplane.core.commands`), and an
+in-process client."""
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
-import typer
+from adplane.core.commands import emit, open_database
 
-from adplane.core.db import Database
-from adplane.core.migrate import upgrade
-from adplane.core.settings import Settings, get_settings
+__all__ = ["emit", "in_process_client", "open_database"]
 
 
-def open_database(settings: Settings | None = None, *, migrate: bool = True) -> tuple[Settings, Database]:
-    settings = settings or get_settings()
-    settings.ensure_dirs()
-    url = settings.resolved_database_url
-    if migrate:
-        upgrade(url)
-    return settings, Database(url)
+def in_process_client(app: Any) -> Any:
+    """A synchronous client that calls `app` in this process (no socket), with its lifespan.
 
+    Starlette's TestClient warns at import that it wants another httpx package; the warning says
+    nothing to an operator starting a server, so it is not shown."""
+    import warnings
 
-def emit(data: Any, as_json: bool) -> None:
-    if as_json:
-        typer.echo(json.dumps(data, default=str))
-    else:
-        for key, value in (data.items() if isinstance(data, dict) else []):
-            typer.echo(f"{key}: {value}")
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=".*deprecated.*")
+        from fastapi.testclient import TestClient
+    return TestClient(app)

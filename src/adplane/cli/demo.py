@@ -1,19 +1,16 @@
-"""The demo workspace `adplane serve --demo` creates on first start, through the public API itself:
-organization, user and client (bootstrap), then an approved creative, an insertion order and two
-campaigns approved to run from a minute after start, so the real-time simulator has delivery to make.
+"""The demo workspace `adplane serve --demo` creates on first start: organization, user and client
+(bootstrap), then its content (`adplane.sandbox.demo`): an approved creative, an insertion order,
+two campaigns approved to run from a minute after start, so the real-time simulator has delivery to
+make, and a healthcare campaign with four weeks of delivery, so insight reports work at once.
 """
 
 from __future__ import annotations
 
 import json
 import os
-from datetime import timedelta
 from typing import Any
 
-import typer
-
 from adplane.cli.context import open_database
-from adplane.core.clock import utcnow
 from adplane.core.settings import Settings
 
 DEMO_HOST = "localhost"
@@ -38,73 +35,41 @@ def ensure_demo(settings: Settings) -> dict[str, Any]:
     db.dispose()
     if result.client_secret:
         stored = {**result.as_dict(), "email": DEMO_EMAIL, "password": DEMO_PASSWORD}
-        creds_file.write_text(json.dumps(stored, indent=2))
-        os.chmod(creds_file, 0o600)
-        seed_campaigns(settings, stored)
+        save_credentials(settings, stored)
+        stored["demo"] = seed_campaigns(settings, stored)
+        save_credentials(settings, stored)
     assert stored is not None
     return stored
 
 
-def seed_campaigns(settings: Settings, creds: dict[str, Any]) -> list[int]:
-    """An approved creative, an IO and two approved campaigns, made with the API's own endpoints."""
-    import base64
+def save_credentials(settings: Settings, stored: dict[str, Any]) -> None:
+    """demo-credentials.json (mode 600): the login, and the ids of the demo content."""
+    creds_file = settings.data_dir / "demo-credentials.json"
+    fd = os.open(creds_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(json.dumps(stored, indent=2))
+    os.chmod(creds_file, 0o600)
 
-    from fastapi.testclient import TestClient
 
+def seed_campaigns(settings: Settings, creds: dict[str, Any]) -> dict[str, Any]:
+    """The demo content (`adplane.sandbox.demo`) through an app of its own, before `serve` opens the
+    data dir; answers what was made (ids), {} when a call was refused (the server still starts)."""
+    from adplane.analytics import handle as analytics_handle
     from adplane.app import create_app
+    from adplane.sandbox.demo import DemoSeedError, seed_demo
 
-    now = utcnow()
-    basic = base64.b64encode(f"{creds['clientId']}:{creds['clientSecret']}".encode()).decode()
-    with TestClient(create_app(settings, background=False)) as api:
-        login = api.post("/api/v3/ua/login", headers={"Authorization": f"Basic {basic}", "X-IAA-HOST": creds["host"]},
-                         json={"grantType": "password", "email": creds["email"], "password": creds["password"]})
-        token = login.json()["data"]["access_token"]
-        headers = {"Authorization": f"Bearer {token}", "X-IAA-OW-ID": str(creds["owId"])}
-        banner = {"creativeName": "Demo banner 300x250", "platformCreativeTypeId": 11, "creativeSourceType": "URL",
-                  "creativeSource": "https://cdn.example.com/demo/banner-300x250.png",
-                  "clickUrl": "https://www.example.com/landing",
-                  "imageDetails": {"creativeWidth": 300, "creativeHeight": 250}}
-        created = api.post("/api/v3/crt/creatives", headers=headers,
-                           data={"creativeRequest": json.dumps({"banner": banner})})
-        success = created.json().get("data", {}).get("successData", {})
-        if "banner" not in success:
-            typer.echo(f"demo: the creative was not created: {created.text}", err=True)
-            return []
-        creative_id = int(success["banner"])
-        api.patch("/api/v3/crt/creatives/update-status", headers=headers,
-                  json={"creativeIds": [creative_id], "creativeStatusId": 2})
-        io = api.post("/api/v3/cmp/io/add", headers=headers, json={
-            "ioName": "Demo insertion order", "ioStartTime": int(now.timestamp() * 1000),
-            "ioEndTime": int((now + timedelta(days=90)).timestamp() * 1000), "ioTotalBudget": 0, "ioTimeZoneId": 29,
-            "isAutoSumIoTotalBudget": True, "ioBudgetTypeId": 1, "ioBudgetDistributionMethodId": 1,
-        })
-        if io.status_code != 200:
-            typer.echo(f"demo: the insertion order was not created: {io.text}", err=True)
-            return []
-        io_id = io.json()["data"]["ioId"]
-        start = int((now + timedelta(minutes=1)).timestamp())
-        end = int((now + timedelta(days=60)).timestamp())
-        common = {"isAgreementChecked": True, "ioId": io_id, "countryId": "30100001", "creativeType": 11,
-                  "creativeIds": str(creative_id), "advertiserDomain": "https://www.example.com", "timezone": 29,
-                  "budgetTypeId": 1, "campaignType": 1, "startTime": start, "endTime": end, "exchanges": "",
-                  "publisherAdCategory": ""}
-        bodies = [
-            {**common, "campaignName": "Demo daily-budget campaign", "maxBid": 8, "budgetDay": 150,
-             "budgetTotal": 6000, "totalBudgetPacing": False},
-            {**common, "campaignName": "Demo paced campaign", "maxBid": 6, "budgetTotal": 4000,
-             "totalBudgetPacing": True},
-        ]
-        campaign_ids = []
-        for body in bodies:
-            response = api.post("/api/v2/cmp/campaigns/add", headers=headers, json=body)
-            if response.status_code not in (200, 201):
-                typer.echo(f"demo: a campaign was not created: {response.text}", err=True)
-                continue
-            campaign_ids.append(response.json()["responseObject"]["data"])
-        if campaign_ids:
-            api.put("/api/v2/cmp/campaigns/update-status", headers=headers,
-                    json={"campaignIds": ",".join(map(str, campaign_ids)), "status": "running"})
-    return campaign_ids
+    _settings, db = open_database(settings, migrate=False)
+    app = create_app(settings, db, background=False)
+    try:
+        return seed_demo(app, creds).as_dict()
+    except DemoSeedError as exc:
+        import structlog
+
+        structlog.get_logger("adplane.demo").error(str(exc))  # serve's stderr carries JSON logs only
+        return {}
+    finally:
+        analytics_handle.release(settings)  # the shared store: another holder may still use it
+        db.dispose()
 
 
 def login_hint(creds: dict[str, Any], host: str, port: int) -> str:
@@ -117,4 +82,13 @@ def login_hint(creds: dict[str, Any], host: str, port: int) -> str:
         f"\"email\": \"{creds['email']}\", \"password\": \"{creds['password']}\"}}'\n\n"
         f"then send 'Authorization: Bearer <access_token>' and 'X-IAA-OW-ID: {creds['owId']}'.\n"
         f"API docs: http://{host}:{port}/docs\n"
+        + _content_hint(creds.get("demo") or {})
     )
+
+
+def _content_hint(content: dict[str, Any]) -> str:
+    if not content.get("healthcareCampaignId"):
+        return ""
+    return (f"Healthcare campaign {content['healthcareCampaignId']} (NPI audience) has delivered since "
+            f"{content['healthcareSince']}: PLD, SLS and AQS insight reports work on it "
+            "(README: insights on the demo).\n")

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import json
 import signal
-import threading
 from datetime import UTC, datetime
 
+import structlog
 import typer
 
 from adplane.cli.context import open_database
 
-worker_app = typer.Typer(help="Run background work (scheduled report delivery, insight generation) in this process.")
+worker_app = typer.Typer(help="Run background jobs (every registered job kind, or those given with --kind) in this "
+                         "process.")
 scheduler_app = typer.Typer(no_args_is_help=True, help="Scheduled report delivery.")
 
 
@@ -25,45 +26,71 @@ def _parse_instant(value: str) -> datetime:
 
 @worker_app.callback(invoke_without_command=True)
 def worker(
-    interval: float = typer.Option(15.0, help="Seconds between passes when nothing is due."),
-    lease_seconds: float = typer.Option(300.0, help="How long a claimed delivery is held before others may retry it."),
-    once: bool = typer.Option(False, "--once", help="One pass, then exit."),
+    kind: list[str] = typer.Option(None, "--kind", "-k", help="Run only this job kind (repeatable); default: every "
+                                   "registered kind. `--list` shows them."),
+    interval: float = typer.Option(None, help="Seconds between passes of every kind (default: each kind's own)."),
+    lease_seconds: float = typer.Option(None, help="How long a claimed item is held before others may retry it "
+                                        "(default: ADPLANE_JOB_LEASE_SECONDS)."),
+    once: bool = typer.Option(False, "--once", help="One pass of each kind, then exit."),
+    list_kinds: bool = typer.Option(False, "--list", help="List the registered job kinds and exit."),
 ) -> None:
-    """Deliver due scheduled reports and generate waiting insight reports until stopped (SIGTERM/SIGINT).
+    """Run background jobs (scheduled deliveries, insight generation, periodic tasks) until stopped (SIGTERM/SIGINT).
 
-    Run several on PostgreSQL: both kinds of work are claimed with leases, so no item is done twice."""
+    Run several on PostgreSQL: every kind claims its work under a lease, so no item is done twice."""
     from adplane.core.control import live_server
-    from adplane.insights.worker import generate_pending, store_for
-    from adplane.jobs.leases import worker_name
+    from adplane.job_kinds import load_job_kinds
+    from adplane.jobs.registry import UnknownKind
+    from adplane.jobs.runner import BackgroundRunner, run_once
     from adplane.mail import close_connections
-    from adplane.schedules.runner import run_due
 
+    registry = load_job_kinds()
+    if list_kinds:
+        for known in registry.select():
+            typer.echo(f"{known.name}\tevery {known.interval_seconds:g}s\t{known.description}")
+        return
+    try:
+        kinds = registry.select(kind)
+    except UnknownKind as exc:
+        raise typer.BadParameter(f"unknown job kind {exc.args[0]!r}; known: {', '.join(registry.names())}",
+                                 param_hint="--kind") from None
+    from adplane.core.logging import configure_logging, quiet_libraries
+    from adplane.core.settings import get_settings
+
+    # a service process: every line on stderr is a JSON log, alembic's and httpx's included
+    configure_logging(get_settings().log_level, get_settings().log_line_max_chars, libraries=True)
+    log = structlog.get_logger("adplane.worker")
     settings, db = open_database()
     if not db.is_postgres and live_server(settings) is not None:
         db.dispose()
-        typer.echo("adplane serve is running on this data dir and already delivers schedules; "
-                   "separate workers need PostgreSQL (ADPLANE_DATABASE_URL).", err=True)
+        quiet_libraries()
+        log.error("adplane serve is running on this data dir and already runs every job kind; "
+                  "separate workers need PostgreSQL (ADPLANE_DATABASE_URL)")
         raise typer.Exit(code=1)
-    name = worker_name()
-    stop = threading.Event()
-    for signum in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(signum, lambda *_: stop.set())
-    typer.echo(f"worker {name} started", err=True)
+    from adplane.files.service import remove_partial_files
+
+    remove_partial_files(settings)  # half-written report/insight files of a killed worker
+
+    def report(name: str, result: dict[str, int]) -> None:
+        log.info("job_pass", kind=name, **result)
+
+    runner = BackgroundRunner(db, settings, kinds, lease_seconds=lease_seconds, interval_override=interval,
+                              on_result=report)
+    if not once:  # before saying it started: a SIGTERM from then on is a clean stop, never a kill
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(signum, lambda *_: runner.request_stop())
+    log.info("worker_started", worker=runner.ctx.worker, kinds=[k.name for k in kinds])
     try:
-        while not stop.is_set():
-            stats = run_due(db, settings, worker=name, lease_seconds=lease_seconds)
-            if stats.recorded or stats.outcomes:
-                typer.echo(json.dumps(stats.as_dict()), err=True)
-            insights = generate_pending(db, settings, store_for(settings), worker=name)
-            if insights:
-                typer.echo(json.dumps({"insightReportsGenerated": insights}), err=True)
-            if once:
-                break
-            if not stats.outcomes and not insights:
-                stop.wait(interval)
+        if once:
+            run_once(runner.ctx, kinds, report)
+            return
+        runner.start()
+        runner.wait()
     finally:
+        runner.stop()
         close_connections()
         db.dispose()
+        log.info("worker_stopped", worker=runner.ctx.worker)
+        quiet_libraries()
 
 
 @scheduler_app.command("run-due")

@@ -13,7 +13,19 @@ import httpx
 from adplane.client.calls import Call
 from adplane.client.config import ClientConfig
 from adplane.client.errors import AuthenticationError
-from adplane.client.resources import attach_resources
+from adplane.client.resources import (
+    AuthResource,
+    CampaignsResource,
+    CreativesResource,
+    EventsResource,
+    InsertionOrdersResource,
+    InsightsResource,
+    MasterResource,
+    OperationsResource,
+    ReportsResource,
+    SchedulesResource,
+    attach_resources,
+)
 from adplane.client.tokens import Now, Token
 
 RETRY_STATUSES = frozenset({500, 502, 503, 504})
@@ -24,6 +36,18 @@ TokenListener = Callable[[Token], None]
 
 class ClientBase:
     """State and rules common to `AdplaneClient` and `AsyncAdplaneClient`."""
+
+    # the endpoint groups (`attach_resources` sets one of each; see RESOURCES)
+    auth: AuthResource
+    master: MasterResource
+    creatives: CreativesResource
+    io: InsertionOrdersResource
+    campaigns: CampaignsResource
+    reports: ReportsResource
+    schedules: SchedulesResource
+    insights: InsightsResource
+    events: EventsResource
+    operations: OperationsResource
 
     def __init__(
         self,
@@ -48,6 +72,17 @@ class ClientBase:
     def use_organization(self, ow_id: int) -> None:
         """Act for another organization (the X-IAA-OW-ID sent from now on)."""
         self.ow_id = int(ow_id)
+
+    # --- any endpoint -------------------------------------------------------------------
+    def request(self, method: str, path: str, *, json: Any = None, params: dict[str, Any] | None = None,
+                form: dict[str, Any] | None = None, files: Any = None) -> Any:
+        """Call any endpoint by method and path and return the data of its answer (the resources'
+        methods are this with fixed paths; the CLI's table-driven commands use it directly)."""
+        return self._call(Call(method.upper(), path, json=json, params=params, form=form, files=files))
+
+    def _call(self, call: Call) -> Any:
+        """Run one call: the data (sync client) or an awaitable of it (async client)."""
+        raise NotImplementedError
 
     # --- headers ------------------------------------------------------------------------
     def client_headers(self) -> dict[str, str]:

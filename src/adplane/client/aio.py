@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from dataclasses import replace
 from pathlib import Path
 from typing import IO, Any
 
@@ -73,12 +74,12 @@ class AsyncAdplaneClient(ClientBase):
     # --- calls --------------------------------------------------------------------------
     async def _call(self, call: Call) -> Any:
         if not call.authenticated:
-            return unwrap(call, await self._send(call, None))
+            return unwrap(call, await self._send(call, None), typed=self.config.typed)
         token = await self._valid_token()
         response = await self._send(call, token)
         if response.status_code == 401:
             response = await self._send(call, await self._renew(token))
-        return unwrap(call, response)
+        return unwrap(call, response, typed=self.config.typed)
 
     async def _send(self, call: Call, token: Token | None) -> httpx.Response:
         attempt = 0
@@ -97,7 +98,7 @@ class AsyncAdplaneClient(ClientBase):
     async def _paginate(self, pages: Pages) -> AsyncIterator[Any]:
         page_no, seen = pages.first_page, 0
         while True:
-            data = await self._call(pages.call_for_page(page_no, pages.page_size))
+            data = await self._call(replace(pages.call_for_page(page_no, pages.page_size), typed=False))
             items = pages.items(data)
             seen += len(items)
             for item in items:

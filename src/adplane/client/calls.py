@@ -7,10 +7,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 import httpx
-from pydantic import BaseModel
+from pydantic import BaseModel, TypeAdapter
 from pydantic.alias_generators import to_camel
 
 from adplane.client.errors import ApiError, error_class_for
@@ -37,6 +38,11 @@ class Call:
     retry_safe: bool | None = None
     """Override the method's idempotency: listing or computing through POST is safe to repeat."""
     headers: dict[str, str] = field(default_factory=dict)
+    model: Any = None
+    """The response model of the unwrapped data (default: the route's, from `client.models`); clients
+    built with `typed=True` return it validated instead of plain dicts."""
+    typed: bool = True
+    """False: plain data even from a typed client (pages of a paged list are read as dicts)."""
 
     @property
     def idempotent(self) -> bool:
@@ -115,7 +121,20 @@ def error_objects_of(payload: Any, response: httpx.Response) -> list[dict[str, A
     return [{"error": text or response.reason_phrase or f"HTTP {response.status_code}"}]
 
 
-def unwrap(call: Call, response: httpx.Response) -> Any:
+@lru_cache(maxsize=256)
+def _adapter(model: Any) -> TypeAdapter[Any]:
+    return TypeAdapter(model)
+
+
+def typed_data(call: Call, data: Any) -> Any:
+    """The data as the call's response model (unchanged when there is none, e.g. another API's route)."""
+    from adplane.client.models import model_for
+
+    model = call.model if call.model is not None else model_for(call.method, call.path)
+    return _adapter(model).validate_python(data) if model is not None and call.typed else data
+
+
+def unwrap(call: Call, response: httpx.Response, *, typed: bool = False) -> Any:
     """The data of a success envelope (v3 `data`, v2 `responseObject`, or a bare body), else ApiError."""
     try:
         payload: Any = response.json() if response.content else None
@@ -144,7 +163,9 @@ def unwrap(call: Call, response: httpx.Response) -> Any:
         data = payload["data"]
     elif isinstance(payload, dict) and "statusCode" in payload and "responseObject" in payload:
         data = payload["responseObject"]
-    return call.parse(data) if call.parse else data
+    if call.parse:
+        return call.parse(data)
+    return typed_data(call, data) if typed else data
 
 
 def model(cls: type[BaseModel]) -> Callable[[Any], Any]:

@@ -23,6 +23,8 @@ class ClientConfig(BaseSettings):
     max_retries: int = 3
     backoff_seconds: float = 0.5
     refresh_margin_seconds: float = 60.0
+    typed: bool = False
+    """Return the routes' response models (`adplane.<domain>.responses`) instead of dicts."""
 
     @property
     def base_url(self) -> str:

@@ -6,6 +6,7 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 from typing import IO, Any
 
@@ -76,12 +77,12 @@ class AdplaneClient(ClientBase):
     # --- calls --------------------------------------------------------------------------
     def _call(self, call: Call) -> Any:
         if not call.authenticated:
-            return unwrap(call, self._send(call, None))
+            return unwrap(call, self._send(call, None), typed=self.config.typed)
         token = self._valid_token()
         response = self._send(call, token)
         if response.status_code == 401:
             response = self._send(call, self._renew(token))
-        return unwrap(call, response)
+        return unwrap(call, response, typed=self.config.typed)
 
     def _send(self, call: Call, token: Token | None) -> httpx.Response:
         attempt = 0
@@ -100,7 +101,7 @@ class AdplaneClient(ClientBase):
     def _paginate(self, pages: Pages) -> Iterator[Any]:
         page_no, seen = pages.first_page, 0
         while True:
-            data = self._call(pages.call_for_page(page_no, pages.page_size))
+            data = self._call(replace(pages.call_for_page(page_no, pages.page_size), typed=False))
             items = pages.items(data)
             seen += len(items)
             yield from items

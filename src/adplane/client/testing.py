@@ -21,7 +21,8 @@ class LiveServer:
         self._socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         self._socket.bind((host, 0))
         self.port: int = self._socket.getsockname()[1]
-        config = uvicorn.Config(app, host=host, port=self.port, log_level="warning", lifespan="on")
+        config = uvicorn.Config(app, host=host, port=self.port, log_level="warning", lifespan="on",
+                                proxy_headers=False)
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(target=self._server.run, kwargs={"sockets": [self._socket]}, daemon=True)
 

@@ -39,4 +39,12 @@ class Token:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Token:
-        return cls(**{key: data.get(key) for key in cls.__dataclass_fields__ if key in data})
+        """A token saved by `as_dict` (keys it lacks keep their defaults)."""
+        return cls(
+            access_token=data["access_token"],
+            refresh_token=data.get("refresh_token"),
+            expires_at=data["expires_at"],
+            token_type=data.get("token_type", "bearer"),
+            scope=data.get("scope"),
+            ow_id=data.get("ow_id"),
+        )

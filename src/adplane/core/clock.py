@@ -27,6 +27,15 @@ class Clock:
         else:
             self._offset += delta
 
+    @property
+    def offset(self) -> timedelta:
+        """How far the clock runs ahead of real time (when not frozen)."""
+        return self._offset
+
+    @property
+    def frozen(self) -> bool:
+        return self._fixed is not None
+
     def reset(self) -> None:
         self._fixed = None
         self._offset = timedelta(0)
@@ -47,12 +56,23 @@ def to_epoch_s(instant: datetime | None) -> int | None:
     return None if instant is None else int(as_utc(instant).timestamp())
 
 
-def from_epoch_ms(value: int | None) -> datetime | None:
-    return None if value is None else datetime.fromtimestamp(value / 1000, UTC)
+def from_epoch_ms(value: int | None, field: str | None = None) -> datetime | None:
+    """The instant of an epoch in milliseconds; one no datetime can hold is a 422 naming `field`."""
+    return None if value is None else _from_epoch(value / 1000, field)
 
 
-def from_epoch_s(value: int | None) -> datetime | None:
-    return None if value is None else datetime.fromtimestamp(value, UTC)
+def from_epoch_s(value: int | None, field: str | None = None) -> datetime | None:
+    return None if value is None else _from_epoch(value, field)
+
+
+def _from_epoch(seconds: float, field: str | None) -> datetime:
+    try:
+        return datetime.fromtimestamp(seconds, UTC)
+    except (OverflowError, OSError, ValueError):
+        from adplane.core.errors import ValidationFailed
+
+        name = field or "time"
+        raise ValidationFailed(f"{name} is out of range (epoch before 1970 or after 9999).", field=name) from None
 
 
 def as_utc(instant: datetime) -> datetime:

@@ -7,7 +7,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import DateTime, Engine, MetaData, create_engine, event
+from sqlalchemy import CursorResult, DateTime, Engine, MetaData, Result, create_engine, event
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
@@ -97,3 +97,9 @@ def first_id_on_sqlite(session: Session, id_column: Any, start: int) -> int | No
         return None
     current = session.scalar(select(func.max(id_column)))
     return start if current is None else None
+
+
+def rowcount(result: Result[Any]) -> int:
+    """Rows an UPDATE/DELETE changed: `Session.execute` returns a CursorResult for them, typed as Result."""
+    assert isinstance(result, CursorResult)
+    return int(result.rowcount)

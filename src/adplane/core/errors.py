@@ -12,6 +12,7 @@ import structlog
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import ValidationError as PydanticValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 log = structlog.get_logger("adplane.errors")
@@ -115,6 +116,14 @@ def validation_error_objects(errors: list[dict[str, Any]]) -> list[dict[str, Any
     return out
 
 
+_NOT_A_NUMBER = {"int_parsing", "int_type", "int_from_float", "float_parsing", "float_type"}
+
+
+def _not_a_path_id(err: dict[str, Any]) -> bool:
+    loc = err.get("loc", ())
+    return bool(loc) and loc[0] == "path" and err.get("type") in _NOT_A_NUMBER
+
+
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(ApiError)
     async def _api_error(request: Request, exc: ApiError) -> JSONResponse:
@@ -126,7 +135,17 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
-        objects = validation_error_objects(list(exc.errors()))
+        errors = list(exc.errors())
+        if any(_not_a_path_id(err) for err in errors):
+            # /api/v3/cmp/io/list is not "io list with a bad id": no such resource, as for any unknown path
+            return JSONResponse(error_body(request.url.path, 404, [{"error": "Resource not found"}]), status_code=404)
+        objects = validation_error_objects(errors)
+        return JSONResponse(error_body(request.url.path, 422, objects), status_code=422)
+
+    @app.exception_handler(PydanticValidationError)
+    async def _model_validation(request: Request, exc: PydanticValidationError) -> JSONResponse:
+        """A wire model built from client input inside a handler: the same 422 as request validation."""
+        objects = validation_error_objects([dict(error) for error in exc.errors()])
         return JSONResponse(error_body(request.url.path, 422, objects), status_code=422)
 
     @app.exception_handler(StarletteHTTPException)

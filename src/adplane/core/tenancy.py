@@ -17,7 +17,7 @@ from adplane.core.errors import NotFound
 M = TypeVar("M")
 
 
-def scoped(model: type[M], ow_id: int) -> Select[tuple[M]]:
+def scoped(model: type[M], ow_id: int) -> Select[M]:
     return select(model).where(model.ow_id == ow_id)  # type: ignore[attr-defined]
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import shutil
 import tempfile
 from pathlib import Path, PurePosixPath
@@ -13,14 +12,15 @@ from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile as StarletteUploadFile
 
-from adplane.core.deps import Principal, PrincipalDep, SessionDep, SettingsDep
-from adplane.core.envelopes import v3
-from adplane.core.errors import ValidationFailed
-from adplane.core.schemas import IdPath
+from adplane.auth.deps import PrincipalDep
+from adplane.core.deps import IdPath, Principal, SessionDep, SettingsDep
+from adplane.core.envelopes import V3, Message, v3
+from adplane.core.schemas import json_field
 from adplane.core.settings import Settings
 from adplane.creatives import service
 from adplane.creatives.intake import UploadedFile
 from adplane.creatives.media import MB, check_size
+from adplane.creatives.responses import CreativeDetails, CreativeSaved, CreativesList, CreativesUploaded
 from adplane.creatives.schemas import CreativeListRequest, CreativeStatusUpdate, CreativeUpdate
 from adplane.creatives.validation import ContentError
 
@@ -30,7 +30,7 @@ MAX_FORM_FIELD_BYTES = 8 * MB  # creativeRequest may carry several VAST document
 MAX_UPLOADED_FILES = 100
 
 
-@router.post("/api/v3/crt/creatives")
+@router.post("/api/v3/crt/creatives", response_model=V3[CreativesUploaded])
 async def add_creatives(
     request: Request,
     principal: PrincipalDep,
@@ -49,11 +49,7 @@ async def add_creatives(
         files = [item for item in form.getlist("creativeFiles") if isinstance(item, StarletteUploadFile)]
         request_map = service.parse_creative_request(value if value is not None else creative_request)
     elif content_type.startswith("application/json") and (body := await request.body()).strip():
-        try:
-            parsed = json.loads(body)
-        except json.JSONDecodeError:
-            raise ValidationFailed("creativeRequest is not valid JSON.", field="creativeRequest") from None
-        request_map = service.check_creative_map(parsed)
+        request_map = service.check_creative_map(json_field(body, "creativeRequest"))
     else:
         request_map = service.parse_creative_request(creative_request)
     result = await run_in_threadpool(_create_with_files, session, settings, principal, request_map, files)
@@ -98,23 +94,23 @@ def _base_name(file_name: str) -> str:
     return PurePosixPath(file_name.replace("\\", "/")).name.strip()
 
 
-@router.post("/api/v3/crt/creatives/list")
+@router.post("/api/v3/crt/creatives/list", response_model=V3[CreativesList])
 def list_creatives(body: CreativeListRequest, principal: PrincipalDep, session: SessionDep) -> dict:
     return v3(service.list_creatives(session, principal, body))
 
 
-@router.patch("/api/v3/crt/creatives/update-status")
+@router.patch("/api/v3/crt/creatives/update-status", response_model=V3[Message])
 def update_creative_status(body: CreativeStatusUpdate, principal: PrincipalDep, session: SessionDep) -> dict:
     """Approve (2) or reject (5, with a reason): workspace admins; pause (3), delete (4), resume: members."""
     return v3(service.update_status(session, principal, body))
 
 
-@router.get("/api/v3/crt/creatives/{creativeId}")
+@router.get("/api/v3/crt/creatives/{creativeId}", response_model=V3[CreativeDetails])
 def get_creative(creativeId: IdPath, principal: PrincipalDep, session: SessionDep) -> dict:  # noqa: N803
     return v3(service.creative_details(session, principal, creativeId))
 
 
-@router.patch("/api/v3/crt/creatives/{creativeId}")
+@router.patch("/api/v3/crt/creatives/{creativeId}", response_model=V3[CreativeSaved])
 def update_creative(
     creativeId: IdPath,  # noqa: N803 - IQM's path parameter name
     body: CreativeUpdate,

@@ -17,7 +17,7 @@ def owners(session: Session, creatives: Sequence[Creative]) -> dict[int, Owner]:
     """Creator (membership → user) and organization of each creative, by creative id."""
     uow_ids = {c.uow_id for c in creatives if c.uow_id is not None}
     ow_ids = {c.ow_id for c in creatives}
-    users: dict[int, tuple[str | None, str]] = {}
+    users: dict[int, tuple[str | None, str | None]] = {}
     if uow_ids:
         rows = session.execute(
             select(Membership.uow_id, User.first_name, User.last_name, User.email)
@@ -27,18 +27,19 @@ def owners(session: Session, creatives: Sequence[Creative]) -> dict[int, Owner]:
         for uow_id, first, last, email in rows:
             name = " ".join(part for part in (first, last) if part) or None
             users[uow_id] = (name, email)
-    org_names: dict[int, str] = {}
+    org_names: dict[int, str | None] = {}
     if ow_ids:
         org_names = dict(session.execute(select(Organization.ow_id, Organization.name).where(
             Organization.ow_id.in_(ow_ids))).all())
     result: dict[int, Owner] = {}
     for creative in creatives:
-        name, email = users.get(creative.uow_id or 0, (None, None))
-        result[creative.id] = Owner(creative.uow_id, name, email, creative.ow_id, org_names.get(creative.ow_id))
+        user_name, user_email = users.get(creative.uow_id or 0, (None, None))
+        result[creative.id] = Owner(creative.uow_id, user_name, user_email, creative.ow_id,
+                                    org_names.get(creative.ow_id))
     return result
 
 
-def creative_ids_of_campaigns(campaign_ids: Sequence[int]) -> Select[tuple[int]]:
+def creative_ids_of_campaigns(campaign_ids: Sequence[int]) -> Select[int]:
     from adplane.campaigns.models import CampaignCreative
 
     return select(CampaignCreative.creative_id).where(CampaignCreative.campaign_id.in_(campaign_ids))

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from pydantic import ConfigDict, Field, StringConstraints
 
-from adplane.core.schemas import DbId, WireModel
+from adplane.core.schemas import DbId, EpochMs, IdList, WireModel
 
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=255)]
 Text255 = Annotated[str, StringConstraints(strip_whitespace=True, max_length=255)]
@@ -112,16 +112,16 @@ class CreativeListRequest(WireModel):
 
     creative_status_ids: list[Annotated[int, Field(ge=0, le=100)]] | None = None
     platform_creative_type_ids: list[Annotated[int, Field(ge=0, le=1000)]] | None = None
-    creative_ids: list[DbId] | None = None
+    creative_ids: IdList | None = None
     creative_group_id: DbId | None = None
-    campaign_ids: list[DbId] | None = None
-    ow_ids: list[DbId] | None = None
+    campaign_ids: IdList | None = None
+    ow_ids: IdList | None = None
     all_ow_ids: bool = False
     include_creative_source_details: bool = True
     include_organization_details: bool = False
     include_user_details: bool = False
-    start_time: Annotated[int, Field(ge=0)] | None = None
-    end_time: Annotated[int, Field(ge=0)] | None = None
+    start_time: EpochMs | None = None
+    end_time: EpochMs | None = None
     page_no: Annotated[int, Field(ge=1, le=1_000_000)] | None = None
     no_of_entries: Annotated[int, Field(ge=1, le=1000)] | None = None
     sort_by: Annotated[str, StringConstraints(max_length=200)] | None = None

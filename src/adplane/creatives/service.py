@@ -6,20 +6,19 @@ creatives of its own organization whose status is running (approved).
 
 from __future__ import annotations
 
-import json
 import shutil
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import false, func, or_, select
+from sqlalchemy import false
 from sqlalchemy.orm import Session
 
 from adplane.core.clock import from_epoch_ms, utcnow
 from adplane.core.db import first_id_on_sqlite
 from adplane.core.deps import Principal
 from adplane.core.errors import BadRequest, Forbidden, NotFound, ValidationFailed
-from adplane.core.listing import apply_sort, page_offset, parse_sort
-from adplane.core.schemas import MAX_DB_INT
+from adplane.core.listing import count, fetch_page, page_offset, parse_sort, where_search
+from adplane.core.schemas import MAX_DB_INT, json_field
 from adplane.core.settings import Settings
 from adplane.core.tenancy import scoped
 from adplane.creatives import repository
@@ -65,11 +64,7 @@ def parse_creative_request(raw: str | None) -> dict[str, Any]:
     """The `creativeRequest` map; any problem with the map itself is a 422 on that field."""
     if raw is None or not raw.strip():
         raise ValidationFailed("creativeRequest is required.", field="creativeRequest")
-    try:
-        parsed = json.loads(raw)
-    except json.JSONDecodeError:
-        raise ValidationFailed("creativeRequest is not valid JSON.", field="creativeRequest") from None
-    return check_creative_map(parsed)
+    return check_creative_map(json_field(raw, "creativeRequest"))
 
 
 def check_creative_map(parsed: Any) -> dict[str, Any]:
@@ -203,7 +198,7 @@ LIST_SORT_COLUMNS = {
 
 def list_creatives(session: Session, principal: Principal, body: CreativeListRequest) -> dict[str, Any]:
     base = scoped(Creative, principal.ow_id)
-    total = session.scalar(select(func.count()).select_from(base.subquery())) or 0
+    total = count(session, base)
     stmt = base
     if body.ow_ids and principal.ow_id not in body.ow_ids and not body.all_ow_ids:
         stmt = stmt.where(false())  # the caller's organization is not among those asked for
@@ -220,28 +215,13 @@ def list_creatives(session: Session, principal: Principal, body: CreativeListReq
     if body.campaign_ids:
         stmt = stmt.where(Creative.id.in_(repository.creative_ids_of_campaigns(body.campaign_ids)))
     if body.start_time is not None:
-        stmt = stmt.where(Creative.created_at >= from_epoch_ms(body.start_time))
+        stmt = stmt.where(Creative.created_at >= from_epoch_ms(body.start_time, "startTime"))
     if body.end_time is not None:
-        stmt = stmt.where(Creative.created_at <= from_epoch_ms(body.end_time))
-    if body.search_field and body.search_field.strip():
-        needle = body.search_field.strip()
-        conditions = [Creative.name.ilike(f"%{_escape_like(needle)}%", escape="\\")]
-        if needle.isdigit() and int(needle) <= MAX_DB_INT:
-            conditions.append(Creative.id == int(needle))
-        stmt = stmt.where(or_(*conditions))
-    if body.order is not None and body.order.lower() not in ("asc", "desc"):
-        raise ValidationFailed("order must be 'asc' or 'desc'.", field="order")
-    sort_by = body.sort_by
-    if sort_by and body.order and sort_by.strip()[:1] not in "+-":
-        sort_by = ("-" if body.order.lower() == "desc" else "+") + sort_by.strip()
-    order = parse_sort(sort_by, LIST_SORT_COLUMNS, "-creativeId")
-
-    filtered = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+        stmt = stmt.where(Creative.created_at <= from_epoch_ms(body.end_time, "endTime"))
+    stmt = where_search(stmt, body.search_field, [Creative.name], Creative.id)
+    order = parse_sort(body.sort_by, LIST_SORT_COLUMNS, "-creativeId", order=body.order)
     offset, limit = page_offset(body.page_no, body.no_of_entries)
-    stmt = apply_sort(stmt, order, tiebreak=Creative.id).offset(offset)
-    if limit is not None:
-        stmt = stmt.limit(limit)
-    creatives = list(session.scalars(stmt))
+    creatives, filtered = fetch_page(session, stmt, order, tiebreak=Creative.id, offset=offset, limit=limit)
     owners = repository.owners(session, creatives)
     campaigns = repository.campaign_ids_by_creative(session, [c.id for c in creatives])
     rows = [
@@ -257,10 +237,6 @@ def list_creatives(session: Session, principal: Principal, body: CreativeListReq
         for creative in creatives
     ]
     return {"totalRecords": total, "filteredRecords": filtered, "filteredList": rows}
-
-
-def _escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 # --------------------------------------------------------------------------- edit

@@ -121,7 +121,7 @@ def parse_vast_duration(text: str, root_name: str = "VAST") -> int:
 
 def _int_attr(element: ET.Element, name: str) -> int | None:
     raw = (element.get(name) or "").strip()
-    return int(raw) if raw.isdigit() else None
+    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 9 else None
 
 
 class _TagCounter(HTMLParser):

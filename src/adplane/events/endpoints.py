@@ -2,32 +2,29 @@
 
 from __future__ import annotations
 
-import json
-import queue
-import threading
-from collections.abc import Iterator
-from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Query, Request
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import JSONResponse, StreamingResponse
-from pydantic import BaseModel
+from fastapi.responses import JSONResponse
 
+from adplane.analytics.deps import AnalyticsDep
+from adplane.auth.deps import PrincipalDep, WorkspaceAdminDep
+from adplane.campaigns.budget import after_delivery
 from adplane.core.control import ControlKeyDep
-from adplane.core.deps import PrincipalDep, SessionDep, WorkspaceAdminDep
-from adplane.core.envelopes import v3
-from adplane.core.errors import NotFound, ValidationFailed
-from adplane.events.deps import AnalyticsDep
+from adplane.core.deps import SessionDep
+from adplane.core.envelopes import V3, v3
+from adplane.core.errors import Conflict, NotFound, ValidationFailed
 from adplane.events.ingest import (
     DEFAULT_MAX_ERRORS,
     FORMATS,
     BatchRejected,
+    DuplicateContent,
     detect_format,
     ingest_bytes,
     scoped_batch_id,
 )
-from adplane.events.service import after_delivery
+from adplane.events.responses import BatchInfo, BatchRejectedReport, BatchStored
 
 router = APIRouter(tags=["Events"])
 BATCHES_PATH = "/api/v3/adplane/events/batches"
@@ -50,7 +47,7 @@ def _rejection(exc: BatchRejected) -> ValidationFailed:
     return ValidationFailed("The batch was rejected; nothing was stored.", errors=objects, data=exc.report())
 
 
-@router.post(BATCHES_PATH, status_code=201)
+@router.post(BATCHES_PATH, status_code=201, response_model=V3[BatchStored])
 async def post_batch(
     request: Request,
     principal: WorkspaceAdminDep,
@@ -59,6 +56,9 @@ async def post_batch(
     format: Annotated[str | None, Query(description="ndjson, csv or parquet (default: from Content-Type)")] = None,
     batch_id: Annotated[str | None, Query(alias="batchId", description="default: SHA-256 of the body")] = None,
     idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key")] = None,
+    allow_duplicate_content: Annotated[bool, Query(
+        alias="allowDuplicateContent",
+        description="store the same file content again under another batch id (refused with 409 otherwise)")] = False,
 ) -> JSONResponse:
     """Store a batch of events for the caller's organization: all rows or none, once per batch id."""
     fmt = format.lower() if format else detect_format(content_type=request.headers.get("content-type"))
@@ -73,9 +73,12 @@ async def post_batch(
     def work() -> dict[str, Any]:
         try:
             result = ingest_bytes(session, store, content, fmt, batch_id=batch_id, source="http",
-                                  ow_id=principal.ow_id)
+                                  ow_id=principal.ow_id, allow_duplicate_content=allow_duplicate_content)
         except BatchRejected as exc:
             raise _rejection(exc) from None
+        except DuplicateContent as exc:
+            raise Conflict(str(exc), field="batchId", reason=f"contentDigest: {exc.digest}",
+                           data=exc.report()) from None
         after_delivery(session, store, result.campaign_ids)
         return result.report()
 
@@ -83,7 +86,7 @@ async def post_batch(
     return JSONResponse(v3(report), status_code=201 if report["status"] == "stored" else 200)
 
 
-@router.get(BATCHES_PATH + "/{batch_id}")
+@router.get(BATCHES_PATH + "/{batch_id}", response_model=V3[BatchInfo])
 def get_batch(batch_id: str, principal: PrincipalDep, store: AnalyticsDep) -> dict[str, Any]:
     """A stored batch of the caller's organization."""
     info = store.batch_info(scoped_batch_id(batch_id, principal.ow_id))
@@ -107,7 +110,7 @@ def _ms(value: Any) -> int | None:
 internal = APIRouter(prefix="/internal/events", include_in_schema=False)
 
 
-@internal.post("/batches")
+@internal.post("/batches", response_model=BatchStored | BatchRejectedReport)
 async def internal_batch(
     request: Request,
     _key: ControlKeyDep,
@@ -118,6 +121,7 @@ async def internal_batch(
     ow_id: Annotated[int | None, Query(alias="owId")] = None,
     max_errors: Annotated[int, Query(alias="maxErrors", ge=1, le=10_000)] = DEFAULT_MAX_ERRORS,
     source: str | None = None,
+    allow_duplicate_content: Annotated[bool, Query(alias="allowDuplicateContent")] = False,
 ) -> dict[str, Any]:
     """`adplane events ingest` while the server runs: the report, stored or rejected."""
     if format is not None and format not in FORMATS:
@@ -128,8 +132,8 @@ async def internal_batch(
         fmt = format or "ndjson"
         try:
             result = ingest_bytes(session, store, content, fmt, batch_id=batch_id, source=source or "cli",
-                                  ow_id=ow_id, max_errors=max_errors)
-        except BatchRejected as exc:
+                                  ow_id=ow_id, max_errors=max_errors, allow_duplicate_content=allow_duplicate_content)
+        except (BatchRejected, DuplicateContent) as exc:
             return exc.report()
         after_delivery(session, store, result.campaign_ids)
         return result.report()
@@ -137,45 +141,9 @@ async def internal_batch(
     return await run_in_threadpool(work)
 
 
-class SimulateBody(BaseModel):
-    start: date
-    end: date
-    seed: int = 0
-
-
-@internal.post("/simulate")
-def internal_simulate(body: SimulateBody, _key: ControlKeyDep, request: Request) -> StreamingResponse:
-    """`adplane simulate` while the server runs: NDJSON progress lines, then the summary."""
-    from adplane.events.simulation import simulate_period
-
-    if body.end < body.start:
-        raise ValidationFailed("end must not be before start", field="end")
-    messages: queue.Queue[dict[str, Any] | None] = queue.Queue()
-    db, store = request.app.state.db, request.app.state.analytics
-
-    def run() -> None:
-        try:
-            with db.session() as session:
-                summary = simulate_period(session, store, body.start, body.end, seed=body.seed,
-                                          progress=lambda step, total: messages.put({"step": step, "total": total}))
-            messages.put({"summary": summary.as_dict()})
-        except Exception as exc:  # noqa: BLE001 - reported to the CLI
-            messages.put({"error": f"{type(exc).__name__}: {exc}"})
-        finally:
-            messages.put(None)
-
-    threading.Thread(target=run, name="adplane-simulate", daemon=True).start()
-
-    def lines() -> Iterator[bytes]:
-        while (message := messages.get()) is not None:
-            yield (json.dumps(message, default=str) + "\n").encode()
-
-    return StreamingResponse(lines(), media_type="application/x-ndjson")
-
-
 @internal.post("/maintain")
 def internal_maintain(_key: ControlKeyDep, request: Request) -> dict[str, Any]:
-    from adplane.events.maintenance import run_maintenance
+    from adplane.analytics.maintenance import run_maintenance
 
     return run_maintenance(request.app.state.analytics, request.app.state.settings)
 

@@ -26,8 +26,10 @@ import pyarrow.parquet as pq
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from adplane.events.schema import EVENT_COLUMNS, EVENT_COLUMNS_BY_NAME, EVENT_TYPES, MONEY_PRECISION, MONEY_SCALE
-from adplane.events.store import AnalyticsStore
+from adplane.analytics.dialect import BATCHES_TABLE
+from adplane.analytics.schema import EVENT_COLUMNS, EVENT_COLUMNS_BY_NAME, EVENT_TYPES, MONEY_PRECISION, MONEY_SCALE
+from adplane.analytics.store import AnalyticsStore
+from adplane.core import metrics
 
 FORMATS = ("ndjson", "csv", "parquet")
 DEFAULT_MAX_ERRORS = 100
@@ -295,18 +297,24 @@ def ingest_table(session: Session, store: AnalyticsStore, table: pa.Table, *, ba
     With `ow_id`, only that organization's campaigns are known (others' look unknown)."""
     key = scoped_batch_id(batch_id, ow_id)
     if store.batch_exists(key):
+        metrics.EVENT_BATCHES.labels("duplicate").inc()
         return IngestResult(batch_id, "duplicate", 0)
     if table.num_rows == 0:
+        metrics.EVENT_BATCHES.labels("rejected").inc()
         raise BatchRejected(batch_id, [RowError(None, None, "the batch has no events")], 0, 0)
     ids = (table["campaign_id"] if "campaign_id" in table.column_names else pa.array([], pa.int64()))
     campaign_ids = _int_values(ids)
     campaigns, creatives = campaign_facts(session, campaign_ids, {ow_id} if ow_id is not None else None)
     canonical, errors, bad_rows = validate_events(table, campaigns, creatives, max_errors)
     if canonical is None:
+        metrics.EVENT_BATCHES.labels("rejected").inc()
+        metrics.EVENT_ROWS_REJECTED.inc(table.num_rows)
         raise BatchRejected(batch_id, errors, bad_rows, table.num_rows)
     appended = store.append_events(canonical, batch_id=key, source=source, ow_id=ow_id)
     if appended.duplicate:
+        metrics.EVENT_BATCHES.labels("duplicate").inc()
         return IngestResult(batch_id, "duplicate", 0)
+    metrics.EVENT_BATCHES.labels("stored").inc()
     return IngestResult(batch_id, "stored", appended.stored, sorted(campaigns["id"].to_pylist()))
 
 
@@ -321,25 +329,78 @@ def _int_values(column: pa.ChunkedArray | pa.Array) -> list[int]:
     return [v for v in out if 0 < v < 2**63]
 
 
+DIGESTS_TABLE = "ingest_digests"
+
+
+class DuplicateContent(Exception):
+    """The same bytes were already stored as another batch of the organization (refused unless allowed)."""
+
+    def __init__(self, batch_id: str, existing_batch_id: str, digest: str) -> None:
+        super().__init__(f"batch {batch_id}: the same content was already stored as batch {existing_batch_id}")
+        self.batch_id, self.existing_batch_id, self.digest = batch_id, existing_batch_id, digest
+
+    def report(self) -> dict[str, Any]:
+        return {"batchId": self.batch_id, "status": "duplicate-content", "existingBatchId": self.existing_batch_id,
+                "contentDigest": self.digest, "events": 0,
+                "message": f"{self}; nothing stored (allow it with --allow-duplicate-content / "
+                           "allowDuplicateContent=true)"}
+
+
+def _digest_scope(ow_id: int | None) -> str:
+    return "*" if ow_id is None else f"ow{ow_id}"
+
+
+def _ensure_digests(store: AnalyticsStore) -> None:
+    if not getattr(store, "_digests_ready", False):
+        store.execute(f"CREATE TABLE IF NOT EXISTS {DIGESTS_TABLE} (batch_id VARCHAR PRIMARY KEY, "
+                      "scope VARCHAR NOT NULL, digest VARCHAR NOT NULL)")
+        store._digests_ready = True  # type: ignore[attr-defined]
+
+
+def batch_with_content(store: AnalyticsStore, ow_id: int | None, digest: str) -> str | None:
+    """The (unscoped) id of a stored batch of this organization with this content digest, if any."""
+    _ensure_digests(store)
+    rows = store.query(f"SELECT d.batch_id FROM {DIGESTS_TABLE} d JOIN {BATCHES_TABLE} b ON b.batch_id = d.batch_id "
+                       "WHERE d.scope = ? AND d.digest = ? ORDER BY d.batch_id LIMIT 1", [_digest_scope(ow_id), digest])
+    if not rows:
+        return None
+    key = str(rows[0][0])
+    prefix = f"ow{ow_id}:"
+    return key[len(prefix):] if ow_id is not None and key.startswith(prefix) else key
+
+
 def ingest_bytes(session: Session, store: AnalyticsStore, content: bytes, fmt: str, *,
                  batch_id: str | None = None, source: str | None = None, ow_id: int | None = None,
-                 max_errors: int = DEFAULT_MAX_ERRORS) -> IngestResult:
-    batch_id = batch_id or content_batch_id(content)
+                 max_errors: int = DEFAULT_MAX_ERRORS, allow_duplicate_content: bool = False) -> IngestResult:
+    """Validate and store `content` as one batch. Its SHA-256 is recorded with the batch: the same bytes
+    under another batch id raise DuplicateContent unless `allow_duplicate_content`."""
+    digest = content_batch_id(content)
+    batch_id = batch_id or digest
+    key = scoped_batch_id(batch_id, ow_id)
+    if not allow_duplicate_content and not store.batch_exists(key):
+        existing = batch_with_content(store, ow_id, digest)
+        if existing is not None:
+            raise DuplicateContent(batch_id, existing, digest)
     try:
         table = read_events(content, fmt)
     except ValueError as exc:
         raise BatchRejected(batch_id, [RowError(None, None, str(exc))], 0, 0) from None
-    return ingest_table(session, store, table, batch_id=batch_id, source=source, ow_id=ow_id,
-                        max_errors=max_errors)
+    result = ingest_table(session, store, table, batch_id=batch_id, source=source, ow_id=ow_id,
+                          max_errors=max_errors)
+    if result.status == "stored":
+        _ensure_digests(store)
+        store.execute(f"INSERT INTO {DIGESTS_TABLE} VALUES (?, ?, ?) ON CONFLICT (batch_id) DO NOTHING",
+                      [key, _digest_scope(ow_id), digest])
+    return result
 
 
 def ingest_file(session: Session, store: AnalyticsStore, path: Path, *, fmt: str | None = None,
                 batch_id: str | None = None, ow_id: int | None = None,
-                max_errors: int = DEFAULT_MAX_ERRORS) -> IngestResult:
+                max_errors: int = DEFAULT_MAX_ERRORS, allow_duplicate_content: bool = False) -> IngestResult:
     fmt = fmt or detect_format(path.name)
     content = path.read_bytes()
     if fmt is None:
         raise BatchRejected(batch_id or content_batch_id(content),
                             [RowError(None, None, f"cannot tell the format of {path.name}: use --format")], 0, 0)
     return ingest_bytes(session, store, content, fmt, batch_id=batch_id, source=str(path), ow_id=ow_id,
-                        max_errors=max_errors)
+                        max_errors=max_errors, allow_duplicate_content=allow_duplicate_content)

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import os
+import re
+import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from sqlalchemy.orm import Session
@@ -24,6 +29,61 @@ def new_file_path(settings: Settings, kind: str, ow_id: int, suffix: str) -> Pat
     folder = settings.data_dir / "files" / kind / str(ow_id)
     folder.mkdir(parents=True, exist_ok=True)
     return folder / f"{uuid.uuid4().hex}{suffix}"
+
+
+PARTIAL_MARK = ".partial-"
+_PARTIAL_NAME = re.compile(r"^\..*\.partial-(\d+)-[0-9a-f]+\.\w+$")
+PARTIAL_STALE_SECONDS = 3600  # a partial file this old is a leftover even if its writer's pid was reused
+
+
+@contextmanager
+def written_atomically(path: Path) -> Iterator[Path]:
+    """A temporary name beside `path` to write to; renamed to `path` only once complete (fsynced).
+
+    A write that fails or is killed leaves no file under the final name, only a dot-named partial
+    file that `remove_partial_files` deletes at the next start."""
+    tmp = path.with_name(f".{path.stem}{PARTIAL_MARK}{os.getpid()}-{uuid.uuid4().hex[:8]}{path.suffix}")
+    try:
+        yield tmp
+        with tmp.open("rb") as handle:
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def remove_partial_files(settings: Settings) -> int:
+    """Delete partial files left by killed report/insight writes (their writer is gone); how many."""
+    root = settings.data_dir / "files"
+    if not root.is_dir():
+        return 0
+    removed = 0
+    now = time.time()
+    for path in root.rglob(f".*{PARTIAL_MARK}*"):
+        match = _PARTIAL_NAME.match(path.name)
+        if match is None or not path.is_file():
+            continue
+        try:
+            stale = now - path.stat().st_mtime > PARTIAL_STALE_SECONDS
+            if stale or not _alive(int(match.group(1))):
+                path.unlink()
+                removed += 1
+        except OSError:
+            continue
+    return removed
 
 
 def register(

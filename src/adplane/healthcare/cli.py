@@ -8,7 +8,7 @@ from pathlib import Path
 
 import typer
 
-from adplane.cli.context import emit, open_database
+from adplane.core.commands import emit, open_database
 from adplane.core.errors import ApiError
 from adplane.healthcare import audiences, dataset
 from adplane.healthcare.synthetic import SyntheticSpec, generate
@@ -114,7 +114,7 @@ def _delivered(ow_id: int, campaign_id: int) -> tuple[dict[str, date], list[str]
     it reached (they become the synthetic patient audience, so AQS has matches to find)."""
     from datetime import UTC, datetime
 
-    from adplane.events.store import open_store
+    from adplane.analytics.store import open_store
     from adplane.insights.delivery import exposed_users, first_exposures
 
     settings, db = open_database()

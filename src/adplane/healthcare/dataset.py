@@ -17,9 +17,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from sqlalchemy import delete, insert
+from sqlalchemy import Table, delete, insert
 from sqlalchemy.orm import Session
 
+from adplane.core.db import Base
 from adplane.healthcare.models import (
     CONCEPT_KINDS,
     AudienceMember,
@@ -152,6 +153,12 @@ def write_dir(dataset: Dataset, folder: Path) -> None:
                 writer.writerow(values)
 
 
+def _table(model: type[Base]) -> Table:
+    table = model.__table__
+    assert isinstance(table, Table)
+    return table
+
+
 def _chunks(rows: list[dict], size: int = 5000) -> list[list[dict]]:
     return [rows[i:i + size] for i in range(0, len(rows), size)]
 
@@ -170,7 +177,7 @@ def store(session: Session, dataset: Dataset) -> dict[str, int]:
         (PatientAudience, dataset.patient_audiences), (AudienceMember, dataset.audience_members),
         (PatientAttribute, dataset.patient_attributes), (WeeklyVolume, dataset.weekly_volumes),
     ):
-        for chunk in _chunks(rows):
-            session.execute(insert(model), chunk)
+        for chunk in _chunks(rows):  # Core executemany: the ORM's bulk path costs ~3x on 100k volume rows
+            session.connection().execute(insert(_table(model)), chunk)
     session.flush()
     return dataset.counts()

@@ -13,14 +13,13 @@ from typing import Any, TypeVar
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from adplane.analytics.store import AnalyticsStore
 from adplane.campaigns.models import CAMPAIGN_STATUSES, STATUS_DELETED, Campaign
-from adplane.campaigns.rules import parse_ids
 from adplane.core.clock import from_epoch_ms, to_epoch_ms, to_epoch_s, utcnow
 from adplane.core.deps import Principal
 from adplane.core.errors import ValidationFailed
-from adplane.core.listing import page_offset, parse_sort, sort_in_memory
+from adplane.core.listing import page_offset, parse_ids, parse_sort, sort_in_memory
 from adplane.core.tenancy import scoped
-from adplane.events.store import AnalyticsStore
 from adplane.insertion_orders import metrics
 from adplane.insertion_orders.models import IO_STATUS_DELETED, InsertionOrder
 from adplane.insertion_orders.schemas import IoBasicListRequest, IoCampaignBasicListRequest, IoCampaignsListRequest
@@ -62,7 +61,11 @@ def _sortable(value: Any) -> Any:
 
 def wire_order(sort_by: str | None, allowed: dict[str, str], default: str) -> list[tuple[Callable[[dict], Any], bool]]:
     parsed = parse_sort(sort_by, allowed, default)
-    return [((lambda row, key=key: _sortable(row.get(key))), desc) for key, desc in parsed]
+    return [(_row_key(key), desc) for key, desc in parsed]
+
+
+def _row_key(key: str) -> Callable[[dict], Any]:
+    return lambda row: _sortable(row.get(key))
 
 
 def check_statuses(statuses: Sequence[str] | None, field: str) -> list[str]:

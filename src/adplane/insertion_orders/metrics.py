@@ -8,13 +8,13 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from adplane.analytics.counters import DeliveryTotals
+from adplane.analytics.store import AnalyticsStore
 from adplane.campaigns import delivery
 from adplane.campaigns.models import Campaign
 from adplane.campaigns.service import creative_ids_by_campaign
 from adplane.campaigns.wire import creative_type_name, owners, pricing_model
 from adplane.core.clock import as_utc, from_epoch_ms, from_epoch_s, to_epoch_ms, to_epoch_s
-from adplane.events.counters import DeliveryTotals
-from adplane.events.store import AnalyticsStore
 from adplane.insertion_orders.models import InsertionOrder
 from adplane.insertion_orders.service import wire_number
 from adplane.master import catalog

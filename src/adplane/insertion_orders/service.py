@@ -158,10 +158,10 @@ def check_campaign_budgets_fit(session: Session, io: InsertionOrder, *, field: s
                 f"Total impressions of the IO's campaigns ({used}) cannot exceed the IO's total impressions "
                 f"({io.total_impressions}).", field=field)
         return
-    used = campaign_budget_sum(session, io.id)
-    if used > io.total_budget:
+    budget_used = campaign_budget_sum(session, io.id)
+    if budget_used > io.total_budget:
         raise ValidationFailed(
-            f"Total budget of the IO's campaigns ({wire_number(used)}) cannot exceed the IO budget "
+            f"Total budget of the IO's campaigns ({wire_number(budget_used)}) cannot exceed the IO budget "
             f"({wire_number(io.total_budget)}).", field=field)
 
 

@@ -8,11 +8,11 @@ from decimal import Decimal, InvalidOperation
 
 import typer
 
+from adplane.analytics.store import open_store
 from adplane.auth import repository as auth_repo
 from adplane.auth.models import Organization
-from adplane.cli.context import emit, open_database
+from adplane.core.commands import emit, open_database
 from adplane.core.errors import ApiError
-from adplane.events.store import open_store
 from adplane.insights.pricing import rate_for, set_rate
 from adplane.insights.worker import generate_pending
 

@@ -8,15 +8,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from adplane.events.store import AnalyticsStore
+from adplane.analytics.store import AnalyticsStore
 from adplane.healthcare.models import AudienceMember, ConceptGroup, PatientAttribute, Prescriber
 from adplane.insights import delivery
 from adplane.insights.lift import LiftError, compute_lift
@@ -49,13 +50,10 @@ def _iso(instant: datetime | None) -> str:
 
 
 def build(session: Session, store: AnalyticsStore, report: InsightReport) -> ReportContent:
-    if report.kind == KIND_PLD:
-        return _pld(session, store, report)
-    if report.kind == KIND_SLS:
-        return _sls(session, store, report)
-    if report.kind == KIND_AQS:
-        return _aqs(session, store, report)
-    raise ComputationError(f"unknown insight kind {report.kind}")
+    builder = BUILDERS.get(report.kind)
+    if builder is None:
+        raise ComputationError(f"unknown insight kind {report.kind}")
+    return builder(session, store, report)
 
 
 def _pld(session: Session, store: AnalyticsStore, report: InsightReport) -> ReportContent:
@@ -79,7 +77,7 @@ def _pld(session: Session, store: AnalyticsStore, report: InsightReport) -> Repo
         ])
     summary = {
         "prescribersReached": len(reached), "impressions": sum(r.impressions for r in reached),
-        "clicks": sum(r.clicks for r in reached), "spend": float(round(sum(r.spend for r in reached), 4)),
+        "clicks": sum(r.clicks for r in reached), "spend": float(round(sum((r.spend for r in reached), Decimal(0)), 4)),
     }
     return ReportContent([table], summary)
 
@@ -184,3 +182,8 @@ def _aqs(session: Session, store: AnalyticsStore, report: InsightReport) -> Repo
         {"audienceId": r[0] or None, "conceptGroupId": r[1], "exposedUsers": r[3], "matchingUsers": r[5],
          "score": r[7]} for r in rows]}
     return ReportContent([Table(name, columns, rows)], summary)
+
+
+BUILDERS: dict[str, Callable[[Session, AnalyticsStore, InsightReport], ReportContent]] = {
+    KIND_PLD: _pld, KIND_SLS: _sls, KIND_AQS: _aqs,
+}

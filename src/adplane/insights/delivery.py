@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
-from adplane.events.store import AnalyticsStore
+from adplane.analytics.store import AnalyticsStore
 
 
 @dataclass(frozen=True)

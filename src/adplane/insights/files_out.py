@@ -8,18 +8,18 @@ from adplane.core.errors import BadRequest, ValidationFailed
 from adplane.core.settings import Settings
 from adplane.files import service as files
 from adplane.files.models import StoredFile
-from adplane.insights.models import KIND_SLS, STATUS_READY, InsightReport
-from adplane.insights.service import LABEL, get_report
+from adplane.insights.kinds import BY_KIND, CSV, LABEL, PDF, XLSX
+from adplane.insights.models import STATUS_READY, InsightReport
+from adplane.insights.service import get_report
 
-XLSX, CSV, PDF = 1, 2, 3
 UNSUPPORTED = "Unsupported file type provided. Please use fileType 1 for XLSX or 2 for CSV."
 MAX_RECIPIENTS = 50
 
 
 def _file_of(session: Session, ow_id: int, kind: str, report_id: int | None, id_field: str,
              file_type: int | None) -> tuple[InsightReport, StoredFile]:
-    allowed = (XLSX, CSV, PDF) if kind == KIND_SLS else (XLSX, CSV)
-    if file_type not in allowed:
+    allowed = BY_KIND[kind].file_types
+    if file_type is None or file_type not in allowed:
         raise BadRequest(UNSUPPORTED, field="fileType")
     if report_id is None:
         raise ValidationFailed(f"{id_field} is required.", field=id_field)

@@ -1,7 +1,7 @@
 """Insight prices: impressions × the organization's rate per impression, and funds.
 
 The rate of an insight kind is the organization's own (`insight_rates` row with its `ow_id`),
-else its workspace's default (row with `ow_id` NULL), else `DEFAULT_RATES`.
+else its workspace's default (row with `ow_id` NULL), else the kind's `default_rate` (`insights.kinds`).
 A report is charged for its impressions once: a regeneration charges only impressions that are
 new since it was last charged (`chargeable = max(0, impressions now - charged before)`).
 """
@@ -16,9 +16,9 @@ from sqlalchemy.orm import Session
 
 from adplane.auth.models import Organization
 from adplane.core.errors import NotFound, ValidationFailed
+from adplane.insights.kinds import BY_KIND
 from adplane.insights.models import KINDS, InsightRate
 
-DEFAULT_RATES = {"pld": Decimal("0.002"), "sls": Decimal("0.004"), "aqs": Decimal("0.003")}
 CENT = Decimal("0.0001")
 
 
@@ -50,7 +50,7 @@ def rate_for(session: Session, ow_id: int, kind: str) -> Decimal:
         return Decimal(own[0].rate)
     if default:
         return Decimal(default[0].rate)
-    return DEFAULT_RATES[kind]
+    return BY_KIND[kind].default_rate
 
 
 def set_rate(session: Session, workspace_id: int, ow_id: int | None, kind: str, rate: Decimal) -> InsightRate:

@@ -8,10 +8,10 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from adplane.analytics.store import AnalyticsStore
 from adplane.core.clock import as_utc, to_epoch_ms, to_epoch_s
 from adplane.core.deps import Principal
 from adplane.core.errors import ValidationFailed
-from adplane.events.store import AnalyticsStore
 from adplane.healthcare.models import ConceptGroup, PatientAudience
 from adplane.insights import wire
 from adplane.insights.models import KIND_AQS, KIND_PLD, KIND_SLS
@@ -76,7 +76,7 @@ def sls_submit(session: Session, store: AnalyticsStore, principal: Principal, bo
         competitors = sorted(set(body.competitor_concept_group_ids or []))
         _known_concepts(session, competitors, "competitorConceptGroupIds")
         name = check_name_length(body.sls_name, "slsName") if (body.sls_name is not None or not dry_run) else None
-        params = {
+        params: dict[str, Any] = {
             "lookbackDuration": body.sls_lookback_duration or 3, "conceptGroupId": body.concept_group_id,
             "reportTypes": sorted(set(body.report_types or [1])), "competitorConceptGroupIds": competitors,
         }

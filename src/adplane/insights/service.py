@@ -20,6 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from adplane.analytics.store import AnalyticsStore
 from adplane.auth.models import Organization
 from adplane.auth.organizations import change_funds
 from adplane.campaigns.models import STATUS_EXPIRED, STATUS_PAUSED, STATUS_RUNNING, Campaign
@@ -27,9 +28,9 @@ from adplane.core.clock import as_utc, utcnow
 from adplane.core.deps import Principal
 from adplane.core.errors import ApiError, NotFound, ValidationFailed
 from adplane.core.tenancy import scoped
-from adplane.events.store import AnalyticsStore
 from adplane.healthcare.audiences import healthcare_campaign_ids
 from adplane.insights import delivery
+from adplane.insights.kinds import LABEL
 from adplane.insights.models import (
     KIND_PLD,
     STATUS_FAILED,
@@ -38,8 +39,9 @@ from adplane.insights.models import (
     InsightReport,
 )
 from adplane.insights.pricing import Quote, quote, rate_for
+from adplane.jobs.queue import enqueue
 
-LABEL = {"pld": "PLD", "sls": "SLS", "aqs": "AQS"}
+GENERATION_KIND = "insights"
 ELIGIBLE_WINDOW = timedelta(days=90)
 MIN_DURATION = timedelta(days=3)
 NAME_MIN, NAME_MAX = 3, 100
@@ -90,7 +92,8 @@ def ineligibility(campaign: Campaign, healthcare_ids: set[int], now: datetime) -
             return "it expired more than 90 days ago"
     if status not in (STATUS_RUNNING, STATUS_PAUSED, STATUS_EXPIRED):
         return f"its status is {status}"
-    if campaign.end_time is not None and as_utc(campaign.end_time) - as_utc(campaign.start_time) < MIN_DURATION:
+    if (campaign.end_time is not None and campaign.start_time is not None
+            and as_utc(campaign.end_time) - as_utc(campaign.start_time) < MIN_DURATION):
         return "its duration is shorter than 3 days"
     return None
 
@@ -254,6 +257,7 @@ def submit(session: Session, store: AnalyticsStore, principal: Principal, kind: 
         if not scope.name:
             report.name = f"{ow_id}_{LABEL[kind]}_Insights_{report.id}"
         _charge(session, report, q)
+        queue_generation(session, report)
         session.commit()
     except IntegrityError:
         session.rollback()
@@ -304,10 +308,8 @@ def regenerate(session: Session, store: AnalyticsStore, principal: Principal, ki
         report.status_id = STATUS_PROCESSING
         report.failure_reason = None
         report.summary = None
-        report.attempts = 0
-        report.claimed_by = None
-        report.claim_expires_at = None
         report.requested_at = utcnow()
+        queue_generation(session, report)
         session.commit()
     except ApiError as exc:
         session.rollback()
@@ -315,6 +317,11 @@ def regenerate(session: Session, store: AnalyticsStore, principal: Principal, ki
             return Submission("no_funds", quote=q, report=report, campaigns=campaigns)
         raise
     return Submission("regenerated", quote=q, report=report, campaigns=campaigns)
+
+
+def queue_generation(session: Session, report: InsightReport) -> None:
+    """Queue the report's generation job in the caller's transaction (`adplane.insights.worker`)."""
+    enqueue(session, GENERATION_KIND, str(report.id), {"reportId": report.id})
 
 
 def fail_and_refund(session: Session, report: InsightReport, reason: str) -> None:
@@ -329,23 +336,9 @@ def fail_and_refund(session: Session, report: InsightReport, reason: str) -> Non
     report.last_charge_cost = Decimal("0")
     report.status_id = STATUS_FAILED
     report.failure_reason = reason[:1000]
-    report.claimed_by = None
-    report.claim_expires_at = None
 
 
 # --- deletion ----------------------------------------------------------------------------------
-
-
-def parse_ids(raw: str | None, field_name: str) -> list[int]:
-    parts = [p.strip() for p in (raw or "").split(",") if p.strip()]
-    if not parts:
-        raise ValidationFailed(f"{field_name} is required.", field=field_name)
-    ids = []
-    for part in parts:
-        if not part.isdigit() or not 1 <= int(part) <= 2_147_483_647:
-            raise ValidationFailed(f"Invalid id in {field_name}: {part}", field=field_name)
-        ids.append(int(part))
-    return list(dict.fromkeys(ids))
 
 
 def delete_failed(session: Session, ow_id: int, kind: str, ids: list[int], field_name: str) -> str:

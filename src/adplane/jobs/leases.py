@@ -105,11 +105,23 @@ def _held(model: type[LeasedWork], row_id: int, worker: str) -> ColumnElement[bo
     return and_(model.id == row_id, model.status == RUNNING, model.lease_owner == worker)  # type: ignore[attr-defined]
 
 
+def hold(session: Session, row: LeasedWork, *, worker: str) -> bool:
+    """Lock a row `worker` still holds until the caller's transaction ends (PostgreSQL: FOR UPDATE),
+    so the caller can write the job's results and `finish(..., commit=False)` atomically; False if
+    the lease was lost (another worker took the row over after it expired)."""
+    model = type(row)
+    stmt = select(model.id).where(_held(model, row.id, worker))  # type: ignore[attr-defined]
+    if session.get_bind().dialect.name == "postgresql":
+        stmt = stmt.with_for_update()
+    return session.scalar(stmt) is not None
+
+
 def finish(
     session: Session, row: LeasedWork, *, worker: str, now: datetime, status: str = DONE,
-    note: str | None = None, **values: Any,
+    note: str | None = None, commit: bool = True, **values: Any,
 ) -> bool:
-    """Record the final outcome of a held row and commit; False if the lease was lost meanwhile."""
+    """Record the final outcome of a held row (and commit unless `commit=False`); False if the lease
+    was lost meanwhile."""
     model = type(row)
     stmt = (
         update(model)
@@ -118,7 +130,8 @@ def finish(
         .execution_options(synchronize_session=False)
     )
     won = session.execute(stmt).rowcount == 1  # type: ignore[attr-defined]
-    session.commit()
+    if commit:
+        session.commit()
     return won
 
 
@@ -129,9 +142,10 @@ def backoff_seconds(attempt: int, base_seconds: float, cap_seconds: float = 6 * 
 
 def retry_or_fail(
     session: Session, row: LeasedWork, *, worker: str, now: datetime, error: str, max_attempts: int,
-    base_seconds: float,
+    base_seconds: float, commit: bool = True,
 ) -> str:
-    """After a failed attempt: back to pending with backoff, or `failed` once attempts are used up.
+    """After a failed attempt: back to pending with backoff, or `failed` once attempts are used up
+    (commits unless `commit=False`).
 
     Returns the new status ("" when the lease was lost and nothing was written)."""
     model = type(row)
@@ -147,8 +161,14 @@ def retry_or_fail(
         .execution_options(synchronize_session=False)
     )
     won = session.execute(stmt).rowcount == 1  # type: ignore[attr-defined]
-    session.commit()
+    if commit:
+        session.commit()
     return values["status"] if won else ""
+
+
+def is_last_attempt(row: LeasedWork, max_attempts: int) -> bool:
+    """Whether a failure of the attempt now running ends the row `failed`."""
+    return row.attempts >= max_attempts
 
 
 def extend_lease(session: Session, row: LeasedWork, *, worker: str, now: datetime, lease_seconds: float) -> bool:

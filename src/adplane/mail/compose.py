@@ -48,7 +48,9 @@ def compose(
     message.set_content(text)
     if html is not None:
         message.add_alternative(html, subtype="html")
-        html_part = message.get_payload()[-1]
+        parts = message.get_payload()
+        assert isinstance(parts, list) and isinstance(parts[-1], EmailMessage)
+        html_part = parts[-1]
         for cid, png in (inline_images or {}).items():
             html_part.add_related(png, maintype="image", subtype="png", cid=f"<{cid}>", filename=f"{cid}.png")
     for attachment in attachments:

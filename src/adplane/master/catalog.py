@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import lru_cache
 
+from adplane.master import refdata
+
 # --------------------------------------------------------------------------- data classes
 
 
@@ -262,6 +264,22 @@ DEVICE_TYPES: list[Segment] = [
     Segment(15, "Connected TV"),
 ]
 
+# IQM's device-type ids (`/api/v3/master/segment/device-type`) for the ids campaigns stored before;
+# campaign writes accept either and store the legacy id.
+DEVICE_TYPE_IQM_IDS: dict[int, int] = {11: 20300001, 13: 20300002, 15: 20300003, 12: 20300004, 14: 20399999}
+_LEGACY_DEVICE_TYPE_IDS = {iqm: legacy for legacy, iqm in DEVICE_TYPE_IQM_IDS.items()}
+
+
+def iqm_device_type_id(device_type_id: int) -> int:
+    """IQM's id of a device type given by either id (unknown ids are returned as they are)."""
+    return DEVICE_TYPE_IQM_IDS.get(device_type_id, device_type_id)
+
+
+def legacy_device_type_id(device_type_id: int) -> int:
+    """The stored (11-15) id of a device type given by either id (unknown ids are returned as they are)."""
+    return _LEGACY_DEVICE_TYPE_IDS.get(device_type_id, device_type_id)
+
+
 TRAFFIC_TYPE_APP = 11
 TRAFFIC_TYPE_WEB = 12
 TRAFFIC_TYPES: list[Segment] = [
@@ -330,64 +348,11 @@ EXCHANGES: list[Exchange] = [
 
 # --------------------------------------------------------------------------- geography
 
-COUNTRY_US = 30100001
-_COUNTRY_ROWS: list[tuple[str, str]] = [
-    ("United States", "US"),
-    ("India", "IN"),
-    ("Canada", "CA"),
-    ("United Kingdom", "GB"),
-    ("Australia", "AU"),
-    ("Germany", "DE"),
-    ("France", "FR"),
-    ("Mexico", "MX"),
-    ("Brazil", "BR"),
-    ("Japan", "JP"),
-    ("Spain", "ES"),
-    ("Italy", "IT"),
-    ("Netherlands", "NL"),
-    ("Ireland", "IE"),
-    ("New Zealand", "NZ"),
-    ("South Africa", "ZA"),
-    ("Singapore", "SG"),
-    ("Philippines", "PH"),
-    ("Argentina", "AR"),
-    ("Colombia", "CO"),
-    ("Chile", "CL"),
-    ("Sweden", "SE"),
-    ("Norway", "NO"),
-    ("Denmark", "DK"),
-    ("Poland", "PL"),
-    ("Switzerland", "CH"),
-    ("Belgium", "BE"),
-    ("Austria", "AT"),
-    ("Portugal", "PT"),
-    ("Israel", "IL"),
-    ("United Arab Emirates", "AE"),
-    ("South Korea", "KR"),
-    ("Ethiopia", "ET"),
-]
-COUNTRIES: list[Country] = [
-    Country(COUNTRY_US + index, name, code) for index, (name, code) in enumerate(_COUNTRY_ROWS)
-]
-
-# Ordered by postal code so ids match IQM's (30200001 AK, 30200002 AL, ...).
-_US_STATE_ROWS: list[tuple[str, str]] = [
-    ("AK", "Alaska"), ("AL", "Alabama"), ("AR", "Arkansas"), ("AZ", "Arizona"),
-    ("CA", "California"), ("CO", "Colorado"), ("CT", "Connecticut"), ("DC", "District of Columbia"),
-    ("DE", "Delaware"), ("FL", "Florida"), ("GA", "Georgia"), ("HI", "Hawaii"), ("IA", "Iowa"),
-    ("ID", "Idaho"), ("IL", "Illinois"), ("IN", "Indiana"), ("KS", "Kansas"), ("KY", "Kentucky"),
-    ("LA", "Louisiana"), ("MA", "Massachusetts"), ("MD", "Maryland"), ("ME", "Maine"),
-    ("MI", "Michigan"), ("MN", "Minnesota"), ("MO", "Missouri"), ("MS", "Mississippi"),
-    ("MT", "Montana"), ("NC", "North Carolina"), ("ND", "North Dakota"), ("NE", "Nebraska"),
-    ("NH", "New Hampshire"), ("NJ", "New Jersey"), ("NM", "New Mexico"), ("NV", "Nevada"),
-    ("NY", "New York"), ("OH", "Ohio"), ("OK", "Oklahoma"), ("OR", "Oregon"),
-    ("PA", "Pennsylvania"), ("RI", "Rhode Island"), ("SC", "South Carolina"),
-    ("SD", "South Dakota"), ("TN", "Tennessee"), ("TX", "Texas"), ("UT", "Utah"),
-    ("VA", "Virginia"), ("VT", "Vermont"), ("WA", "Washington"), ("WI", "Wisconsin"),
-    ("WV", "West Virginia"), ("WY", "Wyoming"),
-]
+COUNTRY_US = refdata.COUNTRY_US
+# ISO 3166-1 and the 50 states and DC, from the package's reference data (ids in the data files).
+COUNTRIES: list[Country] = [Country(p.id, p.name, p.abbreviation) for p in refdata.geo("countries")]
 STATES: list[State] = [
-    State(30200001 + index, name, code, COUNTRY_US) for index, (code, name) in enumerate(_US_STATE_ROWS)
+    State(p.id, p.name, p.abbreviation, p.parent_id or COUNTRY_US) for p in refdata.geo("states")
 ]
 
 DMAS: list[Dma] = [

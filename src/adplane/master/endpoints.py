@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Annotated, Any, TypeVar
 
 from fastapi import APIRouter, Query
-from sqlalchemy.orm import Session
 
-from adplane.core.deps import Principal, PrincipalDep, SessionDep
-from adplane.core.envelopes import v2, v3
-from adplane.core.tenancy import get_scoped
-from adplane.master import catalog
-from adplane.master.lists import MAX_PAGE_SIZE, ListQuery, parse_id_list, run_list
+from adplane.auth.deps import PrincipalDep
+from adplane.core.deps import SessionDep
+from adplane.core.envelopes import V2, V3, v2, v3
+from adplane.core.listing import parse_ids, parse_ids_filter
+from adplane.master import catalog, segments, static_lists
+from adplane.master import responses as r
+from adplane.master.lists import MAX_PAGE_SIZE, ListQuery, run_list
+from adplane.master.targeting import campaign_segment_ids
 
 router = APIRouter(tags=["Master API"])
 
@@ -24,6 +28,8 @@ SortBy = Annotated[str | None, Query(alias="sortBy", max_length=200)]
 Order = Annotated[str | None, Query(max_length=10)]
 SearchField = Annotated[str | None, Query(alias="searchField", max_length=255)]
 IdsParam = Annotated[str | None, Query(max_length=10_000)]
+SegmentIdsParam = Annotated[str | None, Query(alias="segmentIds", max_length=10_000)]
+CountryIdsParam = Annotated[str | None, Query(alias="countryIds", max_length=10_000)]
 CampaignIdParam = Annotated[int | None, Query(alias="campaignId", ge=1, le=2_147_483_647)]
 
 
@@ -47,13 +53,13 @@ def _timezones(search: str | None) -> list[catalog.Timezone]:
     return result.items
 
 
-@router.get("/api/v3/master/timezones")
+@router.get("/api/v3/master/timezones", response_model=V3[r.Timezones])
 def timezones_v3(_: PrincipalDep, search_field: SearchField = None) -> dict:
     rows = [_timezone_row(tz) for tz in _timezones(search_field)]
     return v3({"data": rows, "totalRecords": len(catalog.TIMEZONES), "filteredRecords": len(rows)})
 
 
-@router.get("/api/v2/adv/static/timezones")
+@router.get("/api/v2/adv/static/timezones", response_model=V2[list[r.Timezone]])
 def timezones_v2(_: PrincipalDep, search_field: SearchField = None) -> dict:
     return v2([_timezone_row(tz) for tz in _timezones(search_field)])
 
@@ -69,19 +75,20 @@ def _named_rows(items: Sequence[catalog.NamedItem], only_id: int | None = None) 
     ]
 
 
-@router.get("/api/v3/cmp/static/campaign/budget-type")
+@router.get("/api/v3/cmp/static/campaign/budget-type", response_model=V3[r.BudgetTypes])
 def budget_types(_: PrincipalDep) -> dict:
     rows = _named_rows(catalog.BUDGET_TYPES)
     return v3({"totalRecords": len(catalog.BUDGET_TYPES), "filteredRecords": len(rows), "budgetTypeData": rows})
 
 
-@router.get("/api/v3/cmp/static/io/status/list")
+@router.get("/api/v3/cmp/static/io/status/list", response_model=V3[r.IoStatuses])
 def io_statuses(_: PrincipalDep) -> dict:
     rows = _named_rows(catalog.IO_STATUSES)
     return v3({"ioStatusList": rows, "totalRecords": len(catalog.IO_STATUSES), "filteredRecords": len(rows)})
 
 
-@router.get("/api/v3/cmp/static/budget-distribution-method/list")
+@router.get("/api/v3/cmp/static/budget-distribution-method/list",
+            response_model=V3[r.BudgetDistributionMethods])
 def budget_distribution_methods(
     _: PrincipalDep,
     budget_distribution_method: Annotated[int, Query(alias="budgetDistributionMethod", ge=0, le=1000)] = 0,
@@ -97,7 +104,7 @@ def budget_distribution_methods(
     )
 
 
-@router.get("/api/v3/cmp/static/campaign/type")
+@router.get("/api/v3/cmp/static/campaign/type", response_model=V3[r.CampaignTypes])
 def campaign_types(_: PrincipalDep) -> dict:
     rows = _named_rows(catalog.CAMPAIGN_TYPES)
     return v3({"campaignTypeData": rows, "totalRecords": len(catalog.CAMPAIGN_TYPES), "filteredRecords": len(rows)})
@@ -106,14 +113,14 @@ def campaign_types(_: PrincipalDep) -> dict:
 # --------------------------------------------------------------------------- creative lists
 
 
-@router.get("/api/v3/crt/master/static/creative-types")
+@router.get("/api/v3/crt/master/static/creative-types", response_model=V3[r.CreativeTypes])
 def creative_types(
     _: PrincipalDep,
     display_all_type: Annotated[bool, Query(alias="displayAllType")] = False,
     search_field: SearchField = None,
     creative_type_ids: Annotated[str | None, Query(alias="creativeTypeIds", max_length=1000)] = None,
 ) -> dict:
-    wanted = parse_id_list(creative_type_ids, "creativeTypeIds")
+    wanted = parse_ids_filter(creative_type_ids, "creativeTypeIds")
     result = run_list(
         catalog.CREATIVE_TYPES,
         ListQuery(search=search_field, only_ids=wanted),
@@ -137,7 +144,7 @@ def creative_types(
     return v3({"totalRecords": len(catalog.CREATIVE_TYPES), "creativeTypeList": rows, "filteredRecords": len(rows)})
 
 
-@router.get("/api/v3/crt/master/static/creative-status")
+@router.get("/api/v3/crt/master/static/creative-status", response_model=V3[r.CreativeStatuses])
 def creative_statuses(
     _: PrincipalDep,
     display_all_status_option: Annotated[bool, Query(alias="displayAllStatusOption")] = False,
@@ -153,7 +160,7 @@ def creative_statuses(
 # --------------------------------------------------------------------------- exchanges
 
 
-@router.get("/api/v3/master/exchanges")
+@router.get("/api/v3/master/exchanges", response_model=V3[r.Exchanges])
 def exchanges(
     _: PrincipalDep,
     exchange_ids: Annotated[str | None, Query(alias="exchangeIds", max_length=10_000)] = None,
@@ -166,8 +173,8 @@ def exchanges(
 ) -> dict:
     query = ListQuery(
         search=search_field,
-        only_ids=parse_id_list(exchange_ids, "exchangeIds"),
-        ids_first=parse_id_list(ids, "ids") or [],
+        only_ids=parse_ids_filter(exchange_ids, "exchangeIds"),
+        ids_first=parse_ids(ids, "ids"),
         sort_by=sort_by,
         order=order,
         page_no=page_no,
@@ -183,31 +190,6 @@ def exchanges(
     )
     rows = [{"id": e.id, "name": e.name, "urlName": e.url_name} for e in result.items]
     return v3({"data": rows, "totalRecords": result.total_records, "filteredRecords": result.filtered_records})
-
-
-# which campaign targeting each segment list reads when `campaignId` is given
-CAMPAIGN_TARGETING: dict[str, Callable[[Any], list[int]]] = {
-    "country": lambda c: [c.country_id] if c.country_id else [],
-    "states": lambda c: list(c.state_ids or []),
-    "device-type": lambda c: list(c.device_type_ids or []),
-    "traffic-type": lambda c: list(c.traffic_type_ids or []),
-}
-
-
-def campaign_segment_ids(
-    session: Session, principal: Principal, campaign_id: int | None, segment: str
-) -> list[int] | None:
-    """The ids a campaign of the caller's organization targets in this list (None: no campaign given).
-
-    Lists a campaign cannot target (age, gender, os) are empty for any campaign.
-    """
-    if campaign_id is None:
-        return None
-    from adplane.campaigns.models import Campaign
-
-    campaign = get_scoped(session, Campaign, principal.ow_id, campaign_id, label="Campaign", field="campaignId")
-    targeting = CAMPAIGN_TARGETING.get(segment)
-    return targeting(campaign) if targeting is not None else []
 
 
 def _narrow(only_ids: list[int] | None, campaign_ids: list[int] | None) -> list[int] | None:
@@ -238,8 +220,8 @@ def _segment_list(
 ) -> dict:
     query = ListQuery(
         search=search,
-        only_ids=_narrow(parse_id_list(segment_ids, "segmentIds"), campaign_ids),
-        ids_first=parse_id_list(ids, "ids") or [],
+        only_ids=_narrow(parse_ids_filter(segment_ids, "segmentIds"), campaign_ids),
+        ids_first=parse_ids(ids, "ids"),
         sort_by=sort_by,
         order=order,
         page_no=page_no,
@@ -266,98 +248,69 @@ def _plain(segment: catalog.Segment) -> dict[str, Any]:
     return {"id": segment.id, "name": segment.name}
 
 
-def _segment_endpoint(segment: str, items: Sequence[catalog.Segment]) -> None:
-    @router.get(f"/api/v2/master/segment/{segment}")
-    def _endpoint(
+@dataclass(frozen=True)
+class SegmentList:
+    """One /api/v2/master/segment/<segment> list: its items, row shape, extra sort keys and search text."""
+
+    segment: str
+    items: Sequence[Any]
+    model: type  # the V2 envelope
+    name: str  # the route's name (and so its operation id)
+    row: Callable[[Any], dict[str, Any]] = _plain
+    extra_sort: dict[str, Callable[[Any], Any]] | None = None
+    search_text: Callable[[Any], str] | None = None
+    by_country: bool = False  # `countryIds` narrows the items to those countries (states)
+
+
+SEGMENT_LISTS = (
+    *(SegmentList(segment, items, V2[r.Segments], "_endpoint") for segment, items in (
+        ("age", catalog.AGE_RANGES), ("gender", catalog.GENDERS), ("device-type", catalog.DEVICE_TYPES),
+        ("traffic-type", catalog.TRAFFIC_TYPES), ("os", catalog.OPERATING_SYSTEMS))),
+    SegmentList("country", catalog.COUNTRIES, V2[r.Countries], "countries",
+                row=lambda c: {"id": c.id, "name": c.name, "code": c.code},
+                extra_sort={"code": lambda c: c.code}, search_text=lambda c: f"{c.name} {c.code}"),
+    # IQM shows a state's postal code as its `name`; the full name is `label`
+    SegmentList("states", catalog.STATES, V2[r.States], "states",
+                row=lambda s: {"id": s.id, "name": s.code, "label": s.name, "countryId": s.country_id},
+                extra_sort={"name": lambda s: s.code, "label": lambda s: s.name},
+                search_text=lambda s: f"{s.code} {s.name}", by_country=True),
+)
+
+
+def _segment_route(spec: SegmentList) -> None:
+    def endpoint(
         principal: PrincipalDep,
         session: SessionDep,
+        country_ids: CountryIdsParam = None,
         page_no: PageNo = None,
         no_of_entries: NoOfEntries = None,
         sort_by: SortBy = None,
         order: Order = None,
         search_field: SearchField = None,
-        segment_ids: Annotated[str | None, Query(alias="segmentIds", max_length=10_000)] = None,
+        segment_ids: SegmentIdsParam = None,
         ids: IdsParam = None,
         campaign_id: CampaignIdParam = None,
     ) -> dict:
+        items = spec.items
+        wanted_countries = parse_ids_filter(country_ids, "countryIds")
+        if wanted_countries is not None:
+            items = [s for s in items if s.country_id in wanted_countries]
         return _segment_list(
-            items,
-            _plain,
-            search=search_field,
-            segment_ids=segment_ids,
-            ids=ids,
-            sort_by=sort_by,
-            order=order,
-            page_no=page_no,
-            no_of_entries=no_of_entries,
-            campaign_ids=campaign_segment_ids(session, principal, campaign_id, segment),
+            items, spec.row, search=search_field, segment_ids=segment_ids, ids=ids, sort_by=sort_by, order=order,
+            page_no=page_no, no_of_entries=no_of_entries, extra_sort=spec.extra_sort, search_text=spec.search_text,
+            campaign_ids=campaign_segment_ids(session, principal, campaign_id, spec.segment),
         )
 
-
-_segment_endpoint("age", catalog.AGE_RANGES)
-_segment_endpoint("gender", catalog.GENDERS)
-_segment_endpoint("device-type", catalog.DEVICE_TYPES)
-_segment_endpoint("traffic-type", catalog.TRAFFIC_TYPES)
-_segment_endpoint("os", catalog.OPERATING_SYSTEMS)
-
-
-@router.get("/api/v2/master/segment/country")
-def countries(
-    principal: PrincipalDep,
-    session: SessionDep,
-    page_no: PageNo = None,
-    no_of_entries: NoOfEntries = None,
-    sort_by: SortBy = None,
-    order: Order = None,
-    search_field: SearchField = None,
-    segment_ids: Annotated[str | None, Query(alias="segmentIds", max_length=10_000)] = None,
-    ids: IdsParam = None,
-    campaign_id: CampaignIdParam = None,
-) -> dict:
-    return _segment_list(
-        catalog.COUNTRIES,
-        lambda c: {"id": c.id, "name": c.name, "code": c.code},
-        search=search_field,
-        segment_ids=segment_ids,
-        ids=ids,
-        sort_by=sort_by,
-        order=order,
-        page_no=page_no,
-        no_of_entries=no_of_entries,
-        extra_sort={"code": lambda c: c.code},
-        search_text=lambda c: f"{c.name} {c.code}",
-        campaign_ids=campaign_segment_ids(session, principal, campaign_id, "country"),
-    )
+    if not spec.by_country:  # only the states list takes countryIds
+        endpoint.__signature__ = inspect.signature(endpoint).replace(  # type: ignore[attr-defined]
+            parameters=[p for p in inspect.signature(endpoint).parameters.values() if p.name != "country_ids"])
+    router.add_api_route(f"/api/v2/master/segment/{spec.segment}", endpoint, methods=["GET"], name=spec.name,
+                         response_model=spec.model)
 
 
-@router.get("/api/v2/master/segment/states")
-def states(
-    principal: PrincipalDep,
-    session: SessionDep,
-    country_ids: Annotated[str | None, Query(alias="countryIds", max_length=10_000)] = None,
-    page_no: PageNo = None,
-    no_of_entries: NoOfEntries = None,
-    sort_by: SortBy = None,
-    order: Order = None,
-    search_field: SearchField = None,
-    segment_ids: Annotated[str | None, Query(alias="segmentIds", max_length=10_000)] = None,
-    ids: IdsParam = None,
-    campaign_id: CampaignIdParam = None,
-) -> dict:
-    """IQM shows a state's postal code as its `name`; the full name is `label`."""
-    wanted_countries = parse_id_list(country_ids, "countryIds")
-    items = [s for s in catalog.STATES if wanted_countries is None or s.country_id in wanted_countries]
-    return _segment_list(
-        items,
-        lambda s: {"id": s.id, "name": s.code, "label": s.name, "countryId": s.country_id},
-        search=search_field,
-        segment_ids=segment_ids,
-        ids=ids,
-        sort_by=sort_by,
-        order=order,
-        page_no=page_no,
-        no_of_entries=no_of_entries,
-        extra_sort={"name": lambda s: s.code, "label": lambda s: s.name},
-        search_text=lambda s: f"{s.code} {s.name}",
-        campaign_ids=campaign_segment_ids(session, principal, campaign_id, "states"),
-    )
+for _spec in SEGMENT_LISTS:
+    _segment_route(_spec)
+
+
+router.include_router(segments.router)
+router.include_router(static_lists.router)

@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from adplane.core.errors import ValidationFailed
+from adplane.core.schemas import json_field
 from adplane.master import catalog as master
 from adplane.reports import catalog
 from adplane.reports.catalog import Dimension, Metric
@@ -89,17 +90,50 @@ def add_months(day: date, months: int) -> date:
     raise AssertionError("unreachable")
 
 
+MAX_REPORT_EPOCH_MS = 253_370_764_800_000  # 9998-01-01T00:00:00Z
+
+
 def from_epoch_ms(value: Any, field_name: str) -> datetime:
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise ValidationFailed(f"{field_name} must be an epoch timestamp in milliseconds.", field=field_name)
-    try:
-        return datetime.fromtimestamp(value / 1000, tz=UTC)
-    except (OverflowError, OSError, ValueError):
-        raise ValidationFailed(f"{field_name} is out of range.", field=field_name) from None
+    # 1970 .. 9997: a report period is later widened by time zones, a day and up to a year of range checks,
+    # which must all stay inside what a date can hold
+    if not 0 <= value < MAX_REPORT_EPOCH_MS:
+        raise ValidationFailed(f"{field_name} must be between 1970 and 9997.", field=field_name)
+    return datetime.fromtimestamp(value / 1000, tz=UTC)
 
 
 def to_epoch_ms(instant: datetime) -> int:
     return int(instant.timestamp() * 1000)
+
+
+def parse_report_date(value: Any, field_name: str, zone: ZoneInfo, *, end: bool) -> datetime:
+    """A report bound as the user means it: epoch milliseconds (a number, or digits as text, the way
+    IQM's samples send them), or an ISO calendar day `YYYY-MM-DD` of the report's timezone (a start
+    is that day's local midnight, an end its last millisecond, so the end day is included), or an ISO
+    date-time (without an offset: local time of the report's timezone)."""
+    if isinstance(value, str):
+        text = value.strip()
+        if text.isdigit():
+            return from_epoch_ms(int(text), field_name)
+        try:
+            day = date.fromisoformat(text)
+        except ValueError:
+            day = None
+        if day is not None and len(text) == 10:
+            if end:
+                return midnight_utc(day + timedelta(days=1), zone) - timedelta(milliseconds=1)
+            return midnight_utc(day, zone)
+        try:
+            moment = datetime.fromisoformat(text)
+        except ValueError:
+            raise ValidationFailed(
+                f"{field_name} must be epoch milliseconds or an ISO date (YYYY-MM-DD).", field=field_name
+            ) from None
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=zone)
+        return moment.astimezone(UTC)
+    return from_epoch_ms(value, field_name)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -111,10 +145,7 @@ def parse_dimensions(raw: Any) -> list[DimensionChoice]:
     if raw is None or raw == "":
         raise ValidationFailed("Please select at least one dimension for the report.", field="dimensions")
     if isinstance(raw, str):
-        try:
-            raw = json.loads(raw)
-        except ValueError:
-            raise ValidationFailed("dimensions must be a JSON array of {filter, value}.", field="dimensions") from None
+        raw = json_field(raw, "dimensions", "dimensions must be a JSON array of {filter, value}.")
     if not isinstance(raw, list) or not raw:
         raise ValidationFailed("Please select at least one dimension for the report.", field="dimensions")
     if len(raw) > MAX_DIMENSIONS:
@@ -357,11 +388,12 @@ def parse_definition(session: Session, ow_id: int, body: dict[str, Any], *, requ
         raise ValidationFailed("startDate is required.", field="startDate")
     if body.get("endDate") is None:
         raise ValidationFailed("endDate is required.", field="endDate")
-    start = from_epoch_ms(body.get("startDate"), "startDate")
-    end = from_epoch_ms(body.get("endDate"), "endDate")
+    timezone_id, timezone_name = parse_timezone(body.get("timezoneId"), body.get("timezoneName"))
+    zone = ZoneInfo(timezone_name)
+    start = parse_report_date(body.get("startDate"), "startDate", zone, end=False)
+    end = parse_report_date(body.get("endDate"), "endDate", zone, end=True)
     dimensions = parse_dimensions(body.get("dimensions"))
     columns = parse_columns(body.get("columns"), dimensions)
-    timezone_id, timezone_name = parse_timezone(body.get("timezoneId"), body.get("timezoneName"))
     definition = Definition(
         ow_id=ow_id,
         name=name.strip(),

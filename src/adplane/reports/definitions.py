@@ -1,7 +1,8 @@
 """Use cases behind the report endpoints: saved definitions (CRUD, list, duplicate) and running them.
 
-Scheduling: a body with `reportSchedulingEventDetails` (add, PATCH) is handed to
-`adplane.schedules.service.save_schedule`, which validates and saves it in the same transaction.
+Scheduling: a body with `reportSchedulingEventDetails` (add, PATCH) is announced on
+`adplane.reports.hooks.schedule_details_sent`; the schedules domain validates and saves it in the same
+transaction (reports never imports schedules).
 """
 
 from __future__ import annotations
@@ -14,14 +15,14 @@ from sqlalchemy.orm import Session
 from adplane.core.clock import utcnow
 from adplane.core.deps import Principal
 from adplane.core.errors import ValidationFailed
-from adplane.core.listing import parse_sort
+from adplane.core.listing import page_offset, parse_sort
+from adplane.core.schemas import MAX_DB_INT
 from adplane.core.settings import Settings
 from adplane.files import service as files
-from adplane.reports import repository, service
+from adplane.reports import hooks, repository, service
 from adplane.reports.definition import Definition, parse_definition, to_wire
 from adplane.reports.models import Report
 from adplane.reports.schemas import DefinitionIn, DuplicateIn, ExecuteIn, ReportListIn
-from adplane.schedules import service as schedules
 
 
 def _save_schedule(session: Session, principal: Principal, report: Report, details: Any,
@@ -31,11 +32,12 @@ def _save_schedule(session: Session, principal: Principal, report: Report, detai
     if isinstance(details, dict) and details.get("runningTotalEnabled") in (0, 1):
         # the spec's report/add example sends 0/1 here, where the schedule API takes a boolean
         details = {**details, "runningTotalEnabled": bool(details["runningTotalEnabled"])}
-    schedules.save_schedule(session, principal, report, details, settings=settings)
+    if not hooks.schedule_details_sent(session, principal, report, details, settings):
+        raise ValidationFailed("Scheduling is not available.", field="reportSchedulingEventDetails")
 
 
 def _schedule_details(session: Session, report_id: int) -> dict[str, Any]:
-    summary = schedules.schedule_summary(session, report_id)
+    summary = next((found for found in hooks.schedule_details(session, report_id) if found), None)
     if not summary:
         return {}
     return {**summary.get("scheduledData", {}), "nextDeliveryDate": summary.get("nextDeliveryDate"),
@@ -84,7 +86,7 @@ def update(session: Session, principal: Principal, report_id: int, body: Definit
     if body.report_scheduling_event_details in (None, {}):
         # new dates or timezone move the next delivery of an existing schedule
         session.flush()
-        schedules.report_changed(session, report.id, settings=settings)
+        hooks.definition_changed(session, report.id, settings)
     _save_schedule(session, principal, report, body.report_scheduling_event_details, settings)
     session.commit()
     return f"Report with id {report.id} updated successfully"
@@ -93,8 +95,7 @@ def update(session: Session, principal: Principal, report_id: int, body: Definit
 def delete(session: Session, principal: Principal, report_id: int) -> str:
     """Soft delete; the report's schedule goes with it."""
     report = repository.get_report(session, principal.ow_id, report_id)
-    if _schedule_details(session, report.id):
-        schedules.remove_schedule(session, principal, report.id)
+    hooks.definition_deleted(session, principal, report.id)
     report.deleted_at = utcnow()
     session.commit()
     return f"Report with id {report.id} deleted successfully"
@@ -119,12 +120,9 @@ def duplicate(session: Session, principal: Principal, body: DuplicateIn) -> str:
 
 def list_page(session: Session, principal: Principal, body: ReportListIn, *, paginate: bool) -> dict[str, Any]:
     order = parse_sort(body.sort_by, repository.SORT_COLUMNS, "-modifyDate")
-    size = body.no_of_entries if paginate else None
-    offset = ((body.page_no or 1) - 1) * size if size else 0
-    reports, total, matching = repository.list_reports(
-        session, principal.ow_id, search=(body.search_field or "").strip() or None, order=order,
-        offset=offset, limit=size,
-    )
+    offset, limit = page_offset(body.page_no, body.no_of_entries if paginate else None)
+    reports, total, matching = repository.list_reports(session, principal.ow_id, search=body.search_field,
+                                                       order=order, offset=offset, limit=limit)
     data = [{**to_wire(r), "reportSchedulingEventDetails": _schedule_details(session, r.id)} for r in reports]
     return {"data": data, "totalRecords": total, "filteredRecords": matching}
 
@@ -139,6 +137,8 @@ def _int_field(value: Any, name: str) -> int | None:
         return None
     if isinstance(value, bool) or not isinstance(value, int):
         raise ValidationFailed(f"{name} must be an integer.", field=name)
+    if not -MAX_DB_INT <= value <= MAX_DB_INT:
+        raise ValidationFailed(f"{name} is out of range.", field=name)
     return value
 
 

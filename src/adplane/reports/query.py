@@ -1,7 +1,7 @@
-"""SQL for report execution, written once for every analytics backend (DuckDB and PostgreSQL).
+"""SQL for report execution, written once for every analytics backend (DuckDB, PostgreSQL, ClickHouse).
 
 A report query groups by the report's dimensions (plus the local day for daily reports) and sums
-the base values (`catalog.BASE_NAMES`) its columns need. It reads the smallest rollup of `adplane.events.rollups`
+the base values (`catalog.BASE_NAMES`) its columns need. It reads the smallest rollup of `adplane.analytics.rollups`
 that covers the dimensions, the filters and the time buckets, else the raw `events` table.
 Rates are never summed: they are computed from these sums (in Python for values, in SQL only to
 sort by them). Reach needs distinct users, so it always reads raw events.
@@ -18,9 +18,9 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from adplane.events.rollups import Rollup, ceil_to_grain, floor_to_grain, smallest_covering
-from adplane.events.running import RUNNING_TOTALS
-from adplane.events.schema import MONEY_PRECISION, MONEY_SCALE
+from adplane.analytics.rollups import Rollup, ceil_to_grain, floor_to_grain, smallest_covering
+from adplane.analytics.running import RUNNING_TOTALS
+from adplane.analytics.schema import MONEY_PRECISION, MONEY_SCALE
 from adplane.reports.catalog import BASE_NAMES, COUNT_BASES, MONEY_BASES, Dimension, Metric
 
 RAW_TABLE = "events"
@@ -74,7 +74,7 @@ class ReportQuery:
     search_always_false: bool = False
     # The base sums the requested columns (and the sort) need; summing only those keeps scans cheap.
     bases: list[str] = field(default_factory=lambda: ["impressions"])
-    # running-total table -> its latest valid checkpoint (`adplane.events.running`); empty: none used
+    # running-total table -> its latest valid checkpoint (`adplane.analytics.running`); empty: none used
     checkpoints: dict[str, datetime] = field(default_factory=dict)
 
     @property
@@ -227,7 +227,8 @@ def _sum_value(source: Source, name: str) -> str:
     if name == "reach":
         return "count(DISTINCT user_id) FILTER (WHERE event_type = 'impression')"
     if source.is_raw and name in COUNT_BASES:
-        return f"count(*) FILTER (WHERE event_type = '{COUNT_BASES[name]}')"
+        # BIGINT as in the rollups: ClickHouse counts are unsigned and find no common type with signed sums
+        return f"CAST(count(*) FILTER (WHERE event_type = '{COUNT_BASES[name]}') AS BIGINT)"
     return f"coalesce(sum({name}), 0)"
 
 
@@ -293,6 +294,8 @@ def local_day_sql(time_column: str, query: ReportQuery) -> str:
     offsets = offsets_between(query.zone_name, query.start, query.end)
     if query.backend == "postgresql":
         epoch, unit = f"extract(epoch FROM {time_column})", 1
+    elif query.backend == "clickhouse":
+        epoch, unit = f"toUnixTimestamp64Micro({time_column})", 1_000_000
     else:
         epoch, unit = f"epoch_us({time_column})", 1_000_000
     if len(offsets) == 1:
@@ -305,6 +308,8 @@ def local_day_sql(time_column: str, query: ReportQuery) -> str:
         shift = f"CASE {cases} ELSE {offsets[-1][1] * unit} END"
     if query.backend == "postgresql":
         return f"CAST(floor(({epoch} + {shift}) / 86400) AS BIGINT)"
+    if query.backend == "clickhouse":  # `//` starts a comment there; epochs here are after 1970
+        return f"intDiv({epoch} + {shift}, {86_400 * unit})"
     return f"(({epoch} + {shift}) // {86_400 * unit})"
 
 
@@ -331,7 +336,7 @@ def _merged_parts(query: ReportQuery, source: Source, keys: list[str]) -> tuple[
         if part.is_raw:
             values = [f"{minus}{_narrowed(_sum_value(part, b), b, money)} AS {b}" for b in bases]
             if signed:
-                values.append(f"{minus}count(*) AS {EVENTS_ALIAS}")
+                values.append(f"{minus}CAST(count(*) AS BIGINT) AS {EVENTS_ALIAS}")
             sql = f"SELECT {', '.join((*keys, *values))} FROM {part.table} WHERE {where}{group_by}"
         else:
             values = [f"{minus}{_narrowed(b, b, money)} AS {b}" for b in bases]

@@ -4,18 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select
 from sqlalchemy.orm import Session
 
 from adplane.core.errors import NotFound
-from adplane.core.listing import apply_sort
+from adplane.core.listing import count, fetch_page, where_search
 from adplane.core.tenancy import scoped
 from adplane.reports.models import Report
 
 MISSING = "Report does not exists for the given id"
 
 
-def live(ow_id: int) -> Select[tuple[Report]]:
+def live(ow_id: int) -> Select[Report]:
     return scoped(Report, ow_id).where(Report.deleted_at.is_(None))
 
 
@@ -42,16 +42,6 @@ def list_reports(session: Session, ow_id: int, *, search: str | None, order: lis
                  offset: int, limit: int | None) -> tuple[list[Report], int, int]:
     """(page, total records of the organization, records matching the search)."""
     base = live(ow_id)
-    total = session.scalar(select(func.count()).select_from(base.subquery())) or 0
-    filtered = base
-    if search:
-        needle = f"%{search.lower()}%"
-        conditions = [func.lower(Report.name).like(needle)]
-        if search.isdigit():
-            conditions.append(Report.id == int(search))
-        filtered = filtered.where(or_(*conditions))
-    matching = session.scalar(select(func.count()).select_from(filtered.subquery())) or 0
-    stmt = apply_sort(filtered, order, tiebreak=Report.id).offset(offset)
-    if limit is not None:
-        stmt = stmt.limit(limit)
-    return list(session.scalars(stmt)), int(total), int(matching)
+    rows, matching = fetch_page(session, where_search(base, search, [Report.name], Report.id), order,
+                                tiebreak=Report.id, offset=offset, limit=limit)
+    return rows, count(session, base), matching

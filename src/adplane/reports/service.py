@@ -15,7 +15,7 @@ Contract used by other domains (schedules):
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
+from collections.abc import Generator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -23,15 +23,17 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from adplane.analytics.running import CheckpointState
+from adplane.core import metrics
 from adplane.core.errors import ValidationFailed
 from adplane.core.settings import Settings
-from adplane.events.running import CheckpointState
 from adplane.files import service as files
 from adplane.reports import catalog, query, writers
 from adplane.reports.catalog import Dimension, Metric
 from adplane.reports.definition import Definition, from_report
 from adplane.reports.labels import Labels, campaign_attributes
 from adplane.reports.models import Report
+from adplane.reports.query import ReportQuery, Source
 from adplane.reports.stream import stream_rows
 
 FILE_TYPE_CSV = 1
@@ -67,8 +69,8 @@ class ReportResult:
 @dataclass
 class PreparedReport:
     definition: Definition
-    query: query.ReportQuery
-    source: query.Source
+    query: ReportQuery
+    source: Source
     labels: Labels
     columns: list[str]
     metrics: list[Metric]
@@ -322,6 +324,16 @@ def execute_report(
 
     `daily_totals` is filled for daily reports (or when `with_daily_totals` is True)."""
     definition = as_definition(report)
+    with metrics.REPORT_QUERY.labels("page", _backend(store)).time():
+        return _execute_with_checkpoints(session, store, definition, start=start, end=end, sort_by=sort_by,
+                                         order=order, search=search, page_no=page_no, page_size=page_size,
+                                         with_daily_totals=with_daily_totals)
+
+
+def _execute_with_checkpoints(session: Session, store: Any, definition: Definition, *, start: datetime | None,
+                              end: datetime | None, sort_by: str | None, order: str | None, search: str | None,
+                              page_no: int | None, page_size: int | None,
+                              with_daily_totals: bool | None) -> ReportResult:
     for attempt in range(CHECKPOINT_ATTEMPTS):
         # the last attempt reads no running totals, so late data arriving all the time cannot starve it
         states = checkpoint_states(store) if attempt < CHECKPOINT_ATTEMPTS - 1 else {}
@@ -380,8 +392,9 @@ def _daily_totals(store: Any, prepared: PreparedReport) -> list[tuple[str, dict[
 def daily_trend(session: Session, store: Any, report: Report | Definition, *, start: datetime | None = None,
                 end: datetime | None = None) -> list[tuple[str, dict[str, Any]]]:
     """Totals per local day of the report's timezone over [start, end), for a mail's trend."""
-    return _daily_totals(store, prepare(session, as_definition(report), start=start, end=end,
-                                        backend=_backend(store)))
+    with metrics.REPORT_QUERY.labels("trend", _backend(store)).time():
+        return _daily_totals(store, prepare(session, as_definition(report), start=start, end=end,
+                                            backend=_backend(store)))
 
 
 def _backend(store: Any) -> str:
@@ -392,7 +405,7 @@ def iter_report_rows(session: Session, store: Any, report: Report | Definition, 
                      start: datetime | None = None, end: datetime | None = None,
                      sort_by: str | None = None, order: str | None = None,
                      search: str | None = None, use_checkpoints: bool = True,
-                     ) -> tuple[PreparedReport, dict[str, Any], Iterator[dict[str, Any]]]:
+                     ) -> tuple[PreparedReport, dict[str, Any], Generator[dict[str, Any], None, None]]:
     """Every row in order, read in chunks (for files); returns (prepared, totals row, rows).
 
     With running totals, check `still_valid(store, prepared)` once the rows are read."""
@@ -405,7 +418,7 @@ def iter_report_rows(session: Session, store: Any, report: Report | Definition, 
     sql = query.ordered_sql(grouped, terms, keys, None, 0)
     totals = totals_row(prepared, _totals(store, prepared), None)
 
-    def rows() -> Iterator[dict[str, Any]]:
+    def rows() -> Generator[dict[str, Any], None, None]:
         if "campaign_id" in prepared.query.group_columns:
             prepared.labels.campaigns()  # every campaign once, rather than one query per row
         for raw in stream_rows(store, sql, [*params, *order_params]):
@@ -432,17 +445,25 @@ def export_report(
         raise ValidationFailed("Invalid file type.", field="fileType")
     definition = as_definition(report)
     path = files.new_file_path(settings, "reports", definition.ow_id, FILE_SUFFIXES[file_type])
+    with metrics.REPORT_QUERY.labels("file", _backend(store)).time():
+        _write_file(session, store, definition, path, start=start, end=end, file_type=file_type, sort_by=sort_by,
+                    order=order, search=search)
+    return path
+
+
+def _write_file(session: Session, store: Any, definition: Definition, path: Path, *, start: datetime | None,
+                end: datetime | None, file_type: int, sort_by: str | None, order: str | None,
+                search: str | None) -> None:
     for use_checkpoints in (True, False):
         prepared, totals, rows = iter_report_rows(session, store, definition, start=start, end=end,
                                                   sort_by=sort_by, order=order, search=search,
                                                   use_checkpoints=use_checkpoints)
         layout = writers.Layout.for_report(prepared.columns, column_labels(definition, prepared.columns),
                                            definition.timezone_name, definition.name)
-        with contextlib.closing(rows):
+        with contextlib.closing(rows), files.written_atomically(path) as partial:
             if file_type == FILE_TYPE_CSV:
-                writers.write_csv(path, layout, rows, totals)
+                writers.write_csv(partial, layout, rows, totals)
             else:
-                writers.write_xlsx(path, layout, rows, totals)
+                writers.write_xlsx(partial, layout, rows, totals)
         if still_valid(store, prepared):
             break  # else late events moved a checkpoint it read: write it again without them
-    return path

@@ -1,1 +1,1 @@
-"""schedules domain."""
+"""schedules domain (report deliveries)."""

@@ -56,9 +56,10 @@ def _trend(result: ReportResult) -> tuple[str, list[tuple[str, float]]]:
     first = result.daily_totals[0][1]
     numeric = [key for key in result.columns if _is_number(first.get(key))]
     preferred = [key for key in PREFERRED_TREND_COLUMNS if key in numeric]
-    key = (preferred or numeric or [None])[0]
-    if key is None:
+    candidates = preferred or numeric
+    if not candidates:
         return "", []
+    key = candidates[0]
     points = [(day, float(row.get(key) or 0)) for day, row in result.daily_totals]
     return result.labels.get(key, key), points
 

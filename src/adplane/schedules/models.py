@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from adplane.core.clock import utcnow
 from adplane.core.db import Base, UtcDateTime
 from adplane.jobs.leases import LeasedWork
+from adplane.jobs.metrics import register_leased_table
 
 FREQUENCY_ONCE = 1
 FREQUENCY_DAILY = 2
@@ -71,3 +72,11 @@ class ScheduleOptOut(Base):
     email: Mapped[str] = mapped_column(String(320))  # lower-cased
     report_id: Mapped[int] = mapped_column(Integer, default=EVERY_REPORT)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
+register_leased_table("schedule_occurrences", ScheduleOccurrence)  # its depth/lag on /metrics
+
+# Whoever loads these tables also gets the handlers that keep a report's schedule in step with its
+# definition (`adplane.reports.hooks`, connected in the service module). Last, so the service finds every
+# name of this module defined.
+from adplane.schedules import service as _service  # noqa: E402,F401

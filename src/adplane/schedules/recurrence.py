@@ -43,7 +43,7 @@ def canonical_day(frequency: int, raw: str | None) -> str | None:
             return MONTH_FIRST
         if value.lower() == "last":
             return MONTH_LAST
-        if value.isdigit() and 1 <= int(value) <= MAX_MONTH_DAY:
+        if value.isascii() and value.isdigit() and 1 <= int(value) <= MAX_MONTH_DAY:
             return str(int(value))
         raise ValueError('deliveryDay must be "First", "Last" or "1".."29" for monthly delivery.')
     return None  # daily: any day, the value is not used

@@ -1,7 +1,7 @@
 """The scheduler: record every due occurrence, then claim and deliver occurrences under a lease.
 
-`run_due` is one pass (what `adplane scheduler run-due`, each `adplane worker` loop and the
-periodic task inside `adplane serve` call). Several processes may run it at once on PostgreSQL:
+`run_due` is one pass (what `adplane scheduler run-due` calls, and the "schedules" job kind that
+`adplane worker` and `adplane serve` run). Several processes may run it at once on PostgreSQL:
 recording is idempotent (unique (schedule, instant), insert-or-ignore) and delivery goes through
 `adplane.jobs.leases`, so an occurrence is handed to the mail server once. The one window left is
 a worker killed after the server accepted a mail and before its outcome was committed: the
@@ -10,7 +10,6 @@ occurrence is retried after the lease, and the copy carries the same Message-ID.
 
 from __future__ import annotations
 
-import threading
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -21,10 +20,12 @@ import structlog
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from adplane.analytics.handle import store_for
 from adplane.core.clock import as_utc, utcnow
 from adplane.core.db import Database
 from adplane.core.settings import Settings
 from adplane.jobs import leases
+from adplane.jobs.registry import JobContext, JobKind
 from adplane.mail import send
 from adplane.reports.models import Report
 from adplane.schedules import repository
@@ -35,7 +36,6 @@ from adplane.schedules.service import following_delivery
 
 log = structlog.get_logger("adplane.schedules")
 
-LEASE_SECONDS = 300.0
 CLAIM_BATCH = 10
 RECORD_BATCH = 500
 MAX_CATCH_UP_PER_PASS = 400  # a schedule with more missed instants continues on the next pass
@@ -59,18 +59,14 @@ class RunStats:
 def _insert_ignoring_duplicates(session: Session, rows: list[dict[str, Any]]) -> int:
     if not rows:
         return 0
-    dialect = session.get_bind().dialect.name
-    if dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    stmt = (
-        insert(ScheduleOccurrence)
-        .values(rows)
-        .on_conflict_do_nothing(index_elements=["schedule_id", "occurs_at"])
-        .returning(ScheduleOccurrence.id)
-    )
-    return len(session.scalars(stmt).all())
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    keys = ["schedule_id", "occurs_at"]
+    if session.get_bind().dialect.name == "postgresql":
+        pg = postgresql.insert(ScheduleOccurrence).values(rows).on_conflict_do_nothing(index_elements=keys)
+        return len(session.scalars(pg.returning(ScheduleOccurrence.id)).all())
+    lite = sqlite.insert(ScheduleOccurrence).values(rows).on_conflict_do_nothing(index_elements=keys)
+    return len(session.scalars(lite.returning(ScheduleOccurrence.id)).all())
 
 
 def _occurrence_row(schedule: ReportSchedule, report: Report, instant: datetime, now: datetime) -> dict[str, Any]:
@@ -139,8 +135,9 @@ def _note_delivery(session: Session, occurrence: ScheduleOccurrence, worker: str
 
 
 def deliver(session: Session, settings: Settings, store: Any, occurrence: ScheduleOccurrence, *, worker: str,
-            now: datetime, lease_seconds: float = LEASE_SECONDS) -> str:
+            now: datetime, lease_seconds: float | None = None) -> str:
     """Deliver one claimed occurrence; returns its outcome (done, cancelled, retry, failed, lost)."""
+    lease_seconds = lease_seconds or settings.job_lease_seconds
     schedule = session.get(ReportSchedule, occurrence.schedule_id)
     report = session.get(Report, occurrence.report_id)
     if schedule is None or report is None or report.deleted_at is not None:
@@ -176,7 +173,7 @@ def deliver(session: Session, settings: Settings, store: Any, occurrence: Schedu
         session.rollback()
         outcome = leases.retry_or_fail(
             session, occurrence, worker=worker, now=now, error=f"{type(exc).__name__}: {exc}",
-            max_attempts=settings.schedule_max_attempts, base_seconds=settings.schedule_retry_base_seconds,
+            max_attempts=settings.job_max_attempts, base_seconds=settings.job_retry_base_seconds,
         )
         log.warning("schedule_delivery_failed", occurrence=occurrence.id, outcome=outcome, error=str(exc)[:300])
         return "retry" if outcome == leases.PENDING else (outcome or "lost")
@@ -188,9 +185,10 @@ def deliver(session: Session, settings: Settings, store: Any, occurrence: Schedu
 
 
 def deliver_due(db: Database, settings: Settings, store: Any, *, worker: str, now: datetime | None = None,
-                lease_seconds: float = LEASE_SECONDS, stats: RunStats | None = None) -> RunStats:
+                lease_seconds: float | None = None, stats: RunStats | None = None) -> RunStats:
     """Claim and deliver until nothing due is left."""
     stats = stats or RunStats()
+    lease_seconds = lease_seconds or settings.job_lease_seconds
     while True:
         current = now or utcnow()
         with db.session() as session:
@@ -199,7 +197,7 @@ def deliver_due(db: Database, settings: Settings, store: Any, *, worker: str, no
             if not batch:
                 return stats
             if store is None:  # opened only when there is something to deliver
-                store = analytics_store(settings)
+                store = store_for(settings)
             for occurrence in batch:
                 outcome = deliver(session, settings, store, occurrence, worker=worker, now=now or utcnow(),
                                   lease_seconds=lease_seconds)
@@ -209,23 +207,8 @@ def deliver_due(db: Database, settings: Settings, store: Any, *, worker: str, no
 # ---------------------------------------------------------------- entry points
 
 
-_stores: dict[str, Any] = {}
-_stores_lock = threading.Lock()
-
-
-def analytics_store(settings: Settings) -> Any:
-    """One analytics store per process and database (DuckDB allows a single writer process)."""
-    from adplane.events.store import open_store
-
-    key = f"{settings.resolved_database_url}|{settings.data_dir.resolve()}"
-    with _stores_lock:
-        if key not in _stores:
-            _stores[key] = open_store(settings)
-        return _stores[key]
-
-
 def run_due(db: Database, settings: Settings, *, now: datetime | None = None, worker: str | None = None,
-            store: Any = None, lease_seconds: float = LEASE_SECONDS) -> RunStats:
+            store: Any = None, lease_seconds: float | None = None) -> RunStats:
     """One pass: record what is due at `now` (default: the clock), then deliver it."""
     stats = RunStats()
     with db.session() as session:
@@ -234,8 +217,11 @@ def run_due(db: Database, settings: Settings, *, now: datetime | None = None, wo
                        lease_seconds=lease_seconds, stats=stats)
 
 
-def tick(db: Database, settings: Settings) -> None:
-    """The periodic task inside `adplane serve` (adplane.app.BACKGROUND_TASKS)."""
-    stats = run_due(db, settings)
-    if stats.recorded or stats.outcomes:
-        log.info("schedules_run", **stats.as_dict())
+def run_pass(ctx: JobContext) -> dict[str, int]:
+    """The "schedules" job kind: one `run_due` pass at the clock's instant."""
+    return run_due(ctx.db, ctx.settings, worker=ctx.worker, store=ctx.store,
+                   lease_seconds=ctx.lease_seconds).as_dict()
+
+
+JOB_KINDS = [JobKind("schedules", run_pass, interval_seconds=30.0,
+                     description="record due scheduled report deliveries and mail them")]

@@ -28,6 +28,7 @@ from adplane.core.errors import NotFound, ValidationFailed
 from adplane.core.schemas import MAX_DB_INT
 from adplane.core.settings import Settings, get_settings
 from adplane.core.tenancy import scoped
+from adplane.reports import hooks as report_hooks
 from adplane.reports.models import Report
 from adplane.schedules import repository
 from adplane.schedules.models import (
@@ -68,7 +69,7 @@ def _int_or_none(value: Any) -> int | None:
         return None
     if isinstance(value, int):
         return value
-    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
+    if isinstance(value, str) and value.strip().lstrip("-").isascii() and value.strip().lstrip("-").isdigit():
         return int(value.strip())
     return None
 
@@ -365,3 +366,27 @@ def schedule_summary(session: Session, report_id: int, *, last: int = 10) -> dic
         ],
     }
 
+
+
+# ---------------------------------------------------------------- what the reports domain announces
+
+
+def _on_schedule_details_sent(session: Session, principal: Principal, report: Report, details: Any,
+                              settings: Settings) -> dict[str, Any]:
+    return save_schedule(session, principal, report, details, settings=settings)
+
+
+def _on_definition_changed(session: Session, report_id: int, settings: Settings) -> None:
+    report_changed(session, report_id, settings=settings)
+
+
+def _on_definition_deleted(session: Session, principal: Principal, report_id: int) -> None:
+    """A deleted report's schedule goes with it."""
+    if repository.schedule_of_report(session, principal.ow_id, report_id) is not None:
+        remove_schedule(session, principal, report_id)
+
+
+report_hooks.schedule_details_sent.connect(_on_schedule_details_sent)
+report_hooks.schedule_details.connect(schedule_summary)
+report_hooks.definition_changed.connect(_on_definition_changed)
+report_hooks.definition_deleted.connect(_on_definition_deleted)

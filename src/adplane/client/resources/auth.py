@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from adplane.auth.schemas import AllowedOrganizations, Profile, TokenData
+from adplane.auth.schemas import AllowedOrganizations, InviteValidation, Profile, TokenData
 from adplane.client.calls import Call, Pages, clean, model
 from adplane.client.errors import AuthenticationError
 from adplane.client.resources._resource import Resource
@@ -39,10 +39,22 @@ class AuthResource(Resource):
                       "refresh_token": refresh_token})
         return self._call(Call("POST", "/api/v3/ua/oauth/token", form=form, authenticated=False, parse=self._adopt))
 
-    def sign_up(self, email: str, password: str, organization_name: str | None = None) -> Any:
-        """POST /api/v3/ua/sign-up (an invited user sets a password, or a new organization)."""
-        payload = clean({"email": email, "password": password, "organizationName": organization_name})
+    def sign_up(self, email: str, password: str, organization_name: str | None = None, *,
+                invite_hash: str | None = None) -> Any:
+        """POST /api/v3/ua/sign-up: an invited user sets a password with the mailed `invite_hash`;
+        without one, a new organization (where the workspace has open sign-up)."""
+        payload = clean({"email": email, "password": password, "organizationName": organization_name,
+                         "inviteHash": invite_hash})
         return self._call(Call("POST", "/api/v3/ua/sign-up", json=payload, authenticated=False, parse=self._adopt))
+
+    def validate_invite(self, invite_hash: str) -> Any:
+        """POST /api/v3/ua/invite/validate: the state of an invitation (expired, processed, ...)."""
+        return self._call(Call("POST", "/api/v3/ua/invite/validate", json={"inviteHash": invite_hash},
+                               anonymous=True, parse=model(InviteValidation)))
+
+    def invite_users(self, invitations: list[dict[str, str]]) -> Any:
+        """POST /api/v3/ua/user/invite: `[{"email": ..., "name": ...}]` into the current organization."""
+        return self._call(Call("POST", "/api/v3/ua/user/invite", json=invitations))
 
     def logout(self) -> Any:
         """POST /api/v3/ua/logout: revokes the current token."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 from typing import Any
 
 from adplane.client.calls import Call, Pages, clean, payload, query
@@ -77,7 +78,7 @@ class CampaignsResource(Resource):
         """PUT /api/v2/cmp/campaigns/update-end-date."""
         return self._call(Call("PUT", "/api/v2/cmp/campaigns/update-end-date", json=payload(body, **fields)))
 
-    def update_status(self, campaign_ids: list[int] | str, status: str, **fields: Any) -> Any:
+    def update_status(self, campaign_ids: builtins.list[int] | str, status: str, **fields: Any) -> Any:
         """PUT /api/v2/cmp/campaigns/update-status (approve/run, pause, reject with a reason, delete)."""
         ids = campaign_ids if isinstance(campaign_ids, str) else ",".join(str(int(i)) for i in campaign_ids)
         return self._call(Call("PUT", "/api/v2/cmp/campaigns/update-status",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 from typing import Any
 
 from adplane.client.calls import Call, Pages, payload
@@ -43,7 +44,7 @@ class InsertionOrdersResource(Resource):
         return self._call(Call("POST", "/api/v3/cmp/io/campaigns/list", json=payload(body, **fields),
                                retry_safe=True))
 
-    def delete(self, io_ids: list[int], **fields: Any) -> Any:
+    def delete(self, io_ids: builtins.list[int], **fields: Any) -> Any:
         """POST /api/v3/cmp/io/delete."""
         return self._call(Call("POST", "/api/v3/cmp/io/delete", json=payload(None, io_ids_list=io_ids, **fields)))
 

@@ -5,6 +5,7 @@ Insight files: fileType 1 is XLSX, 2 is CSV (3 PDF for SLS) — unlike the repor
 
 from __future__ import annotations
 
+import builtins
 from typing import Any
 
 from adplane.client.calls import Call, Pages, payload, query
@@ -35,7 +36,7 @@ class _InsightKind(Resource):
             items_key=self.list_key, page_size=page_size,
         ))
 
-    def delete(self, ids: list[int] | int) -> Any:
+    def delete(self, ids: builtins.list[int] | int) -> Any:
         """DELETE the reports (ids as a comma-separated query parameter)."""
         return self._call(Call("DELETE", self.prefix, params={self.id_param: _ids(ids)}))
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date, datetime
 from typing import Any
 
 from adplane.client.calls import Call, Pages, payload, query
@@ -14,10 +15,24 @@ def dimensions_json(dimensions: Any) -> Any:
     return json.dumps(dimensions) if isinstance(dimensions, list) else dimensions
 
 
+def report_date(value: Any) -> Any:
+    """`startDate`/`endDate` as Python values: an aware datetime is sent as epoch ms; a `date` (a
+    calendar day of the report's timezone, the whole day, end day included) and a naive datetime
+    (local time there) as ISO text, which adplane reads in the report's timezone."""
+    if isinstance(value, datetime):
+        return int(value.timestamp() * 1000) if value.tzinfo is not None else value.isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
 def report_body(body: Any, fields: dict[str, Any]) -> dict[str, Any]:
     data = payload(body, **fields)
     if "dimensions" in data:
         data["dimensions"] = dimensions_json(data["dimensions"])
+    for key in ("startDate", "endDate"):
+        if key in data:
+            data[key] = report_date(data[key])
     return data
 
 

@@ -1,0 +1,286 @@
+"""Every piece of engine-specific SQL of the analytics store, in one place.
+
+The store's callers write SQL with `?` positional placeholders and unqualified table names
+(`events`, the rollup tables of `adplane.analytics.rollups`); both engines accept the same
+aggregate syntax (`count(*) FILTER (WHERE ...)`, `date_trunc`, `sum`). What differs (column
+types, placeholders, how a batch is staged, how rollups are compacted) lives here, so a later
+engine (ClickHouse) is one more `Dialect`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from adplane.analytics import running
+from adplane.analytics.rollups import MEASURES, ROLLUPS, Rollup, ceil_to_grain, floor_to_grain
+from adplane.analytics.schema import EVENT_COLUMNS, EVENT_TYPES, MONEY_PRECISION, MONEY_SCALE, Column
+
+SUM_PRECISION = 38
+
+
+def _utc_day_floor(instant: datetime) -> datetime:
+    instant = instant.astimezone(UTC)
+    return instant.replace(hour=0, minute=0, second=0, microsecond=0)
+
+
+def _utc_day_ceil(instant: datetime) -> datetime:
+    floor = _utc_day_floor(instant)
+    return floor if floor == instant.astimezone(UTC) else floor + timedelta(days=1)
+
+BATCHES_TABLE = "ingest_batches"
+
+
+class Dialect:
+    name = "generic"
+    types: dict[str, str] = {}
+    count_type = "BIGINT"
+
+    # -- placeholders -------------------------------------------------------------------------
+    def translate(self, sql: str) -> str:
+        """Rewrite `?` placeholders into the driver's style (outside string literals)."""
+        return sql
+
+    # -- DDL -----------------------------------------------------------------------------------
+    def column_type(self, column: Column) -> str:
+        return self.types[column.type]
+
+    def money_sum_type(self) -> str:
+        return self.types["decimal"].split("(")[0] + f"({SUM_PRECISION},{MONEY_SCALE})"
+
+    def events_ddl(self) -> str:
+        cols = ",\n  ".join(
+            f"{c.name} {self.column_type(c)}{' NOT NULL' if c.required else ''}" for c in EVENT_COLUMNS
+        )
+        return f"CREATE TABLE IF NOT EXISTS events (\n  {cols},\n  batch_id {self.types['string']}\n)"
+
+    def batches_ddl(self) -> str:
+        s, ts = self.types["string"], self.types["timestamp"]
+        return (
+            f"CREATE TABLE IF NOT EXISTS {BATCHES_TABLE} (batch_id {s} PRIMARY KEY, ow_id {self.types['int']}, "
+            f"source {s}, "
+            f"event_count {self.count_type} NOT NULL, min_event_time {ts}, max_event_time {ts}, "
+            f"received_at {ts} NOT NULL)"
+        )
+
+    def rollup_ddl(self, rollup: Rollup, *, running_totals: bool = False) -> str:
+        by_name = {c.name: c for c in EVENT_COLUMNS}
+        cols = [f"period_start {self.types['timestamp']} NOT NULL"]
+        cols += [f"{name} {self.column_type(by_name[name])}" for name in rollup.key_columns[1:]]
+        for name, kind in self.measure_types(running_totals=running_totals).items():
+            cols.append(f"{name} {kind} NOT NULL")
+        if rollup.with_event_times:
+            cols += [f"first_event_time {self.types['timestamp']}", f"last_event_time {self.types['timestamp']}"]
+        body = ",\n  ".join(cols)
+        return f"CREATE TABLE IF NOT EXISTS {rollup.table} (\n  {body}\n)"
+
+    def index_ddl(self) -> list[str]:
+        return []
+
+    def schema_ddl(self) -> list[str]:
+        return [self.events_ddl(), self.batches_ddl(), *(self.rollup_ddl(r) for r in ROLLUPS),
+                *(self.rollup_ddl(r.layout, running_totals=True) for r in running.RUNNING_TOTALS),
+                running.state_ddl(self.types),
+                *self.index_ddl()]
+
+    def measure_types(self, *, running_totals: bool = False) -> dict[str, str]:
+        """Column type of each measure in rollup tables (in running-total tables, money keeps the
+        events' 64-bit decimal type: see `adplane.analytics.running`)."""
+        money = self.types["decimal"] if running_totals else self.money_sum_type()
+        return {m.name: money if m.source else self.count_type for m in MEASURES}
+
+    # -- maintenance ---------------------------------------------------------------------------
+    def measure_exprs(self, event_code: str | None = None) -> list[str]:
+        """Aggregates of the measures; with `event_code`, a column holding EVENT_TYPES indexes
+        (integer compares instead of string compares per measure)."""
+        exprs = []
+        for m in MEASURES:
+            if m.source:
+                exprs.append(f"CAST(coalesce(sum({m.source}), 0) AS {self.money_sum_type()}) AS {m.name}")
+            elif m.event_type and event_code:
+                exprs.append(f"count(*) FILTER (WHERE {event_code} = {EVENT_TYPES.index(m.event_type)}) AS {m.name}")
+            elif m.event_type:
+                exprs.append(f"count(*) FILTER (WHERE event_type = '{m.event_type}') AS {m.name}")
+            else:
+                exprs.append(f"count(*) AS {m.name}")
+        return exprs
+
+    def event_code_expr(self) -> str:
+        cases = " ".join(f"WHEN '{t}' THEN {i}" for i, t in enumerate(EVENT_TYPES))
+        return f"CASE event_type {cases} END"
+
+    def bucket(self, grain: str, column: str = "event_time") -> str:
+        return f"date_trunc('{grain}', {column})"
+
+    def cluster_order(self) -> str:
+        """ORDER BY clause for rows (re)written by a rebuild or a compaction: empty when the engine
+        finds rows by index rather than by physical order."""
+        return ""
+
+    def rollup_from(self, rollup: Rollup, source: str, event_code: str | None = None,
+                    clustered: bool = False) -> str:
+        """INSERT the partial aggregate of `source` (a table or staged batch) into `rollup`."""
+        keys = rollup.key_columns[1:]
+        select = [f"{self.bucket(rollup.grain)} AS period_start", *keys, *self.measure_exprs(event_code)]
+        if rollup.with_event_times:
+            select += ["min(event_time) AS first_event_time", "max(event_time) AS last_event_time"]
+        where = f" WHERE {rollup.where}" if rollup.where else ""
+        group = ", ".join(str(i) for i in range(1, len(keys) + 2))
+        return (
+            f"INSERT INTO {rollup.table} ({', '.join(('period_start', *keys, *self._measure_names(rollup)))})\n"
+            f"SELECT {', '.join(select)} FROM {source}{where} GROUP BY {group}"
+            + (f" {self.cluster_order()}" if clustered and self.cluster_order() else "")
+        )
+
+    def rebuild_statements(self, rollups: Sequence[Rollup], start: datetime | None,
+                           end: datetime | None) -> list[tuple[str, list[Any]]]:
+        """Delete and recompute rollup rows of whole UTC days covering [start, end) (all when None);
+        whole weeks for weekly rollups."""
+        statements: list[tuple[str, list[Any]]] = []
+        for rollup in rollups:
+            grain = "week" if rollup.grain == "week" else "day"
+            lo = floor_to_grain(start, grain) if start is not None else None
+            hi = ceil_to_grain(end, grain) if end is not None else None
+            where_p, where_e, params = [], [], []
+            if lo is not None:
+                where_p.append("period_start >= ?")
+                where_e.append("event_time >= ?")
+                params.append(lo)
+            if hi is not None:
+                where_p.append("period_start < ?")
+                where_e.append("event_time < ?")
+                params.append(hi)
+            period_filter = f" WHERE {' AND '.join(where_p)}" if where_p else ""
+            event_filter = f" WHERE {' AND '.join(where_e)}" if where_e else ""
+            source = f"(SELECT *, {self.event_code_expr()} AS _code FROM events{event_filter}) e"
+            statements.append((f"DELETE FROM {rollup.table}{period_filter}", list(params)))
+            statements.append((self.rollup_from(rollup, source, event_code="_code", clustered=True), list(params)))
+        return statements
+
+    @staticmethod
+    def _measure_names(rollup: Rollup) -> list[str]:
+        names = [m.name for m in MEASURES]
+        if rollup.with_event_times:
+            names += ["first_event_time", "last_event_time"]
+        return names
+
+    def merged_select(self, rollup: Rollup, source: str, where: str = "") -> str:
+        """One row per key: the sum of the partial aggregates in `source`."""
+        keys = rollup.key_columns
+        sums = [f"CAST(sum({m.name}) AS {self.money_sum_type() if m.source else self.count_type}) AS {m.name}"
+                for m in MEASURES]
+        if rollup.with_event_times:
+            sums += ["min(first_event_time) AS first_event_time", "max(last_event_time) AS last_event_time"]
+        group = ", ".join(str(i) for i in range(1, len(keys) + 1))
+        return f"SELECT {', '.join((*keys, *sums))} FROM {source}{where} GROUP BY {group}"
+
+    def compact_statements(self, rollup: Rollup, since_placeholder: bool) -> list[str]:
+        raise NotImplementedError
+
+
+def _qmark_to_pyformat(sql: str) -> str:
+    out: list[str] = []
+    quote: str | None = None
+    for ch in sql:
+        if quote:
+            out.append("%%" if ch == "%" else ch)
+            if ch == quote:
+                quote = None
+            continue
+        if ch in ("'", '"'):
+            quote = ch
+            out.append(ch)
+        elif ch == "?":
+            out.append("%s")
+        elif ch == "%":
+            out.append("%%")
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+class DuckDBDialect(Dialect):
+    name = "duckdb"
+    types = {
+        "timestamp": "TIMESTAMPTZ",
+        "string": "VARCHAR",
+        "int": "BIGINT",
+        "decimal": f"DECIMAL({MONEY_PRECISION},{MONEY_SCALE})",
+    }
+
+    _GRAIN_US = {"hour": 3_600_000_000, "day": 86_400_000_000, "week": 7 * 86_400_000_000}
+    _MONDAY_US = 4 * 86_400_000_000  # 1970-01-05, the first Monday: ISO weeks start there
+
+    def bucket(self, grain: str, column: str = "event_time") -> str:
+        # UTC buckets by integer arithmetic: several times faster than ICU's date_trunc on TIMESTAMPTZ.
+        size = self._GRAIN_US[grain]
+        if grain == "week":
+            shift = self._MONDAY_US
+            return f"make_timestamptz(((epoch_us({column}) - {shift}) // {size}) * {size} + {shift})"
+        return f"make_timestamptz((epoch_us({column}) // {size}) * {size})"
+
+    def cluster_order(self) -> str:
+        # Rows of one campaign end up in one or two row groups, so a campaign's report reads only
+        # those (DuckDB skips row groups by their min/max: zone maps).
+        return "ORDER BY ow_id, campaign_id, period_start"
+
+    def compact_statements(self, rollup: Rollup, since_placeholder: bool) -> list[str]:
+        # Run under the store's single-writer lock, inside one transaction.
+        where = " WHERE period_start >= ?" if since_placeholder else ""
+        return [
+            "DROP TABLE IF EXISTS _compact",
+            f"CREATE TEMP TABLE _compact AS {self.merged_select(rollup, rollup.table, where)}",
+            f"DELETE FROM {rollup.table}{where}",
+            f"INSERT INTO {rollup.table} SELECT * FROM _compact {self.cluster_order()}",
+            "DROP TABLE _compact",
+        ]
+
+
+class PostgresDialect(Dialect):
+    name = "postgresql"
+    types = {
+        "timestamp": "timestamptz",
+        "string": "text",
+        "int": "bigint",
+        "decimal": f"numeric({MONEY_PRECISION},{MONEY_SCALE})",
+    }
+
+    def __init__(self, schema: str = "analytics") -> None:
+        self.schema = schema
+
+    def translate(self, sql: str) -> str:
+        return _qmark_to_pyformat(sql)
+
+    def schema_ddl(self) -> list[str]:
+        return [f'CREATE SCHEMA IF NOT EXISTS "{self.schema}"', *super().schema_ddl()]
+
+    def index_ddl(self) -> list[str]:
+        stmts = ["CREATE INDEX IF NOT EXISTS ix_events_campaign_time ON events (campaign_id, event_time)",
+                 "CREATE INDEX IF NOT EXISTS ix_events_time ON events USING brin (event_time)"]
+        for rollup in ROLLUPS:
+            stmts.append(f"CREATE INDEX IF NOT EXISTS ix_{rollup.table}_campaign "
+                         f"ON {rollup.table} (campaign_id, period_start)")
+        for totals in running.RUNNING_TOTALS:  # a report reads whole checkpoints
+            stmts.append(f"CREATE INDEX IF NOT EXISTS ix_{totals.table}_period ON {totals.table} (period_start)")
+        return stmts
+
+    def search_path(self) -> str:
+        return f'SET search_path TO "{self.schema}", public'
+
+    def staging_ddl(self) -> str:
+        cols = ", ".join(f"{c.name} {self.column_type(c)}" for c in EVENT_COLUMNS)
+        return f"CREATE TEMP TABLE IF NOT EXISTS _staging ({cols}) ON COMMIT DELETE ROWS"
+
+    def copy_staging(self) -> str:
+        names = ", ".join(c.name for c in EVENT_COLUMNS)
+        return f"COPY _staging ({names}) FROM STDIN WITH (FORMAT csv, HEADER true)"
+
+    def compact_statements(self, rollup: Rollup, since_placeholder: bool) -> list[str]:
+        # One statement: rows appended concurrently by other processes are not in its snapshot
+        # and are left alone.
+        where = " WHERE period_start >= %s" if since_placeholder else ""
+        return [
+            f"WITH moved AS (DELETE FROM {rollup.table}{where} RETURNING *)\n"
+            f"INSERT INTO {rollup.table} {self.merged_select(rollup, 'moved')}"
+        ]

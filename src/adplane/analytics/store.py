@@ -1,0 +1,559 @@
+"""The analytics store: raw ad-serving events and their rollups, behind one interface.
+
+- `DuckDBStore` (embedded default): `<data dir>/analytics.duckdb`. One process may write; within
+  the process, writes are serialized by a lock and reads run on per-call cursors.
+- `PostgresStore`: when `ADPLANE_DATABASE_URL` is PostgreSQL, the schema `analytics` of that
+  database, so several processes can write and serve reports.
+
+Callers write SQL with `?` placeholders and unqualified table names (`events`, the rollups of
+`adplane.analytics.rollups`). Engine-specific SQL lives in `adplane.analytics.dialect`.
+"""
+
+from __future__ import annotations
+
+import io
+import threading
+import uuid
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Protocol, TypeAlias
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
+
+from adplane.analytics import running
+from adplane.analytics.dialect import BATCHES_TABLE, Dialect, DuckDBDialect, PostgresDialect
+from adplane.analytics.rollups import ROLLUPS, Rollup
+from adplane.analytics.schema import EVENT_COLUMN_NAMES, arrow_schema
+from adplane.core import metrics
+from adplane.core.clock import utcnow
+from adplane.core.settings import Settings
+
+STREAM_CHUNK_ROWS = 10_000  # rows per chunk of `stream`
+
+ArrowInput: TypeAlias = pa.Table | pa.RecordBatch | Iterable[pa.RecordBatch]
+
+
+@dataclass(frozen=True)
+class AppendResult:
+    batch_id: str | None
+    stored: int  # events stored by this call
+    duplicate: bool = False  # the batch id was already stored: nothing was written
+
+
+@dataclass(frozen=True)
+class BatchInfo:
+    batch_id: str
+    ow_id: int | None
+    source: str | None
+    event_count: int
+    min_event_time: datetime | None
+    max_event_time: datetime | None
+    received_at: datetime
+
+
+def _backfill_new_rollups(store: AnalyticsStore, existing: set[str]) -> None:
+    """A rollup added to `ROLLUPS` after events were stored starts empty: compute it once from them."""
+    if "events" not in existing:
+        return
+    added = [r for r in ROLLUPS if r.table not in existing]
+    if added and store.query("SELECT 1 FROM events LIMIT 1"):
+        store.rebuild_rollups(rollups=added)
+
+
+def _running_fed_by(rollups: Sequence[Rollup]) -> list[str]:
+    """Running-total tables whose daily rollup is among `rollups`."""
+    tables = {r.table for r in rollups}
+    return [r.table for r in running.RUNNING_TOTALS if r.daily.table in tables]
+
+
+class AnalyticsStore(Protocol):
+    @property
+    def dialect(self) -> Dialect: ...
+
+    @property
+    def backend(self) -> str: ...
+
+    def append_events(self, data: ArrowInput, *, batch_id: str | None = None, source: str | None = None,
+                      ow_id: int | None = None, rollups: Sequence[Rollup] = ROLLUPS,
+                      build_checkpoints: bool = True) -> AppendResult:
+        """Store a batch (all or nothing) with its rollups. `build_checkpoints`: build the running-total
+        checkpoints it completes when that is cheap (a bulk writer that refreshes once at the end
+        passes False)."""
+        ...
+
+    def query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple]: ...
+
+    def query_arrow(self, sql: str, params: Sequence[Any] = ()) -> pa.Table: ...
+
+    def stream(self, sql: str, params: Sequence[Any] = (), chunk_rows: int = STREAM_CHUNK_ROWS) -> Iterator[tuple]:
+        """The rows of `sql` read `chunk_rows` at a time, never all held at once (large downloads)."""
+        ...
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> None: ...
+
+    def batch_exists(self, batch_id: str) -> bool: ...
+
+    def batch_info(self, batch_id: str) -> BatchInfo | None: ...
+
+    def compact_rollups(self, since: datetime | None = None) -> None: ...
+
+    def running_state(self) -> dict[str, running.CheckpointState]: ...
+
+    def refresh_running_totals(self, *, max_days: int | None = None) -> int: ...
+
+    def rebuild_rollups(self, start: datetime | None = None, end: datetime | None = None,
+                        rollups: Sequence[Rollup] = ROLLUPS) -> None: ...
+
+    def purge_events_before(self, instant: datetime) -> int: ...
+
+    def reset(self) -> None: ...
+
+    def close(self) -> None: ...
+
+
+def to_event_table(data: ArrowInput) -> pa.Table:
+    """Conform Arrow input to the canonical event schema (missing optional columns become NULL)."""
+    if isinstance(data, pa.RecordBatch):
+        table = pa.Table.from_batches([data])
+    elif isinstance(data, pa.Table):
+        table = data
+    else:
+        batches: list[pa.RecordBatch] = list(data)
+        table = pa.Table.from_batches(batches) if batches else arrow_schema().empty_table()
+    schema = arrow_schema()
+    columns = []
+    fields = []
+    for field in schema:
+        if field.name in table.column_names:
+            column = table[field.name]
+            if pa.types.is_dictionary(column.type) and pa.types.is_string(column.type.value_type) \
+                    and pa.types.is_string(field.type):
+                columns.append(column)  # the engines read dictionaries natively: no string copies
+                fields.append(pa.field(field.name, column.type, nullable=field.nullable))
+                continue
+            columns.append(pc.cast(column, field.type))
+        else:
+            columns.append(pa.nulls(table.num_rows, field.type))
+        fields.append(field)
+    return pa.Table.from_arrays(columns, schema=pa.schema(fields))
+
+
+def _time_range(table: pa.Table) -> tuple[datetime | None, datetime | None]:
+    if table.num_rows == 0:
+        return None, None
+    bounds = pc.min_max(table["event_time"])
+    return bounds["min"].as_py(), bounds["max"].as_py()
+
+
+# PostgreSQL advisory lock key: appends hold it shared, running-total refreshes exclusively.
+_RUNNING_LOCK = 7_140_001
+
+
+# One lock per DuckDB file in this process: every store object on the same file shares it.
+_DUCKDB_LOCKS: dict[str, threading.RLock] = {}
+_DUCKDB_LOCKS_GUARD = threading.Lock()
+
+
+def _duckdb_lock(path: str) -> threading.RLock:
+    with _DUCKDB_LOCKS_GUARD:
+        return _DUCKDB_LOCKS.setdefault(path, threading.RLock())
+
+
+class _EngineNeutral:
+    """What every store does the same way: batch records and running-total checkpoints
+    (`adplane.analytics.running`). A store provides `query` and `_refresh_transaction` (its own
+    transaction and locking)."""
+
+    def query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple]:
+        raise NotImplementedError
+
+    def _refresh_transaction(self, *, max_days: int | None, newest: datetime | None) -> int:
+        raise NotImplementedError
+
+    def batch_exists(self, batch_id: str) -> bool:
+        return bool(self.query(f"SELECT 1 FROM {BATCHES_TABLE} WHERE batch_id = ?", [batch_id]))
+
+    def batch_info(self, batch_id: str) -> BatchInfo | None:
+        rows = self.query(f"SELECT batch_id, ow_id, source, event_count, min_event_time, max_event_time, "
+                          f"received_at FROM {BATCHES_TABLE} WHERE batch_id = ?", [batch_id])
+        return BatchInfo(*rows[0]) if rows else None
+
+    def running_state(self) -> dict[str, running.CheckpointState]:
+        return running.parse_state(self.query(running.read_state_sql()))
+
+    def refresh_running_totals(self, *, max_days: int | None = None) -> int:
+        """Build the missing running-total checkpoints."""
+        return self._refresh_running(max_days=max_days)
+
+    def _refresh_running(self, *, max_days: int | None = None, newest: datetime | None = None) -> int:
+        if newest is not None:  # the common case (the day already has its checkpoint) takes no lock
+            midnight = running.utc_midnight(newest)
+            if all(s.valid_through is not None and s.valid_through >= midnight for s in self.running_state().values()):
+                return 0
+        return self._refresh_transaction(max_days=max_days, newest=newest)
+
+
+class DuckDBStore(_EngineNeutral):
+    """Embedded store. Thread-safe: writes take the file's lock; reads use their own cursor."""
+
+    def __init__(self, path: Path | str, *, read_only: bool = False, memory_limit: str | None = None) -> None:
+        import duckdb
+
+        self.path = str(path)
+        self.dialect: Dialect = DuckDBDialect()
+        config: dict[str, Any] = {}
+        if memory_limit:
+            config["memory_limit"] = memory_limit
+        self._conn = duckdb.connect(self.path, read_only=read_only, config=config)
+        self._conn.execute("SET TimeZone = 'UTC'")
+        self._lock = _duckdb_lock(self.path)
+        self._cursor_guard = threading.Lock()
+        if not read_only:
+            with self._lock:
+                existing = {row[0] for row in self._conn.execute(
+                    "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()"
+                ).fetchall()}
+                for stmt in self.dialect.schema_ddl():
+                    self._conn.execute(stmt)
+                for sql, params in running.seed_state_sql():
+                    self._conn.execute(sql, params)
+            self._backfill_new_rollups(existing)
+
+    @property
+    def backend(self) -> str:
+        return "duckdb"
+
+    @contextmanager
+    def _cursor(self) -> Iterator[Any]:
+        with self._cursor_guard:  # the connection object itself is not thread-safe; its cursors are
+            cursor = self._conn.cursor()
+        try:
+            cursor.execute("SET TimeZone = 'UTC'")
+            yield cursor
+        finally:
+            cursor.close()
+
+    def query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple]:
+        with self._cursor() as cur:
+            return cur.execute(sql, list(params)).fetchall()
+
+    def query_arrow(self, sql: str, params: Sequence[Any] = ()) -> pa.Table:
+        with self._cursor() as cur:
+            relation = cur.sql(sql, params=list(params))
+            if hasattr(relation, "to_arrow_table"):  # duckdb >= 1.4
+                return relation.to_arrow_table()
+            return relation.arrow()
+
+    def stream(self, sql: str, params: Sequence[Any] = (), chunk_rows: int = STREAM_CHUNK_ROWS) -> Iterator[tuple]:
+        """DuckDB's streaming Arrow reader: the relation's result is not materialized."""
+        with self._cursor() as cursor:
+            for batch in cursor.sql(sql, params=list(params)).to_arrow_reader(chunk_rows):
+                yield from zip(*(column.to_pylist() for column in batch.columns), strict=True)
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> None:
+        with self._lock, self._cursor() as cur:
+            cur.execute(sql, list(params))
+
+    def append_events(self, data: ArrowInput, *, batch_id: str | None = None, source: str | None = None,
+                      ow_id: int | None = None, rollups: Sequence[Rollup] = ROLLUPS,
+                      build_checkpoints: bool = True) -> AppendResult:
+        table = to_event_table(data)
+        low, high = _time_range(table)
+        with self._lock, self._cursor() as cur:
+            cur.execute("BEGIN TRANSACTION")
+            try:
+                if batch_id is not None:
+                    inserted = cur.execute(
+                        f"INSERT INTO {BATCHES_TABLE} VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING "
+                        "RETURNING batch_id",
+                        [batch_id, ow_id, source, table.num_rows, low, high, utcnow()],
+                    ).fetchall()
+                    if not inserted:
+                        cur.execute("ROLLBACK")
+                        return AppendResult(batch_id, 0, duplicate=True)
+                if table.num_rows:
+                    # One copy into a temp table (with an integer event code), then every insert
+                    # and rollup reads that instead of re-reading Arrow.
+                    cur.register("_arrow", table)
+                    cur.execute(f"CREATE OR REPLACE TEMP TABLE _staging AS SELECT *, "
+                                f"CAST({self.dialect.event_code_expr()} AS UTINYINT) AS _code FROM _arrow")
+                    cur.unregister("_arrow")
+                    names = ", ".join(EVENT_COLUMN_NAMES)
+                    cur.execute(f"INSERT INTO events ({names}, batch_id) SELECT {names}, ? FROM _staging",
+                                [batch_id])
+                    for rollup in rollups:
+                        cur.execute(self.dialect.rollup_from(rollup, "_staging", event_code="_code"))
+                    cur.execute("DROP TABLE _staging")
+                    cur.execute(*running.invalidate_sql(low))
+                cur.execute("COMMIT")
+            except BaseException:
+                cur.execute("ROLLBACK")
+                raise
+        metrics.EVENT_ROWS.labels(self.backend).inc(table.num_rows)
+        if table.num_rows and build_checkpoints:
+            self._refresh_running(max_days=running.INLINE_DAYS, newest=high)
+        return AppendResult(batch_id, table.num_rows)
+
+    def _refresh_transaction(self, *, max_days: int | None, newest: datetime | None) -> int:
+        with self._lock, self._cursor() as cur:
+            cur.execute("BEGIN TRANSACTION")
+            try:
+                built = self._refresh_in(cur, max_days=max_days, newest=newest)
+                cur.execute("COMMIT")
+            except BaseException:
+                cur.execute("ROLLBACK")
+                raise
+        return built
+
+    def _refresh_in(self, cur: Any, *, max_days: int | None = None, newest: datetime | None = None) -> int:
+        return running.refresh(lambda sql, params: cur.execute(sql, list(params)).fetchall(),
+                               self.dialect.measure_types(running_totals=True), self.dialect.cluster_order(),
+                               max_days=max_days, newest=newest)
+
+    def compact_rollups(self, since: datetime | None = None) -> None:
+        with self._lock, self._cursor() as cur:
+            for rollup in ROLLUPS:
+                cur.execute("BEGIN TRANSACTION")
+                try:
+                    for stmt in self.dialect.compact_statements(rollup, since is not None):
+                        cur.execute(stmt, [since] if since is not None and "?" in stmt else [])
+                    cur.execute("COMMIT")
+                except BaseException:
+                    cur.execute("ROLLBACK")
+                    raise
+
+    def _backfill_new_rollups(self, existing: set[str]) -> None:
+        _backfill_new_rollups(self, existing)
+
+    def rebuild_rollups(self, start: datetime | None = None, end: datetime | None = None,
+                        rollups: Sequence[Rollup] = ROLLUPS) -> None:
+        """Recompute rollups from the raw events, all time or for whole UTC days around [start, end)."""
+        with self._lock, self._cursor() as cur:
+            cur.execute("BEGIN TRANSACTION")
+            try:
+                for sql, params in self.dialect.rebuild_statements(rollups, start, end):
+                    cur.execute(sql, params)
+                if stale := _running_fed_by(rollups):
+                    cur.execute(*running.invalidate_sql(start, stale))
+                    self._refresh_in(cur)
+                cur.execute("COMMIT")
+            except BaseException:
+                cur.execute("ROLLBACK")
+                raise
+
+    def purge_events_before(self, instant: datetime) -> int:
+        with self._lock, self._cursor() as cur:
+            (count,) = cur.execute("SELECT count(*) FROM events WHERE event_time < ?", [instant]).fetchall()[0]
+            if count:
+                cur.execute("DELETE FROM events WHERE event_time < ?", [instant])
+            return int(count)
+
+    def reset(self) -> None:
+        """Delete every event, batch and rollup row (tests, demos)."""
+        with self._lock, self._cursor() as cur:
+            for table in ("events", BATCHES_TABLE, *(r.table for r in ROLLUPS), *running.RUNNING_BY_TABLE):
+                cur.execute(f"DELETE FROM {table}")
+            cur.execute(*running.invalidate_sql(None))
+
+    def close(self) -> None:
+        self._conn.close()
+
+
+class PostgresStore(_EngineNeutral):
+    """PostgreSQL store in its own schema; pooled connections, safe across threads and processes."""
+
+    def __init__(self, url: str, *, schema: str = "analytics") -> None:
+        from sqlalchemy import create_engine, event
+
+        if url.startswith("postgresql://"):
+            url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
+        self.dialect: PostgresDialect = PostgresDialect(schema)
+        self._engine = create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10)
+        search_path = self.dialect.search_path()
+
+        @event.listens_for(self._engine, "connect")
+        def _session_setup(dbapi_connection: Any, _record: Any) -> None:
+            with dbapi_connection.cursor() as cur:
+                cur.execute("SET TimeZone TO 'UTC'")
+                cur.execute(search_path)
+            dbapi_connection.commit()
+
+        with self._raw() as conn, conn.cursor() as cur:
+            cur.execute("SELECT pg_advisory_xact_lock(hashtext('adplane.analytics.schema'))")
+            cur.execute("SELECT table_name FROM information_schema.tables WHERE table_schema = %s", [schema])
+            existing = {row[0] for row in cur.fetchall()}
+            for stmt in self.dialect.schema_ddl():
+                cur.execute(stmt)
+            cur.execute(search_path)
+            for sql, params in running.seed_state_sql():
+                cur.execute(self.dialect.translate(sql), params)
+            conn.commit()
+        _backfill_new_rollups(self, existing)
+
+    @property
+    def backend(self) -> str:
+        return "postgresql"
+
+    @contextmanager
+    def _raw(self) -> Iterator[Any]:
+        conn = self._engine.raw_connection()
+        try:
+            yield conn.driver_connection
+        except BaseException:
+            driver = conn.driver_connection
+            if driver is not None:
+                driver.rollback()
+            raise
+        finally:
+            conn.close()
+
+    def query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple]:
+        with self._raw() as conn, conn.cursor() as cur:
+            cur.execute(self.dialect.translate(sql), list(params))
+            rows = cur.fetchall() if cur.description else []
+            conn.commit()
+            return rows
+
+    def stream(self, sql: str, params: Sequence[Any] = (), chunk_rows: int = STREAM_CHUNK_ROWS) -> Iterator[tuple]:
+        """A server-side (named) cursor: PostgreSQL sends `chunk_rows` at a time."""
+        with self._raw() as conn:
+            with conn.cursor(name=f"stream_{uuid.uuid4().hex[:12]}") as cursor:
+                cursor.itersize = chunk_rows
+                cursor.execute(self.dialect.translate(sql), list(params))
+                while rows := cursor.fetchmany(chunk_rows):
+                    yield from rows
+            conn.commit()
+
+    def query_arrow(self, sql: str, params: Sequence[Any] = ()) -> pa.Table:
+        with self._raw() as conn, conn.cursor() as cur:
+            cur.execute(self.dialect.translate(sql), list(params))
+            names = [d.name for d in cur.description]
+            rows = cur.fetchall()
+            conn.commit()
+        columns: list[Sequence[Any]] = list(zip(*rows, strict=True)) if rows else [[] for _ in names]
+        return pa.table({name: pa.array(list(col)) for name, col in zip(names, columns, strict=True)})
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> None:
+        with self._raw() as conn, conn.cursor() as cur:
+            cur.execute(self.dialect.translate(sql), list(params))
+            conn.commit()
+
+    def append_events(self, data: ArrowInput, *, batch_id: str | None = None, source: str | None = None,
+                      ow_id: int | None = None, rollups: Sequence[Rollup] = ROLLUPS,
+                      build_checkpoints: bool = True) -> AppendResult:
+        table = to_event_table(data)
+        low, high = _time_range(table)
+        with self._raw() as conn, conn.cursor() as cur:
+            # appends share this lock; a running-totals refresh takes it alone (see _refresh_running)
+            cur.execute("SELECT pg_advisory_xact_lock_shared(%s)", [_RUNNING_LOCK])
+            if batch_id is not None:
+                cur.execute(
+                    f"INSERT INTO {BATCHES_TABLE} VALUES (%s, %s, %s, %s, %s, %s, %s) ON CONFLICT DO NOTHING "
+                    "RETURNING batch_id",
+                    [batch_id, ow_id, source, table.num_rows, low, high, utcnow()],
+                )
+                if cur.fetchone() is None:
+                    conn.rollback()
+                    return AppendResult(batch_id, 0, duplicate=True)
+            if table.num_rows:
+                cur.execute(self.dialect.staging_ddl())
+                buffer = io.BytesIO()
+                pacsv.write_csv(table, buffer, pacsv.WriteOptions(include_header=True))
+                with cur.copy(self.dialect.copy_staging()) as copy:
+                    copy.write(buffer.getvalue())
+                names = ", ".join(EVENT_COLUMN_NAMES)
+                cur.execute(f"INSERT INTO events ({names}, batch_id) SELECT {names}, %s FROM _staging", [batch_id])
+                for rollup in rollups:
+                    cur.execute(self.dialect.translate(self.dialect.rollup_from(rollup, "_staging")))
+                sql, params = running.invalidate_sql(low)
+                cur.execute(self.dialect.translate(sql), params)
+            conn.commit()
+        metrics.EVENT_ROWS.labels(self.backend).inc(table.num_rows)
+        if table.num_rows and build_checkpoints:
+            self._refresh_running(max_days=running.INLINE_DAYS, newest=high)
+        return AppendResult(batch_id, table.num_rows)
+
+    def _refresh_transaction(self, *, max_days: int | None, newest: datetime | None) -> int:
+        with self._raw() as conn, conn.cursor() as cur:
+            built = self._refresh_in(cur, max_days=max_days, newest=newest)
+            conn.commit()
+        return built
+
+    def _refresh_in(self, cur: Any, *, max_days: int | None = None, newest: datetime | None = None) -> int:
+        """Inside the caller's transaction: waits for in-flight appends, which wait for it."""
+        cur.execute("SELECT pg_advisory_xact_lock(%s)", [_RUNNING_LOCK])
+
+        def execute(sql: str, params: Sequence[Any]) -> list[tuple]:
+            cur.execute(self.dialect.translate(sql), list(params))
+            return cur.fetchall() if cur.description else []
+
+        return running.refresh(execute, self.dialect.measure_types(running_totals=True), "", max_days=max_days,
+                               newest=newest)
+
+    def compact_rollups(self, since: datetime | None = None) -> None:
+        with self._raw() as conn, conn.cursor() as cur:
+            for rollup in ROLLUPS:
+                for stmt in self.dialect.compact_statements(rollup, since is not None):
+                    cur.execute(stmt, [since] if since is not None else [])
+                conn.commit()
+
+    def rebuild_rollups(self, start: datetime | None = None, end: datetime | None = None,
+                        rollups: Sequence[Rollup] = ROLLUPS) -> None:
+        stale = _running_fed_by(rollups)
+        with self._raw() as conn, conn.cursor() as cur:
+            if stale:  # before the table locks, which appends (holding it shared) wait for
+                cur.execute("SELECT pg_advisory_xact_lock(%s)", [_RUNNING_LOCK])
+            for rollup in rollups:
+                cur.execute(f"LOCK TABLE {rollup.table} IN EXCLUSIVE MODE")
+            for sql, params in self.dialect.rebuild_statements(rollups, start, end):
+                cur.execute(self.dialect.translate(sql), params)
+            if stale:
+                sql, params = running.invalidate_sql(start, stale)
+                cur.execute(self.dialect.translate(sql), params)
+                self._refresh_in(cur)
+            conn.commit()
+
+    def purge_events_before(self, instant: datetime) -> int:
+        with self._raw() as conn, conn.cursor() as cur:
+            cur.execute("DELETE FROM events WHERE event_time < %s", [instant])
+            count = cur.rowcount
+            conn.commit()
+            return int(count)
+
+    def reset(self) -> None:
+        with self._raw() as conn, conn.cursor() as cur:
+            tables = ", ".join(("events", BATCHES_TABLE, *(r.table for r in ROLLUPS), *running.RUNNING_BY_TABLE))
+            cur.execute(f"TRUNCATE {tables}")
+            sql, params = running.invalidate_sql(None)
+            cur.execute(self.dialect.translate(sql), params)
+            conn.commit()
+
+    def close(self) -> None:
+        self._engine.dispose()
+
+
+def analytics_path(settings: Settings) -> Path:
+    return settings.data_dir / "analytics.duckdb"
+
+
+def open_store(settings: Settings, *, read_only: bool = False) -> AnalyticsStore:
+    """The store for these settings: ClickHouse when `analytics_url` says so, else PostgreSQL when the app
+    database is, else DuckDB in the data dir."""
+    if settings.analytics_url:
+        from adplane.analytics.clickhouse import ClickHouseStore
+
+        return ClickHouseStore(settings.analytics_url)
+    url = settings.resolved_database_url
+    if url.startswith("postgresql"):
+        return PostgresStore(url, schema=settings.analytics_schema)
+    settings.ensure_dirs()
+    return DuckDBStore(analytics_path(settings), read_only=read_only)
+
+
+def utc(instant: datetime) -> datetime:
+    return instant.replace(tzinfo=UTC) if instant.tzinfo is None else instant.astimezone(UTC)

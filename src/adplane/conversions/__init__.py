@@ -1,0 +1,1 @@
+"""Conversions (IQM's Conversion API): pixel and postback definitions, hit recording, attribution."""

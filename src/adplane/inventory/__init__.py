@@ -1,0 +1,1 @@
+"""Inventory: catalogue, block lists, inventory groups, PMP and PG deals."""

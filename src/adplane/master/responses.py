@@ -1,0 +1,135 @@
+"""Answer models of the static lists (field names are the wire names); Pydantic only, the SDK imports it."""
+
+from __future__ import annotations
+
+from adplane.core.envelopes import ResponseModel
+
+
+class Counts(ResponseModel):
+    totalRecords: int  # noqa: N815 - wire name
+    filteredRecords: int  # noqa: N815 - wire name
+
+
+class Timezone(ResponseModel):
+    name: str
+    id: int
+    label: str
+    offset: str
+
+
+class Timezones(Counts):
+    data: list[Timezone]
+
+
+class NamedItem(ResponseModel):
+    name: str
+    id: int
+    label: str
+    order: int
+
+
+class BudgetTypes(Counts):
+    budgetTypeData: list[NamedItem]  # noqa: N815 - wire name
+
+
+class IoStatuses(Counts):
+    ioStatusList: list[NamedItem]  # noqa: N815 - wire name
+
+
+class BudgetDistributionMethods(Counts):
+    budgetDistributionMethodData: list[NamedItem]  # noqa: N815 - wire name
+
+
+class CampaignTypes(Counts):
+    campaignTypeData: list[NamedItem]  # noqa: N815 - wire name
+
+
+class CreativeType(ResponseModel):
+    id: int
+    name: str
+    order: int
+    displayName: str  # noqa: N815 - wire name
+    rtbCreativeTypeId: int | None  # noqa: N815 - wire name
+
+
+class CreativeTypes(Counts):
+    creativeTypeList: list[CreativeType]  # noqa: N815 - wire name
+
+
+class CreativeStatus(ResponseModel):
+    id: int
+    name: str
+    order: int
+    displayName: str  # noqa: N815 - wire name
+
+
+class CreativeStatuses(Counts):
+    creativeStatusList: list[CreativeStatus]  # noqa: N815 - wire name
+
+
+class Exchange(ResponseModel):
+    id: int
+    name: str
+    urlName: str  # noqa: N815 - wire name
+
+
+class Exchanges(Counts):
+    data: list[Exchange]
+
+
+class Segment(ResponseModel):
+    id: int
+    name: str
+
+
+class Segments(Counts):
+    data: list[Segment]
+
+
+class Country(Segment):
+    code: str
+
+
+class Countries(Counts):
+    data: list[Country]
+
+
+class State(Segment):
+    """`name` is the postal code (as IQM shows it), `label` the full name."""
+
+    label: str
+    countryId: int  # noqa: N815 - wire name
+
+
+class States(Counts):
+    data: list[State]
+
+
+class GeoSegment(ResponseModel):
+    """A row of a geography list: `abbreviation` where the list has codes (state, DMA code, district),
+    `parentId` the country (states) or the state (everything below)."""
+
+    id: int
+    name: str
+    abbreviation: str | None = None
+    parentId: int | None = None  # noqa: N815 - wire name
+
+
+class GeoSegments(Counts):
+    data: list[GeoSegment]
+
+
+class StateSegment(Segment):
+    """v2 lists below a state carry the state as `stateId`."""
+
+    stateId: int | None = None  # noqa: N815 - wire name
+
+
+class StateSegments(Counts):
+    data: list[StateSegment]
+
+
+class LocationType(ResponseModel):
+    id: int
+    name: str
+    order: int
