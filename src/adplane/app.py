@@ -43,6 +43,7 @@ ROUTER_MODULES = [
     "adplane.schedules.endpoints",
     "adplane.insights.endpoints",
     "adplane.conversions.endpoints",
+    "adplane.finance.endpoints",
     "adplane.console.endpoints",
     "adplane.sandbox.endpoints",
 ]

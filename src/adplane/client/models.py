@@ -16,6 +16,7 @@ from adplane.conversions import responses as conversions
 from adplane.core import envelopes
 from adplane.creatives import responses as creatives
 from adplane.events import responses as events
+from adplane.finance import responses as finance
 from adplane.insertion_orders import responses as insertion_orders
 from adplane.insights import responses as insights
 from adplane.inventory import responses as inventory
@@ -49,6 +50,9 @@ ROUTE_MODELS: dict[tuple[str, str], Any] = {
     ("GET", "/api/v3/conversion/type-wise-count"): list[conversions.TypeCount],
     ("GET", "/api/v3/conversion/{conversionId}"): conversions.ConversionDetails,
     ("POST", "/api/v3/ra/conversion/custom-field/list"): conversions.CustomFieldList,
+    ("GET", "/api/v3/fa/available-balance"): float,
+    ("GET", "/api/v3/fa/static/payment-status"): list[finance.StaticItem],
+    ("GET", "/api/v3/fa/static/payment-type"): list[finance.StaticItem],
     ("DELETE", "/api/v3/audience"): audiences.DeleteOutcome,
     ("GET", "/api/v2/audience/matched/{audienceId}"): audiences.MatchedDetails,
     ("GET", "/api/v2/audience/matched/{audienceId}/file/download"): audiences.FileUrl,

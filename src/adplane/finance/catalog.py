@@ -1,0 +1,14 @@
+"""IQM's finance static lists (`/api/v3/fa/static/...`), with the ids and order its published examples give."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def _items(*rows: tuple[str, int, str]) -> list[dict[str, Any]]:
+    return [{"name": name, "id": id_, "label": label, "order": id_} for name, id_, label in rows]
+
+
+PAYMENT_TYPES = _items(("as_fund", 1, "As Fund"), ("against_invoice", 2, "Against Invoice"), ("refund", 3, "Refund"))
+PAYMENT_STATUSES = _items(("processing", 1, "Processing"), ("paid", 2, "Paid"), ("rejected", 3, "Rejected"),
+                          ("cancelled", 4, "Cancelled"))
