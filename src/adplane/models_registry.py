@@ -21,6 +21,7 @@ MODEL_MODULES = [
     "adplane.healthcare.models",
     "adplane.insights.models",
     "adplane.conversions.models",
+    "adplane.finance.models",
 ]
 
 

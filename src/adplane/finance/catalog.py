@@ -12,3 +12,8 @@ def _items(*rows: tuple[str, int, str]) -> list[dict[str, Any]]:
 PAYMENT_TYPES = _items(("as_fund", 1, "As Fund"), ("against_invoice", 2, "Against Invoice"), ("refund", 3, "Refund"))
 PAYMENT_STATUSES = _items(("processing", 1, "Processing"), ("paid", 2, "Paid"), ("rejected", 3, "Rejected"),
                           ("cancelled", 4, "Cancelled"))
+PAYMENT_MODES = _items(("paypal", 1, "PayPal"), ("cheque", 2, "Cheque"), ("wire_transfer", 3, "Wire Transfer"))
+
+
+def label(items: list[dict[str, Any]], id_: int) -> str:
+    return next((item["label"] for item in items if item["id"] == id_), str(id_))

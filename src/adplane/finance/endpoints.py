@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Form, Query, Request
 
 from adplane.auth.deps import PrincipalDep
 from adplane.core.deps import SessionDep
 from adplane.core.envelopes import V3, v3
+from adplane.core.errors import ValidationFailed
 from adplane.core.schemas import MAX_DB_INT
 from adplane.finance import catalog, service
-from adplane.finance.responses import StaticItem
+from adplane.finance.models import STATUS_PAID
+from adplane.finance.providers import default_provider
+from adplane.finance.responses import PaymentList, StaticItem
 
 router = APIRouter(tags=["Finance API"])
 
@@ -33,3 +38,66 @@ def payment_types(principal: PrincipalDep) -> dict:
 @router.get("/api/v3/fa/static/payment-status", response_model=V3[list[StaticItem]])
 def payment_statuses(principal: PrincipalDep) -> dict:
     return v3(catalog.PAYMENT_STATUSES)
+
+
+@router.get("/api/v3/fa/static/invoice-payment-modes", response_model=V3[list[StaticItem]])
+def payment_modes(principal: PrincipalDep) -> dict:
+    return v3(catalog.PAYMENT_MODES)
+
+
+MAX_PAYMENT = Decimal("100000000")  # one payment above $100M is a typo, not a top-up
+FormText = Annotated[str | None, Form(max_length=255)]
+
+
+def _amount(raw: str | None) -> Decimal:
+    try:
+        amount = Decimal((raw or "").strip())
+    except InvalidOperation:
+        amount = Decimal("NaN")
+    if not amount.is_finite() or amount <= 0 or amount > MAX_PAYMENT or amount != amount.quantize(Decimal("0.01")):
+        raise ValidationFailed("paymentAmount must be a positive amount in dollars with at most 2 decimals.",
+                               field="paymentAmount")
+    return amount
+
+
+def _date(raw: str | None) -> date:
+    text = (raw or "").strip()
+    try:
+        return date.fromisoformat(text) if len(text) == 10 else datetime.fromisoformat(text).date()
+    except ValueError:
+        raise ValidationFailed("paymentDate must be a date in YYYY-MM-DD format.", field="paymentDate") from None
+
+
+def _mode(raw: str | None) -> int:
+    text = (raw or "").strip()
+    if not (text.isascii() and text.isdigit() and len(text) < 10):
+        raise ValidationFailed("paymentMode must be a payment mode id.", field="paymentMode")
+    return int(text)
+
+
+@router.post("/api/v3/fa/payment/add-fund", response_model=V3[str])
+def add_fund(request: Request, principal: PrincipalDep, session: SessionDep,
+             paymentAmount: FormText = None, paymentDate: FormText = None,  # noqa: N803 - wire names
+             paymentMode: FormText = None, bankName: FormText = None) -> dict:  # noqa: N803
+    """Add funds from the caller's organization (form fields, or the same names as query parameters)."""
+    query = request.query_params
+    payment = service.add_fund(
+        session, principal,
+        amount=_amount(paymentAmount if paymentAmount is not None else query.get("paymentAmount")),
+        payment_date=_date(paymentDate if paymentDate is not None else query.get("paymentDate")),
+        mode_id=_mode(paymentMode if paymentMode is not None else query.get("paymentMode")),
+        bank_name=bankName if bankName is not None else query.get("bankName"),
+        provider=default_provider(),
+    )
+    return v3("Payment Successful." if payment.status_id == STATUS_PAID else "Payment submitted for approval.")
+
+
+@router.get("/api/v3/fa/payments/list", response_model=V3[PaymentList])
+def list_payments(principal: PrincipalDep, session: SessionDep,
+                  status: Annotated[str | None, Query(max_length=200)] = None,
+                  paymentType: Annotated[str | None, Query(max_length=200)] = None,  # noqa: N803 - wire name
+                  searchField: Annotated[str | None, Query(max_length=2000)] = None,  # noqa: N803 - wire name
+                  pageNo: Annotated[int, Query(ge=1, le=1_000_000)] = 1,  # noqa: N803 - wire name
+                  limit: Annotated[int, Query(ge=1, le=1000)] = 10) -> dict:
+    """The caller's organization's payments, newest first."""
+    return v3(service.list_payments(session, principal, status, paymentType, searchField, pageNo, limit))
