@@ -36,10 +36,10 @@ class ChdbHttpServer:
             def log_message(self, *_args: Any) -> None:
                 return
 
-            def do_GET(self) -> None:  # noqa: N802 - ping
+            def do_GET(self) -> None:  # ping
                 self._answer(200, b"Ok.\n")
 
-            def do_POST(self) -> None:  # noqa: N802
+            def do_POST(self) -> None:
                 params = {k: v[-1] for k, v in parse_qs(urlparse(self.path).query).items()}
                 body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
                 try:

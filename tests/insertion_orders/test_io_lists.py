@@ -56,6 +56,18 @@ def test_campaign_basic_list_groups_campaigns_by_io(client, headers, other_heade
     assert [g["ioId"] for g in listed({"ioIdsList": [a], "sortBy": "+ioId"})["ioCampaignsList"]] == [a, b, empty]
     searched = listed({"searchField": "two"})
     assert [(g["ioId"], [c["id"] for c in g["campaigns"]]) for g in searched["ioCampaignsList"]] == [(b, [c3])]
+    # a search hitting the IO lists all its campaigns; one hitting only a campaign lists just that one
+    by_io_name = listed({"searchField": "first"})["ioCampaignsList"]
+    assert [(g["ioId"], g["campaignCount"]) for g in by_io_name] == [(a, 2)]
+    by_campaign = listed({"searchField": "video"})["ioCampaignsList"]
+    assert [(g["ioId"], [c["id"] for c in g["campaigns"]]) for g in by_campaign] == [(a, [c2])]
+    # campaignId sorts by each IO's highest listed campaign, an IO without campaigns lowest either way
+    assert [g["ioId"] for g in listed({"sortBy": "+campaignId"})["ioCampaignsList"]] == [empty, a, b]
+    assert [g["ioId"] for g in listed({"sortBy": "-campaignId"})["ioCampaignsList"]] == [b, a, empty]
+    assert [g["ioId"] for g in listed({"ioIdsList": [b], "sortBy": "isRecordTargeted,-ioId"})[
+        "ioCampaignsList"]] == [b, empty, a]
+    paged = listed({"noOfEntries": 2, "pageNo": 1, "creativeTypeIds": [11]})
+    assert paged["filteredRecords"] == 2 and [g["ioId"] for g in paged["ioCampaignsList"]] == [b, a]
     assert listed({"status": ["running"]})["ioCampaignsList"] == []
     assert [g["ioId"] for g in listed({"noOfEntries": 1, "pageNo": 2})["ioCampaignsList"]] == [b]
     bad = client.post("/api/v3/cmp/io/campaign/basic/list", headers=headers, json={"status": ["flying"]})

@@ -68,20 +68,20 @@ def audience_types(_: PrincipalDep) -> dict:
 
 
 @router.get("/api/v3/audience/static/audience-status", response_model=V3[list[StaticItem]])
-def audience_statuses(_: PrincipalDep, audienceTypeIds: CsvIds = None) -> dict:  # noqa: N803 - wire name
+def audience_statuses(_: PrincipalDep, audienceTypeIds: CsvIds = None) -> dict:  # wire name
     _type_filter(audienceTypeIds)  # validated; every type shares IQM's status list
     return v3(catalog.AUDIENCE_STATUSES)
 
 
 @router.get("/api/v2/audience/status", response_model=V2[list[StaticItem]])
-def audience_statuses_v2(_: PrincipalDep, audienceTypeIds: CsvIds = None) -> dict:  # noqa: N803 - wire name
+def audience_statuses_v2(_: PrincipalDep, audienceTypeIds: CsvIds = None) -> dict:  # wire name
     _type_filter(audienceTypeIds)
     return v2(catalog.AUDIENCE_STATUSES)
 
 
 @router.get("/api/v3/audience/static/audience-subtypes", response_model=V3[SubtypeList])
-def audience_subtypes(_: PrincipalDep, audienceTypeIds: CsvIds = None,  # noqa: N803 - wire name
-                      verticalId: Annotated[int | None, Query(ge=0, le=1000)] = None) -> dict:  # noqa: N803
+def audience_subtypes(_: PrincipalDep, audienceTypeIds: CsvIds = None,  # wire name
+                      verticalId: Annotated[int | None, Query(ge=0, le=1000)] = None) -> dict:
     wanted = _type_filter(audienceTypeIds)
     rows = [s for s in catalog.AUDIENCE_SUBTYPES if not wanted or wanted & set(s["typeIds"])]  # type: ignore[call-overload]
     if verticalId is not None and verticalId != 2:  # every subtype belongs to the healthcare vertical (2)
@@ -187,44 +187,44 @@ def _create_with_file(session: Session, settings: Settings, principal: Principal
 
 
 @router.get("/api/v3/audience/matched/{audienceId}", response_model=V3[MatchedDetails])
-def matched_details(audienceId: IdPath, principal: PrincipalDep, session: SessionDep,  # noqa: N803
-                    campaignTargetingRequired: bool = False,  # noqa: N803 - wire name
+def matched_details(audienceId: IdPath, principal: PrincipalDep, session: SessionDep,
+                    campaignTargetingRequired: bool = False,  # wire name
                     userDetailsRequired: bool = False) -> dict:  # noqa: N803, ARG001 - wire name
     return v3(service.matched_details(session, principal, audienceId, campaign_targeting=campaignTargetingRequired))
 
 
 @router.get("/api/v2/audience/matched/{audienceId}", response_model=V2[MatchedDetails])
-def matched_details_v2(audienceId: IdPath, principal: PrincipalDep, session: SessionDep) -> dict:  # noqa: N803
+def matched_details_v2(audienceId: IdPath, principal: PrincipalDep, session: SessionDep) -> dict:
     return v2(service.matched_details(session, principal, audienceId))
 
 
 @router.patch("/api/v3/audience/matched/{audienceId}", response_model=V3[IdMessage])
-def update_matched(audienceId: IdPath, body: MatchedUpdate, principal: PrincipalDep,  # noqa: N803
+def update_matched(audienceId: IdPath, body: MatchedUpdate, principal: PrincipalDep,
                    session: SessionDep) -> dict:
     """Approve (audienceStatusId 3) or reject (4, with rejectionReason), or set dataCost: workspace admins."""
     return v3(service.update_matched(session, principal, audienceId, body))
 
 
 @router.put("/api/v3/audience/matched/{audienceId}/rematch", response_model=V3[RematchOutcome])
-def rematch(audienceId: IdPath, principal: PrincipalDep, session: SessionDep) -> dict:  # noqa: N803
+def rematch(audienceId: IdPath, principal: PrincipalDep, session: SessionDep) -> dict:
     return v3(service.rematch(session, principal, audienceId))
 
 
 @router.get("/api/v3/audience/matched/{audienceId}/file-url", response_model=V3[FileUrl])
-def matched_file_url(audienceId: IdPath, principal: PrincipalDep, session: SessionDep,  # noqa: N803
+def matched_file_url(audienceId: IdPath, principal: PrincipalDep, session: SessionDep,
                      settings: SettingsDep) -> dict:
     """Signed links to the uploaded file and to the match result (one line per row)."""
     return v3(service.file_urls(session, settings, principal, audienceId))
 
 
 @router.get("/api/v2/audience/matched/{audienceId}/file/download", response_model=V2[FileUrl])
-def matched_file_url_v2(audienceId: IdPath, principal: PrincipalDep, session: SessionDep,  # noqa: N803
+def matched_file_url_v2(audienceId: IdPath, principal: PrincipalDep, session: SessionDep,
                         settings: SettingsDep) -> dict:
     return v2(service.file_urls(session, settings, principal, audienceId))
 
 
 @router.post("/api/v3/audience/matched/duplicate/{audienceId}", response_model=V3[AudienceCreated])
-def duplicate_matched(audienceId: IdPath, principal: PrincipalDep, session: SessionDep,  # noqa: N803
+def duplicate_matched(audienceId: IdPath, principal: PrincipalDep, session: SessionDep,
                       settings: SettingsDep, body: Annotated[dict[str, Any] | None, Body()] = None) -> dict:
     """A copy of the audience with its members; `name` (optional) names the copy."""
     name = (body or {}).get("name")
@@ -246,20 +246,20 @@ def basic_list(body: AudienceListRequest, principal: PrincipalDep, session: Sess
 
 
 @router.patch("/api/v3/audience/{audienceId}/update-name", response_model=V3[Message])
-def update_name(audienceId: IdPath, body: UpdateName, principal: PrincipalDep,  # noqa: N803
+def update_name(audienceId: IdPath, body: UpdateName, principal: PrincipalDep,
                 session: SessionDep) -> dict:
     return v3(service.rename(session, principal, audienceId, body.audience_name))
 
 
 @router.patch("/api/v2/audience/updateName/{audienceId}", response_model=V2[Message])
-def update_name_v2(audienceId: IdPath, body: UpdateName, principal: PrincipalDep,  # noqa: N803
+def update_name_v2(audienceId: IdPath, body: UpdateName, principal: PrincipalDep,
                    session: SessionDep) -> dict:
     return v2(service.rename(session, principal, audienceId, body.audience_name))
 
 
 @router.delete("/api/v3/audience", response_model=V3[DeleteOutcome])
 def delete_audiences(principal: PrincipalDep, session: SessionDep, settings: SettingsDep,
-                     audienceIds: Annotated[str, Query(max_length=50_000)]) -> dict:  # noqa: N803 - wire name
+                     audienceIds: Annotated[str, Query(max_length=50_000)]) -> dict:  # wire name
     """Audiences a campaign targets are not deleted (listed in failedAudienceIds)."""
     ids = service.parse_ids(audienceIds, "audienceIds")
     return v3(service.delete_audiences(session, settings, principal, ids))
@@ -281,8 +281,8 @@ def count_by_status(principal: PrincipalDep, session: SessionDep,
 
 
 @router.get("/api/v3/audience/count-by-type", response_model=V3[list[TypeCount]])
-def count_by_type(principal: PrincipalDep, session: SessionDep, audienceTypeIds: CsvIds = None,  # noqa: N803
-                  status: CsvIds = None, searchField: Annotated[str | None, Query(max_length=255)] = None) -> dict:  # noqa: N803
+def count_by_type(principal: PrincipalDep, session: SessionDep, audienceTypeIds: CsvIds = None,
+                  status: CsvIds = None, searchField: Annotated[str | None, Query(max_length=255)] = None) -> dict:
     return v3(service.counts(session, principal, "audienceTypeId", type_ids=audienceTypeIds, status_ids=status,
                              search=searchField))
 

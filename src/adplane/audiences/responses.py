@@ -11,125 +11,125 @@ class StaticItem(ResponseModel):
     id: int
     name: str
     order: int | None = None
-    displayName: str | None = None  # noqa: N815 - wire name
+    displayName: str | None = None
 
 
 class DataPartnerItem(StaticItem):
     cpm: Number
-    logoUrl: str  # noqa: N815 - wire name
+    logoUrl: str
 
 
 class ColumnItem(StaticItem):
     label: str
     key: str
-    isSingleColumn: bool  # noqa: N815 - wire name
-    dataFormatIds: list[int] | None = None  # noqa: N815 - wire name
+    isSingleColumn: bool
+    dataFormatIds: list[int] | None = None
 
 
 class ColumnCombination(ResponseModel):
     id: int
-    columnIds: list[int]  # noqa: N815 - wire name
+    columnIds: list[int]
     order: int
 
 
 class SubtypeList(ResponseModel):
-    audienceSubtypes: list[StaticItem]  # noqa: N815 - wire name
-    totalRecords: int  # noqa: N815 - wire name
-    filteredRecords: int  # noqa: N815 - wire name
+    audienceSubtypes: list[StaticItem]
+    totalRecords: int
+    filteredRecords: int
 
 
 class MatchedCreated(ResponseModel):
-    matchedAudienceId: int  # noqa: N815 - wire name
+    matchedAudienceId: int
     message: str
 
 
 class AudienceCreated(ResponseModel):
-    audienceId: int  # noqa: N815 - wire name
+    audienceId: int
     message: str
 
 
 class MatchedDetails(ResponseModel):
-    audienceId: int  # noqa: N815 - wire name
-    audienceName: str  # noqa: N815 - wire name
-    audienceTypeId: int  # noqa: N815 - wire name
-    audienceSubtypeId: int | None  # noqa: N815 - wire name
-    audienceStatusId: int  # noqa: N815 - wire name
+    audienceId: int
+    audienceName: str
+    audienceTypeId: int
+    audienceSubtypeId: int | None
+    audienceStatusId: int
     status: str
     cpm: Number
-    dataCost: Number  # noqa: N815 - wire name
-    owId: int  # noqa: N815 - wire name
-    createdByUowId: int  # noqa: N815 - wire name
-    createdAt: int  # noqa: N815 - wire name
-    modifiedAt: str  # noqa: N815 - wire name
+    dataCost: Number
+    owId: int
+    createdByUowId: int
+    createdAt: int
+    modifiedAt: str
     reach: int
     uniques: int
-    matchedCount: int  # noqa: N815 - wire name
-    invalidCount: int  # noqa: N815 - wire name
-    s3FileName: str | None  # noqa: N815 - wire name
-    fileRowCount: int  # noqa: N815 - wire name
-    matchRate: Number  # noqa: N815 - wire name
-    dataPartnerId: int | None  # noqa: N815 - wire name
-    approvalAccess: bool  # noqa: N815 - wire name
-    editAccess: bool  # noqa: N815 - wire name
-    rejectionReason: str | None = None  # noqa: N815 - wire name
-    failureReason: str | None = None  # noqa: N815 - wire name
-    whitelistedCampaignIds: list[int] | None = None  # noqa: N815 - wire name
-    blacklistedCampaignIds: list[int] | None = None  # noqa: N815 - wire name
+    matchedCount: int
+    invalidCount: int
+    s3FileName: str | None
+    fileRowCount: int
+    matchRate: Number
+    dataPartnerId: int | None
+    approvalAccess: bool
+    editAccess: bool
+    rejectionReason: str | None = None
+    failureReason: str | None = None
+    whitelistedCampaignIds: list[int] | None = None
+    blacklistedCampaignIds: list[int] | None = None
 
 
 class AudienceListItem(ResponseModel):
-    audienceId: int  # noqa: N815 - wire name
-    audienceName: str  # noqa: N815 - wire name
-    audienceTypeId: int  # noqa: N815 - wire name
-    audienceSubtypeId: int | None = None  # noqa: N815 - wire name
-    audienceStatusId: int  # noqa: N815 - wire name
-    createdAt: int  # noqa: N815 - wire name
+    audienceId: int
+    audienceName: str
+    audienceTypeId: int
+    audienceSubtypeId: int | None = None
+    audienceStatusId: int
+    createdAt: int
     reach: int
     cpm: Number | None = None
-    verticalId: int | None = None  # noqa: N815 - wire name
-    organizationName: str | None = None  # noqa: N815 - wire name
-    runningCampaignCount: int | None = None  # noqa: N815 - wire name
-    pendingCampaignCount: int | None = None  # noqa: N815 - wire name
-    pausedCampaignCount: int | None = None  # noqa: N815 - wire name
-    expiredCampaignCount: int | None = None  # noqa: N815 - wire name
-    matchRate: Number | None = None  # noqa: N815 - wire name
-    fileTotalCount: int | None = None  # noqa: N815 - wire name
-    s3FileName: str | None = None  # noqa: N815 - wire name
-    isIqmIdTargeted: bool | None = None  # noqa: N815 - wire name
-    approvalAccess: bool | None = None  # noqa: N815 - wire name
-    editAccess: bool | None = None  # noqa: N815 - wire name
+    verticalId: int | None = None
+    organizationName: str | None = None
+    runningCampaignCount: int | None = None
+    pendingCampaignCount: int | None = None
+    pausedCampaignCount: int | None = None
+    expiredCampaignCount: int | None = None
+    matchRate: Number | None = None
+    fileTotalCount: int | None = None
+    s3FileName: str | None = None
+    isIqmIdTargeted: bool | None = None
+    approvalAccess: bool | None = None
+    editAccess: bool | None = None
 
 
 class AudienceList(ResponseModel):
-    totalRecords: int  # noqa: N815 - wire name
-    filteredRecords: int  # noqa: N815 - wire name
-    audienceList: list[AudienceListItem] | None = None  # noqa: N815 - wire name
-    audienceBasicList: list[AudienceListItem] | None = None  # noqa: N815 - wire name
+    totalRecords: int
+    filteredRecords: int
+    audienceList: list[AudienceListItem] | None = None
+    audienceBasicList: list[AudienceListItem] | None = None
 
 
 class StatusCount(ResponseModel):
-    audienceStatusId: int  # noqa: N815 - wire name
-    audienceCount: int  # noqa: N815 - wire name
+    audienceStatusId: int
+    audienceCount: int
 
 
 class TypeCount(ResponseModel):
-    audienceTypeId: int  # noqa: N815 - wire name
-    audienceCount: int  # noqa: N815 - wire name
+    audienceTypeId: int
+    audienceCount: int
 
 
 class PartnerCount(ResponseModel):
-    dataPartnerId: int  # noqa: N815 - wire name
-    audienceCount: int  # noqa: N815 - wire name
+    dataPartnerId: int
+    audienceCount: int
 
 
 class FileUrl(ResponseModel):
-    matchedAudienceFileUrl: str  # noqa: N815 - wire name
-    resultFileUrl: str | None = None  # noqa: N815 - wire name
+    matchedAudienceFileUrl: str
+    resultFileUrl: str | None = None
 
 
 class DeleteOutcome(ResponseModel):
-    successfulAudienceIds: list[int]  # noqa: N815 - wire name
-    failedAudienceIds: list[int]  # noqa: N815 - wire name
+    successfulAudienceIds: list[int]
+    failedAudienceIds: list[int]
     message: str | None = None
 
 
@@ -139,14 +139,14 @@ class IdMessage(ResponseModel):
 
 
 class RematchOutcome(ResponseModel):
-    audienceId: int  # noqa: N815 - wire name
+    audienceId: int
     message: str
 
 
 class IdentityIngestOutcome(ResponseModel):
     received: int
     added: int
-    invalidRecords: list[int]  # noqa: N815 - wire name
+    invalidRecords: list[int]
 
 
 AnyList = list[Any]

@@ -54,7 +54,7 @@ class TokenData(BaseModel):
     scope: str
     token_type: str
     expires_in: int
-    owId: int | None = None  # noqa: N815 - wire name
+    owId: int | None = None
 
 
 class ParentOrganization(WireModel):

@@ -71,13 +71,13 @@ def add_draft(body: CampaignBody, principal: PrincipalDep, session: SessionDep) 
 @router.get("/api/v2/cmp/campaign/budgetInfo", response_model=V2[CampaignBudgetInfo])
 def campaign_budget_info(
     principal: PrincipalDep, session: SessionDep, store: AnalyticsDep,
-    startTime: Annotated[int | None, Query(ge=0, le=32_503_680_000)] = None,  # noqa: N803 - wire name
-    endTime: Annotated[int | None, Query(ge=0, le=32_503_680_000)] = None,  # noqa: N803
+    startTime: Annotated[int | None, Query(ge=0, le=32_503_680_000)] = None,  # wire name
+    endTime: Annotated[int | None, Query(ge=0, le=32_503_680_000)] = None,
     timezone: Annotated[int | None, Query(ge=1, le=2_147_483_647)] = None,
-    budgetTotal: Annotated[Decimal | None, Query(ge=0, le=10_000_000_000)] = None,  # noqa: N803
-    dailyBudget: Annotated[Decimal | None, Query(ge=0, le=10_000_000_000)] = None,  # noqa: N803
-    fixedDailyBudget: bool = False,  # noqa: N803
-    campaignId: Annotated[int | None, Query(ge=1, le=2_147_483_647)] = None,  # noqa: N803
+    budgetTotal: Annotated[Decimal | None, Query(ge=0, le=10_000_000_000)] = None,
+    dailyBudget: Annotated[Decimal | None, Query(ge=0, le=10_000_000_000)] = None,
+    fixedDailyBudget: bool = False,
+    campaignId: Annotated[int | None, Query(ge=1, le=2_147_483_647)] = None,
 ) -> dict:
     if campaignId is not None:
         service.get_campaign(session, principal.ow_id, campaignId)
@@ -94,7 +94,7 @@ def campaign_start(principal: PrincipalDep, session: SessionDep) -> dict:
 
 @router.get("/api/v2/cmp/campaign/{campaign_id}", response_model=V2[CampaignDetail])
 def get_campaign(campaign_id: IdPath, principal: PrincipalDep, session: SessionDep, store: AnalyticsDep,
-                 isSpentRequired: bool = False) -> dict:  # noqa: N803 - wire name
+                 isSpentRequired: bool = False) -> dict:  # wire name
     campaign = service.get_campaign(session, principal.ow_id, campaign_id)
     io = get_io(session, principal.ow_id, campaign.io_id, include_deleted=True)
     creatives = service.creative_ids_by_campaign(session, [campaign.id])[campaign.id]
@@ -167,8 +167,8 @@ def count_v3(body: CountRequest, principal: PrincipalDep, session: SessionDep) -
 
 
 @router.get("/api/v2/cmp/campaigns/count", response_model=V2[list[StatusCount]])
-def count_v2(principal: PrincipalDep, session: SessionDep, sortType: Text = None,  # noqa: N803 - wire names
-             creativeTypeIds: Text = None, searchField: Text = None, owIds: Text = None) -> dict:  # noqa: N803
+def count_v2(principal: PrincipalDep, session: SessionDep, sortType: Text = None,  # wire names
+             creativeTypeIds: Text = None, searchField: Text = None, owIds: Text = None) -> dict:
     direction = (sortType or "asc").strip().lower()
     if direction not in ("asc", "desc"):
         raise ValidationFailed("sortType must be asc or desc.", field="sortType")
@@ -202,11 +202,11 @@ def list_campaigns(
 
 @router.get("/api/v2/cmp/campaigns/data", response_model=V2[CampaignsData])
 def campaigns_data(
-    principal: PrincipalDep, session: SessionDep, searchField: Text = None,  # noqa: N803 - wire names
-    pageNo: PageNo = 1, limit: PageSize = 50, sortBy: Text = None,  # noqa: N803
-    conversionId: Annotated[int | None, Query(ge=1, le=2_147_483_647)] = None,  # noqa: N803
+    principal: PrincipalDep, session: SessionDep, searchField: Text = None,  # wire names
+    pageNo: PageNo = 1, limit: PageSize = 50, sortBy: Text = None,
+    conversionId: Annotated[int | None, Query(ge=1, le=2_147_483_647)] = None,
     status_filter: Annotated[str | None, Query(alias="status", max_length=2000)] = None,
-    owIds: Text = None,  # noqa: N803
+    owIds: Text = None,
 ) -> dict:
     statuses = queries.parse_statuses(status_filter, "status")
     stmt = queries.base_query(principal, statuses=statuses, creative_type_ids=[], search=searchField,
@@ -240,7 +240,7 @@ def _stored_conversion_ids(extra: dict | None) -> list[int]:
 
 @router.get("/api/v2/cmp/campaigngroup/campaign/list", response_model=V2[list[CampaignGroup]])
 def campaign_groups(principal: PrincipalDep, session: SessionDep, creative_type_ids: Text = None,
-                    owIds: Text = None, includeChild: Text = None,  # noqa: N803 - wire names
+                    owIds: Text = None, includeChild: Text = None,  # wire names
                     status_filter: Annotated[str | None, Query(alias="status", max_length=2000)] = None) -> dict:
     """Campaign groups are insertion orders here: each IO with its campaigns."""
     from adplane.insertion_orders.listing import grouped_campaigns

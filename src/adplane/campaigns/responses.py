@@ -14,15 +14,15 @@ class GraphInfoItem(ResponseModel):
 
 
 class CampaignBudgetInfo(ResponseModel):
-    campaignId: Any  # noqa: N815 - wire name
-    budgetTotal: Number | None  # noqa: N815 - wire name
-    actualSpent: Number | None  # noqa: N815 - wire name
-    dailyBudget: Number | None  # noqa: N815 - wire name
-    fixedDailyBudget: bool | None  # noqa: N815 - wire name
-    startTime: int | None  # noqa: N815 - wire name
-    endTime: int | None  # noqa: N815 - wire name
+    campaignId: Any
+    budgetTotal: Number | None
+    actualSpent: Number | None
+    dailyBudget: Number | None
+    fixedDailyBudget: bool | None
+    startTime: int | None
+    endTime: int | None
     timezone: Number | None
-    graphInfo: list[GraphInfoItem]  # noqa: N815 - wire name
+    graphInfo: list[GraphInfoItem]
 
 
 class CampaignSaved(ResponseModel):
@@ -36,68 +36,68 @@ class CampaignStart(ResponseModel):
 
 
 class CampaignDetail(ResponseModel):
-    owId: int | None  # noqa: N815 - wire name
-    parentOrganizationName: str | None  # noqa: N815 - wire name
+    owId: int | None
+    parentOrganizationName: str | None
     id: int | None
-    uowId: int | None  # noqa: N815 - wire name
-    campaignName: str | None  # noqa: N815 - wire name
-    advertiserDomain: str | None  # noqa: N815 - wire name
-    creativeType: Number | None  # noqa: N815 - wire name
-    campaignType: Number | None  # noqa: N815 - wire name
-    totalBudgetPacing: bool | None  # noqa: N815 - wire name
-    isTvAd: bool | None  # noqa: N815 - wire name
-    budgetDay: Number | None  # noqa: N815 - wire name
-    budgetTotal: Number | None  # noqa: N815 - wire name
-    maxBid: Number | None  # noqa: N815 - wire name
+    uowId: int | None
+    campaignName: str | None
+    advertiserDomain: str | None
+    creativeType: Number | None
+    campaignType: Number | None
+    totalBudgetPacing: bool | None
+    isTvAd: bool | None
+    budgetDay: Number | None
+    budgetTotal: Number | None
+    maxBid: Number | None
     timezone: Number | None
-    startTime: int | None  # noqa: N815 - wire name
-    endTime: int | None  # noqa: N815 - wire name
+    startTime: int | None
+    endTime: int | None
     status: str | None
-    dspMargin: Number | None  # noqa: N815 - wire name
-    platformMargin: Number | None  # noqa: N815 - wire name
-    userDealMargin: Number | None  # noqa: N815 - wire name
-    spentScale: bool | None  # noqa: N815 - wire name
-    creativeIds: str | None  # noqa: N815 - wire name
-    conversionType: str | None  # noqa: N815 - wire name
-    bidOptimization: bool | None  # noqa: N815 - wire name
-    bidPacing: bool | None  # noqa: N815 - wire name
-    isBidShading: bool | None  # noqa: N815 - wire name
-    impressionCapping: Number | None  # noqa: N815 - wire name
-    maxDayImpressions: Number | None  # noqa: N815 - wire name
-    maxDayClicks: Number | None  # noqa: N815 - wire name
-    maxDayConversions: Number | None  # noqa: N815 - wire name
-    totalImpressions: Number | None  # noqa: N815 - wire name
-    totalClicks: Number | None  # noqa: N815 - wire name
-    totalConversions: Number | None  # noqa: N815 - wire name
-    deviceType: str | None  # noqa: N815 - wire name
-    trafficType: str | None  # noqa: N815 - wire name
+    dspMargin: Number | None
+    platformMargin: Number | None
+    userDealMargin: Number | None
+    spentScale: bool | None
+    creativeIds: str | None
+    conversionType: str | None
+    bidOptimization: bool | None
+    bidPacing: bool | None
+    isBidShading: bool | None
+    impressionCapping: Number | None
+    maxDayImpressions: Number | None
+    maxDayClicks: Number | None
+    maxDayConversions: Number | None
+    totalImpressions: Number | None
+    totalClicks: Number | None
+    totalConversions: Number | None
+    deviceType: str | None
+    trafficType: str | None
     exchanges: str | None
-    stateIds: str | None  # noqa: N815 - wire name
-    publisherAdCategory: str | None  # noqa: N815 - wire name
-    isLocationWithOrFilter: bool | None  # noqa: N815 - wire name
-    countryId: str | None  # noqa: N815 - wire name
-    locationDetails: dict[str, Any]  # noqa: N815 - wire name
-    isCampaignFromNewPlatform: bool | None  # noqa: N815 - wire name
-    organizationName: str | None  # noqa: N815 - wire name
-    userEmail: str | None  # noqa: N815 - wire name
-    userName: str | None  # noqa: N815 - wire name
-    conversionTypeId: int | None  # noqa: N815 - wire name
-    isUnapprovedAudienceTargeted: bool | None  # noqa: N815 - wire name
-    isAllAudienceUnapproved: bool | None  # noqa: N815 - wire name
-    createDate: Number | None  # noqa: N815 - wire name
-    ioId: int | None  # noqa: N815 - wire name
-    ioName: str | None  # noqa: N815 - wire name
-    prebidAudienceSegmentIdList: list[Any]  # noqa: N815 - wire name
-    campaignTypeId: int | None  # noqa: N815 - wire name
-    budgetTypeId: int | None  # noqa: N815 - wire name
-    targetImpression: Any  # noqa: N815 - wire name
-    isAdvanceAudioVideoTargeted: bool | None  # noqa: N815 - wire name
-    isEstimatorAvailable: bool | None  # noqa: N815 - wire name
-    isEditAccess: bool | None  # noqa: N815 - wire name
-    isMarginSet: bool | None  # noqa: N815 - wire name
-    isApprovalAccess: bool | None  # noqa: N815 - wire name
-    isParentInvoiceTemplateSet: bool | None  # noqa: N815 - wire name
-    rejectionReason: str | None = None  # noqa: N815 - wire name (only once rejected)
+    stateIds: str | None
+    publisherAdCategory: str | None
+    isLocationWithOrFilter: bool | None
+    countryId: str | None
+    locationDetails: dict[str, Any]
+    isCampaignFromNewPlatform: bool | None
+    organizationName: str | None
+    userEmail: str | None
+    userName: str | None
+    conversionTypeId: int | None
+    isUnapprovedAudienceTargeted: bool | None
+    isAllAudienceUnapproved: bool | None
+    createDate: Number | None
+    ioId: int | None
+    ioName: str | None
+    prebidAudienceSegmentIdList: list[Any]
+    campaignTypeId: int | None
+    budgetTypeId: int | None
+    targetImpression: Any
+    isAdvanceAudioVideoTargeted: bool | None
+    isEstimatorAvailable: bool | None
+    isEditAccess: bool | None
+    isMarginSet: bool | None
+    isApprovalAccess: bool | None
+    isParentInvoiceTemplateSet: bool | None
+    rejectionReason: str | None = None  # wire name (only once rejected)
     spent: Number | None = None  # only when isSpentRequired
 
 
@@ -105,18 +105,18 @@ class GroupedCampaign(ResponseModel):
     id: int | None
     name: str | None
     status: str | None
-    creativeTypeId: int | None  # noqa: N815 - wire name
+    creativeTypeId: int | None
 
 
 class CampaignGroup(ResponseModel):
     id: int | None
     name: str | None
     created: Number | None
-    uowId: int | None  # noqa: N815 - wire name
-    owId: int | None  # noqa: N815 - wire name
-    lastModified: Number | None  # noqa: N815 - wire name
-    rootParentId: str | None  # noqa: N815 - wire name
-    campaignCount: int | None  # noqa: N815 - wire name
+    uowId: int | None
+    owId: int | None
+    lastModified: Number | None
+    rootParentId: str | None
+    campaignCount: int | None
     campaings: list[GroupedCampaign]
 
 
@@ -130,21 +130,21 @@ class StatusCount(ResponseModel):
 class CampaignDataItem(ResponseModel):
     id: int | None
     name: str | None
-    creativeTypeId: int | None  # noqa: N815 - wire name
-    campaignType: str | None  # noqa: N815 - wire name
+    creativeTypeId: int | None
+    campaignType: str | None
     status: str | None
-    advertiserId: int | None  # noqa: N815 - wire name
+    advertiserId: int | None
     created: Number | None
-    modifiedDate: Number | None  # noqa: N815 - wire name
+    modifiedDate: Number | None
 
 
 class CampaignsData(ResponseModel):
-    totalRecords: int | None  # noqa: N815 - wire name
+    totalRecords: int | None
     data: list[CampaignDataItem]
 
 
 class DuplicatedCampaigns(ResponseModel):
-    duplicatedCampaignIds: list[int]  # noqa: N815 - wire name
+    duplicatedCampaignIds: list[int]
     status: bool | None
 
 
@@ -152,9 +152,9 @@ class CampaignListRow(ResponseModel):
     id: str | None
     name: str | None
     status: str | None
-    owId: int | None  # noqa: N815 - wire name
-    uowId: int | None  # noqa: N815 - wire name
-    userEmail: str | None  # noqa: N815 - wire name
+    owId: int | None
+    uowId: int | None
+    userEmail: str | None
     advertiser_email: Any
     advertiser_id: Number | None
     campaign_type: str | None
@@ -167,28 +167,28 @@ class CampaignListRow(ResponseModel):
 
 
 class CampaignList(ResponseModel):
-    statusCode: Number | None  # noqa: N815 - wire name
-    recordsTotal: Number | None  # noqa: N815 - wire name
-    pageNumber: int | None  # noqa: N815 - wire name
-    pageSize: int | None  # noqa: N815 - wire name
+    statusCode: Number | None
+    recordsTotal: Number | None
+    pageNumber: int | None
+    pageSize: int | None
     draw: Number | None
-    recordsFiltered: Number | None  # noqa: N815 - wire name
+    recordsFiltered: Number | None
     data: list[CampaignListRow]
 
 
 class ModifiedCampaign(ResponseModel):
-    campaingId: int | None  # noqa: N815 - wire name
-    campaignId: int | None  # noqa: N815 - wire name
-    maxBid: Number | None  # noqa: N815 - wire name
-    totalBudget: Number | None  # noqa: N815 - wire name
-    dailyBudget: Number | None  # noqa: N815 - wire name
-    endDate: Number | None  # noqa: N815 - wire name
+    campaingId: int | None
+    campaignId: int | None
+    maxBid: Number | None
+    totalBudget: Number | None
+    dailyBudget: Number | None
+    endDate: Number | None
 
 
 class RefusedCampaign(ResponseModel):
-    errorMessage: str  # noqa: N815 - wire name
+    errorMessage: str
     id: str
-    campaignName: str | None  # noqa: N815 - wire name
+    campaignName: str | None
 
 
 
@@ -202,7 +202,7 @@ class BulkUpdate(ResponseModel):
 
 
 class StatusChanged(ResponseModel):
-    campaignId: int | None  # noqa: N815 - wire name
+    campaignId: int | None
     status: str
 
 

@@ -54,7 +54,7 @@ OwId = Annotated[int | None, Query(ge=1, le=MAX_DB_INT)]
 def _static_list_route(path: str, items: list[dict[str, Any]], ids_param: str | None) -> None:
     """One static list: `searchField` on names, the list's own ids filter (e.g. `statusIds`)."""
 
-    def endpoint(principal: PrincipalDep, searchField: Text = None,  # noqa: N803 - wire name
+    def endpoint(principal: PrincipalDep, searchField: Text = None,  # wire name
                  ids: str | None = None) -> dict:
         return v3(service.static_list(items, searchField, ids, ids_param or "ids"))
 
@@ -101,14 +101,14 @@ def update_postback(body: PostbackUpdate, principal: PrincipalDep, session: Sess
 
 @router.delete("/api/v3/conversion/delete", response_model=V3[str])
 def delete_conversions(principal: PrincipalDep, session: SessionDep,
-                       conversionIds: Text = None) -> dict:  # noqa: N803 - wire name
+                       conversionIds: Text = None) -> dict:  # wire name
     service.delete(session, principal, conversionIds)
     return v3("Conversion has been deleted successfully!")
 
 
 @router.delete("/api/v2/conversion/pixel", response_model=V2[Message])
 def delete_pixels(principal: PrincipalDep, session: SessionDep,
-                  conversionIds: Text = None) -> dict:  # noqa: N803 - wire name
+                  conversionIds: Text = None) -> dict:  # wire name
     service.delete(session, principal, conversionIds, only_type=catalog.TYPE_PIXEL)
     return v2({"message": "Pixel conversion deleted successfully."})
 
@@ -125,9 +125,9 @@ def send_pixel_email(body: SendPixelEmail, principal: PrincipalDep, session: Ses
 @router.get("/api/v3/conversion/list", response_model=V3[ConversionList])
 def list_conversions(
     principal: PrincipalDep, session: SessionDep, settings: SettingsDep,
-    searchField: Text = None, limit: PageSize = 20, pageNo: PageNo = 1,  # noqa: N803 - wire names
-    sortBy: Text = None, conversionIds: Text = None, typeIds: Text = None,  # noqa: N803
-    statusIds: Text = None, postbackPartnerIds: Text = None,  # noqa: N803
+    searchField: Text = None, limit: PageSize = 20, pageNo: PageNo = 1,  # wire names
+    sortBy: Text = None, conversionIds: Text = None, typeIds: Text = None,
+    statusIds: Text = None, postbackPartnerIds: Text = None,
 ) -> dict:
     return v3(service.list_conversions(
         session, settings, principal, search=searchField, limit=limit, page_no=pageNo, sort_by=sortBy,
@@ -135,22 +135,22 @@ def list_conversions(
 
 
 @router.get("/api/v2/conversion/list/basic", response_model=V2[list[BasicConversion]])
-def basic_list(principal: PrincipalDep, session: SessionDep, searchField: Text = None,  # noqa: N803 - wire names
+def basic_list(principal: PrincipalDep, session: SessionDep, searchField: Text = None,  # wire names
                limit: PageSize = 10,
-               pageNo: Annotated[int, Query(ge=-1, le=1_000_000)] = -1) -> dict:  # noqa: N803
+               pageNo: Annotated[int, Query(ge=-1, le=1_000_000)] = -1) -> dict:
     page = pageNo if pageNo != 0 else 1
     return v2(service.basic_list(session, principal, searchField, limit, page))
 
 
 @router.get("/api/v3/conversion/type-wise-count", response_model=V3[list[TypeCount]])
 def type_wise_count(principal: PrincipalDep, session: SessionDep,
-                    searchField: Text = None) -> dict:  # noqa: N803 - wire name
+                    searchField: Text = None) -> dict:  # wire name
     return v3(service.type_wise_count(session, principal, searchField))
 
 
 @router.get("/api/v3/cmp/conversions/list", response_model=V3[CmpConversionList], tags=["Campaign API"])
-def campaign_conversions(principal: PrincipalDep, session: SessionDep, conversionIds: Text = None,  # noqa: N803
-                         owId: OwId = None) -> dict:  # noqa: N803 - wire names
+def campaign_conversions(principal: PrincipalDep, session: SessionDep, conversionIds: Text = None,
+                         owId: OwId = None) -> dict:  # wire names
     return v3(service.campaign_view(session, principal, conversionIds, owId))
 
 
@@ -161,15 +161,15 @@ def assign_to_campaigns(body: AssignToCampaigns, principal: PrincipalDep, sessio
 
 @router.get("/api/v3/conversion/attached/campaigns/list", response_model=AttachedCampaigns)
 def attached_campaigns(principal: PrincipalDep, session: SessionDep,
-                       conversionId: Annotated[int, Query(ge=1, le=MAX_DB_INT)]) -> dict:  # noqa: N803
+                       conversionId: Annotated[int, Query(ge=1, le=MAX_DB_INT)]) -> dict:
     return service.attached_campaigns(session, principal, conversionId)
 
 
 @router.get("/api/v3/conversion/allowed/campaign-list", response_model=V3[AllowedCampaignList])
 def allowed_campaigns(
-    principal: PrincipalDep, session: SessionDep, conversionIds: Text = None, owId: OwId = None,  # noqa: N803
-    isGroup: bool = True, limit: PageSize = 50, pageNo: PageNo = 1,  # noqa: N803 - wire names
-    sortBy: Text = None, searchField: Text = None,  # noqa: N803
+    principal: PrincipalDep, session: SessionDep, conversionIds: Text = None, owId: OwId = None,
+    isGroup: bool = True, limit: PageSize = 50, pageNo: PageNo = 1,  # wire names
+    sortBy: Text = None, searchField: Text = None,
 ) -> dict:
     return v3(service.allowed_campaigns(session, principal, raw_ids=conversionIds, ow_id=owId, limit=limit,
                                         page_no=pageNo, sort_by=sortBy, search=searchField))
@@ -181,9 +181,9 @@ def custom_fields(body: CustomFieldListBody, principal: PrincipalDep, session: S
 
 
 @router.get("/api/v3/conversion/{conversionId}", response_model=V3[ConversionDetails])
-def conversion_details(conversionId: IdPath, principal: PrincipalDep, session: SessionDep,  # noqa: N803
+def conversion_details(conversionId: IdPath, principal: PrincipalDep, session: SessionDep,
                        settings: SettingsDep,
-                       typeId: Annotated[int, Query(ge=0, le=2)] = 0) -> dict:  # noqa: N803 - wire name
+                       typeId: Annotated[int, Query(ge=0, le=2)] = 0) -> dict:  # wire name
     conversion = repo.get_live(session, principal.ow_id, conversionId)
     if typeId and conversion.type_id != typeId:
         raise NotFound("Invalid conversion id.", field="conversionId")

@@ -12,21 +12,21 @@ class StaticItem(ResponseModel):
     name: str
     order: int | None = None
     active: bool | None = None
-    displayName: str | None = None  # noqa: N815 - wire name
+    displayName: str | None = None
     description: str | None = None
-    logoUrl: str | None = None  # noqa: N815 - wire name
+    logoUrl: str | None = None
     value: str | None = None
 
 
 class StaticList(ResponseModel):
     data: list[StaticItem]
-    totalRecords: int  # noqa: N815 - wire name
-    filteredRecords: int  # noqa: N815 - wire name
+    totalRecords: int
+    filteredRecords: int
 
 
 class TypeCount(ResponseModel):
-    conversionType: str  # noqa: N815 - wire name
-    conversionCount: int  # noqa: N815 - wire name
+    conversionType: str
+    conversionCount: int
     order: int
 
 
@@ -47,9 +47,9 @@ class RepeatConversion(ResponseModel):
 
 
 class ConversionSetting(ResponseModel):
-    conversionDuration: ConversionDuration  # noqa: N815 - wire name
-    repeatConversion: RepeatConversion  # noqa: N815 - wire name
-    crossModelling: bool  # noqa: N815 - wire name
+    conversionDuration: ConversionDuration
+    repeatConversion: RepeatConversion
+    crossModelling: bool
 
 
 class ConversionDetails(ResponseModel):
@@ -58,23 +58,23 @@ class ConversionDetails(ResponseModel):
     id: int
     name: str
     uuid: str
-    typeId: int  # noqa: N815 - wire name
-    owId: int  # noqa: N815 - wire name
-    createdByUowId: int | None  # noqa: N815 - wire name
-    modifiedByUowId: int | None  # noqa: N815 - wire name
-    statusId: int  # noqa: N815 - wire name
-    created: int  # noqa: N815 - epoch milliseconds
-    attributionId: int | None = None  # noqa: N815 - wire name
-    customFields: list[str] | None = None  # noqa: N815 - wire name
-    financialMetrics: str | None = None  # noqa: N815 - wire name
-    piggybackData: PiggybackData | None = None  # noqa: N815 - wire name
-    pixelConversionScript: str | None = None  # noqa: N815 - wire name
-    pixelUrl: str | None = None  # noqa: N815 - the image pixel's address (adplane)
-    conversionSetting: ConversionSetting | None = None  # noqa: N815 - wire name
-    partnerTypeId: int | None = None  # noqa: N815 - wire name
-    impressionUrl: str | None = None  # noqa: N815 - wire name
-    clickUrl: str | None = None  # noqa: N815 - wire name
-    postbackUrl: str | None = None  # noqa: N815 - where the partner sends conversions (adplane)
+    typeId: int
+    owId: int
+    createdByUowId: int | None
+    modifiedByUowId: int | None
+    statusId: int
+    created: int  # epoch milliseconds
+    attributionId: int | None = None
+    customFields: list[str] | None = None
+    financialMetrics: str | None = None
+    piggybackData: PiggybackData | None = None
+    pixelConversionScript: str | None = None
+    pixelUrl: str | None = None  # the image pixel's address (adplane)
+    conversionSetting: ConversionSetting | None = None
+    partnerTypeId: int | None = None
+    impressionUrl: str | None = None
+    clickUrl: str | None = None
+    postbackUrl: str | None = None  # where the partner sends conversions (adplane)
 
 
 class ConversionSaved(ResponseModel):
@@ -85,21 +85,21 @@ class ConversionSaved(ResponseModel):
     status: str
     type: str
     created: int
-    totalConversions: int  # noqa: N815 - wire name
-    owId: int  # noqa: N815 - wire name
-    createdByUowId: int | None  # noqa: N815 - wire name
-    modifiedByUowId: int | None  # noqa: N815 - wire name
+    totalConversions: int
+    owId: int
+    createdByUowId: int | None
+    modifiedByUowId: int | None
     uuid: str
-    attributedConversions: int  # noqa: N815 - wire name
-    attributedViewThroughConversions: int  # noqa: N815 - wire name
-    attributedClickThroughConversions: int  # noqa: N815 - wire name
-    pixelFinancialMetric: str | None  # noqa: N815 - wire name
-    postbackPartnerLogoURL: str | None  # noqa: N815 - wire name
-    partnerUrl: str | None  # noqa: N815 - wire name
-    postbackPartnerName: str | None = None  # noqa: N815 - wire name (pixel/add)
-    partnerName: str | None = None  # noqa: N815 - wire name (postback/add)
-    pixelConversionScript: str | None = None  # noqa: N815 - wire name
-    postbackUrl: str | None = None  # noqa: N815 - adplane
+    attributedConversions: int
+    attributedViewThroughConversions: int
+    attributedClickThroughConversions: int
+    pixelFinancialMetric: str | None
+    postbackPartnerLogoURL: str | None
+    partnerUrl: str | None
+    postbackPartnerName: str | None = None  # wire name (pixel/add)
+    partnerName: str | None = None  # wire name (postback/add)
+    pixelConversionScript: str | None = None
+    postbackUrl: str | None = None  # adplane
 
 
 class ConversionListItem(ResponseModel):
@@ -107,35 +107,35 @@ class ConversionListItem(ResponseModel):
 
     id: int
     name: str
-    postbackPartnerName: str | None  # noqa: N815 - wire name
+    postbackPartnerName: str | None
     status: str
     type: str
     created: int
-    totalConversion: int  # noqa: N815 - wire name
-    owId: int  # noqa: N815 - wire name
-    createdByUowId: int | None  # noqa: N815 - wire name
-    modifiedByUowId: int | None  # noqa: N815 - wire name
+    totalConversion: int
+    owId: int
+    createdByUowId: int | None
+    modifiedByUowId: int | None
     uuid: str
-    pixelConversionScript: str | None  # noqa: N815 - wire name
-    attributedConversion: int  # noqa: N815 - wire name
-    attributedViewThroughConversion: int  # noqa: N815 - wire name
-    attributedClickThroughConversion: int  # noqa: N815 - wire name
-    conversionValue: Number  # noqa: N815 - sum of the attributed conversions' values (adplane)
-    pixelFinancialMetric: str | None  # noqa: N815 - wire name
-    postbackPartnerLogoUrl: str | None  # noqa: N815 - wire name
-    campaignCount: int  # noqa: N815 - wire name
+    pixelConversionScript: str | None
+    attributedConversion: int
+    attributedViewThroughConversion: int
+    attributedClickThroughConversion: int
+    conversionValue: Number  # sum of the attributed conversions' values (adplane)
+    pixelFinancialMetric: str | None
+    postbackPartnerLogoUrl: str | None
+    campaignCount: int
 
 
 class ConversionList(ResponseModel):
     data: list[ConversionListItem]
-    totalRecords: int  # noqa: N815 - wire name
-    filteredRecords: int  # noqa: N815 - wire name
+    totalRecords: int
+    filteredRecords: int
 
 
 class PixelUpdated(ResponseModel):
     id: int
     name: str
-    piggybackData: PiggybackData | None = None  # noqa: N815 - wire name
+    piggybackData: PiggybackData | None = None
 
 
 class PostbackUpdated(ResponseModel):
@@ -146,7 +146,7 @@ class PostbackUpdated(ResponseModel):
 class BasicConversion(ResponseModel):
     id: int
     name: str
-    isROAS: bool  # noqa: N815 - wire name
+    isROAS: bool
 
 
 class CmpConversion(ResponseModel):
@@ -154,101 +154,101 @@ class CmpConversion(ResponseModel):
     name: str
     created: int
     status: str | None = None
-    partnerName: str | None = None  # noqa: N815 - wire name
-    logoUrl: str | None = None  # noqa: N815 - wire name
+    partnerName: str | None = None
+    logoUrl: str | None = None
 
 
 class CmpConversionList(ResponseModel):
-    totalRecords: int  # noqa: N815 - wire name
-    conversionData: list[CmpConversion]  # noqa: N815 - wire name
-    filteredRecords: int  # noqa: N815 - wire name
+    totalRecords: int
+    conversionData: list[CmpConversion]
+    filteredRecords: int
 
 
 class AssignResult(ResponseModel):
-    conversionIdsList: int | list[int]  # noqa: N815 - one id as a number (the guide), several as a list
-    validAddCampaignIdsList: list[int]  # noqa: N815 - wire name
-    invalidAddCampaignIdsList: list[int]  # noqa: N815 - wire name
-    validRemoveCampaignIdsList: list[int]  # noqa: N815 - wire name
-    invalidRemoveCampaignIdsList: list[int]  # noqa: N815 - wire name
+    conversionIdsList: int | list[int]  # one id as a number (the guide), several as a list
+    validAddCampaignIdsList: list[int]
+    invalidAddCampaignIdsList: list[int]
+    validRemoveCampaignIdsList: list[int]
+    invalidRemoveCampaignIdsList: list[int]
 
 
 class AttachedCampaign(ResponseModel):
-    campaignId: int  # noqa: N815 - wire name
-    campaignName: str  # noqa: N815 - wire name
-    creativeTypeId: int | None  # noqa: N815 - wire name
+    campaignId: int
+    campaignName: str
+    creativeTypeId: int | None
     status: str
-    startTime: int | None  # noqa: N815 - epoch seconds, like campaigns
-    endTime: int | None  # noqa: N815 - wire name
-    ioId: int  # noqa: N815 - wire name
-    ioName: str | None  # noqa: N815 - wire name
-    ioStatusId: int | None  # noqa: N815 - wire name
-    ioBudgetTypeId: int | None  # noqa: N815 - wire name
+    startTime: int | None  # epoch seconds, like campaigns
+    endTime: int | None
+    ioId: int
+    ioName: str | None
+    ioStatusId: int | None
+    ioBudgetTypeId: int | None
 
 
 class AttachedCampaigns(V3[list[AttachedCampaign]]):
     """IQM puts the counts beside `data`, outside it."""
 
-    totalRecords: int  # noqa: N815 - wire name
-    filterRecords: int  # noqa: N815 - wire name
+    totalRecords: int
+    filterRecords: int
 
 
 class AllowedCampaign(ResponseModel):
     id: int
-    campaignId: int  # noqa: N815 - wire name
+    campaignId: int
     name: str
-    creativeTypeId: int | None  # noqa: N815 - wire name
+    creativeTypeId: int | None
     status: str
-    startTime: int | None  # noqa: N815 - wire name
-    endTime: int | None  # noqa: N815 - wire name
-    createdAt: int | None  # noqa: N815 - wire name
-    modifiedAt: int | None  # noqa: N815 - wire name
-    owId: int  # noqa: N815 - wire name
-    ioId: int  # noqa: N815 - wire name
-    ioName: str | None  # noqa: N815 - wire name
-    ioStatusId: int | None  # noqa: N815 - wire name
-    timezoneId: int | None  # noqa: N815 - wire name
-    campaignTypeId: int | None  # noqa: N815 - wire name
-    ioBudgetTypeId: int | None  # noqa: N815 - wire name
-    targetedAudienceIds: Any  # noqa: N815 - wire name
-    prebidAudienceProviderId: Any  # noqa: N815 - wire name
-    isAttached: bool | None = None  # noqa: N815 - attached to one of the given conversions (adplane)
+    startTime: int | None
+    endTime: int | None
+    createdAt: int | None
+    modifiedAt: int | None
+    owId: int
+    ioId: int
+    ioName: str | None
+    ioStatusId: int | None
+    timezoneId: int | None
+    campaignTypeId: int | None
+    ioBudgetTypeId: int | None
+    targetedAudienceIds: Any
+    prebidAudienceProviderId: Any
+    isAttached: bool | None = None  # attached to one of the given conversions (adplane)
 
 
 class AllowedIoGroup(ResponseModel):
-    ioId: int  # noqa: N815 - wire name
-    ioName: str  # noqa: N815 - wire name
-    ioBudgetTypeId: int | None  # noqa: N815 - wire name
-    ioStatusId: int | None  # noqa: N815 - wire name
+    ioId: int
+    ioName: str
+    ioBudgetTypeId: int | None
+    ioStatusId: int | None
     created: int | None
-    lastModified: int | None  # noqa: N815 - wire name
-    owId: int  # noqa: N815 - wire name
-    uowId: int | None  # noqa: N815 - wire name
-    campaignCount: int  # noqa: N815 - wire name
+    lastModified: int | None
+    owId: int
+    uowId: int | None
+    campaignCount: int
     campaigns: list[AllowedCampaign]
 
 
 class AllowedCampaignList(ResponseModel):
-    totalRecords: int  # noqa: N815 - wire name
-    ioCampaignsList: list[AllowedIoGroup]  # noqa: N815 - wire name
-    filteredRecords: int  # noqa: N815 - wire name
+    totalRecords: int
+    ioCampaignsList: list[AllowedIoGroup]
+    filteredRecords: int
 
 
 class CustomFieldRow(ResponseModel):
     id: int
-    pixelName: str  # noqa: N815 - wire name
-    customFieldName: str  # noqa: N815 - wire name
+    pixelName: str
+    customFieldName: str
 
 
 class CustomFieldList(ResponseModel):
-    totalRecords: int  # noqa: N815 - wire name
-    filterRecords: int  # noqa: N815 - wire name
-    customFieldData: list[CustomFieldRow]  # noqa: N815 - wire name
+    totalRecords: int
+    filterRecords: int
+    customFieldData: list[CustomFieldRow]
 
 
 class HitRecorded(ResponseModel):
     """The answer of a postback: the hit's id and whether this call stored it (False: a repeat of the same
     transaction id, nothing written)."""
 
-    hitId: int  # noqa: N815 - adplane
+    hitId: int  # adplane
     recorded: bool
     counted: bool

@@ -44,8 +44,8 @@ class V3(ResponseModel, Generic[T]):
 
 
 class V2(ResponseModel, Generic[T]):
-    statusCode: int = 200  # noqa: N815 - wire name
-    responseObject: T  # noqa: N815 - wire name
+    statusCode: int = 200
+    responseObject: T
 
 
 class Message(ResponseModel):
@@ -72,13 +72,13 @@ class V3Error(ResponseModel):
 
     success: bool = False
     data: Any = None
-    errorObjects: list[ErrorObject]  # noqa: N815 - wire name
+    errorObjects: list[ErrorObject]
 
 
 class V2Error(ResponseModel):
-    statusCode: int  # noqa: N815 - wire name
-    responseObject: Any = None  # noqa: N815 - wire name
-    errorObjects: list[ErrorObject]  # noqa: N815 - wire name
+    statusCode: int
+    responseObject: Any = None
+    errorObjects: list[ErrorObject]
 
 
 def v3(data: Any) -> dict[str, Any]:

@@ -36,7 +36,7 @@ async def send_envelope(send: Send, path: str, status: int, error: str, *, field
     await send({"type": "http.response.body", "body": body})
 
 
-class BodyTooLarge(BaseException):  # noqa: N818
+class BodyTooLarge(BaseException):
     """Raised from `receive`; a BaseException so body parsers' `except Exception` cannot turn it into a 400."""
 
 

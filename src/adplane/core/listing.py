@@ -135,10 +135,18 @@ def parse_sort(sort_by: str | None, allowed: Mapping[str, Any], default: str, *,
 
 
 def apply_sort(stmt: Select[Any], order: list[tuple[Any, bool]], tiebreak: Any | None = None) -> Select[Any]:
-    clauses = [col.desc() if desc else col.asc() for col, desc in order]
+    """ORDER BY the parsed sort; a key may be a tuple of columns (e.g. `nulls_low`), each sorted the key's way."""
+    clauses = [col.desc() if desc else col.asc()
+               for key, desc in order for col in (key if isinstance(key, tuple) else (key,))]
     if tiebreak is not None:
         clauses.append(tiebreak.asc())
     return stmt.order_by(*clauses)
+
+
+def nulls_low(column: Any) -> tuple[Any, Any]:
+    """A sort key under which nulls rank below every value in both directions, as in `sort_in_memory`
+    (SQLite and PostgreSQL otherwise disagree on where NULL sorts)."""
+    return (case((column.is_(None), literal(0)), else_=literal(1)), column)
 
 
 def ids_first(column: Any, ids: Sequence[int] | None) -> list[tuple[Any, bool]]:

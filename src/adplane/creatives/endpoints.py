@@ -106,13 +106,13 @@ def update_creative_status(body: CreativeStatusUpdate, principal: PrincipalDep, 
 
 
 @router.get("/api/v3/crt/creatives/{creativeId}", response_model=V3[CreativeDetails])
-def get_creative(creativeId: IdPath, principal: PrincipalDep, session: SessionDep) -> dict:  # noqa: N803
+def get_creative(creativeId: IdPath, principal: PrincipalDep, session: SessionDep) -> dict:
     return v3(service.creative_details(session, principal, creativeId))
 
 
 @router.patch("/api/v3/crt/creatives/{creativeId}", response_model=V3[CreativeSaved])
 def update_creative(
-    creativeId: IdPath,  # noqa: N803 - IQM's path parameter name
+    creativeId: IdPath,  # IQM's path parameter name
     body: CreativeUpdate,
     principal: PrincipalDep,
     session: SessionDep,

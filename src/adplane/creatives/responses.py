@@ -13,102 +13,102 @@ from adplane.core.envelopes import Number, ResponseModel
 class CreativesUploaded(ResponseModel):
     """Per key of the upload: the new creative id (as a string) or why that file failed."""
 
-    successData: dict[str, str]  # noqa: N815 - wire name
-    failedData: dict[str, str]  # noqa: N815 - wire name
+    successData: dict[str, str]
+    failedData: dict[str, str]
 
 
 class CreativeCommon(ResponseModel):
-    creativeId: int  # noqa: N815 - wire name
-    creativeName: str | None  # noqa: N815 - wire name
-    externalCreativeId: Any  # noqa: N815 - wire name
-    rtbCreativeTypeId: int | None  # noqa: N815 - wire name
-    platformCreativeTypeId: int  # noqa: N815 - wire name
-    creativeStatusId: int  # noqa: N815 - wire name
-    creativeSourceType: str | None  # noqa: N815 - wire name
-    creativePreviewFlag: int  # noqa: N815 - wire name
-    clickUrl: str | None  # noqa: N815 - wire name
-    createdAt: int | None  # noqa: N815 - wire name
-    creativeRejectionReason: str | None  # noqa: N815 - wire name
-    creativeRemarks: str | None  # noqa: N815 - wire name
-    creativeThumbnailSource: str | None  # noqa: N815 - wire name
-    creativeCardSource: str | None  # noqa: N815 - wire name
+    creativeId: int
+    creativeName: str | None
+    externalCreativeId: Any
+    rtbCreativeTypeId: int | None
+    platformCreativeTypeId: int
+    creativeStatusId: int
+    creativeSourceType: str | None
+    creativePreviewFlag: int
+    clickUrl: str | None
+    createdAt: int | None
+    creativeRejectionReason: str | None
+    creativeRemarks: str | None
+    creativeThumbnailSource: str | None
+    creativeCardSource: str | None
 
 
 class CampaignIds(ResponseModel):
-    campaignIds: list[int]  # noqa: N815 - wire name
+    campaignIds: list[int]
 
 
 class CreativeUser(ResponseModel):
     """The list gives only `uowId` unless the caller asked for the user's details."""
 
-    uowId: int | None  # noqa: N815 - wire name
-    userName: str | None = None  # noqa: N815 - wire name
-    userEmail: str | None = None  # noqa: N815 - wire name
-    hasApprovalAccess: bool | None = None  # noqa: N815 - wire name
-    hasEditAccess: bool | None = None  # noqa: N815 - wire name
+    uowId: int | None
+    userName: str | None = None
+    userEmail: str | None = None
+    hasApprovalAccess: bool | None = None
+    hasEditAccess: bool | None = None
 
 
 class CreativeOrganization(ResponseModel):
-    owId: int  # noqa: N815 - wire name
-    organizationName: str | None = None  # noqa: N815 - wire name
+    owId: int
+    organizationName: str | None = None
 
 
 class CreativeListItem(CreativeCommon):
-    creativeSource: str | None = None  # noqa: N815 - wire name (only when the list asks for sources)
-    modifiedAt: int | None  # noqa: N815 - wire name
-    pixelUrl: str | None  # noqa: N815 - wire name
-    creativeWidth: Number | None  # noqa: N815 - wire name
-    creativeHeight: Number | None  # noqa: N815 - wire name
+    creativeSource: str | None = None  # wire name (only when the list asks for sources)
+    modifiedAt: int | None
+    pixelUrl: str | None
+    creativeWidth: Number | None
+    creativeHeight: Number | None
     duration: Number | None
-    subMediaType: str | None  # noqa: N815 - wire name
-    campaignDetails: CampaignIds  # noqa: N815 - wire name
-    userDetails: CreativeUser  # noqa: N815 - wire name
-    organizationDetails: CreativeOrganization  # noqa: N815 - wire name
+    subMediaType: str | None
+    campaignDetails: CampaignIds
+    userDetails: CreativeUser
+    organizationDetails: CreativeOrganization
 
 
 class CreativesList(ResponseModel):
-    totalRecords: int  # noqa: N815 - wire name
-    filteredRecords: int  # noqa: N815 - wire name
-    filteredList: list[CreativeListItem]  # noqa: N815 - wire name
+    totalRecords: int
+    filteredRecords: int
+    filteredList: list[CreativeListItem]
 
 
 class ImageDetails(ResponseModel):
-    pixelUrl: str | None  # noqa: N815 - wire name
-    creativeWidth: Number | None  # noqa: N815 - wire name
-    creativeHeight: Number | None  # noqa: N815 - wire name
+    pixelUrl: str | None
+    creativeWidth: Number | None
+    creativeHeight: Number | None
 
 
 class HtmlDetails(ResponseModel):
-    creativeWidth: Number | None  # noqa: N815 - wire name
-    creativeHeight: Number | None  # noqa: N815 - wire name
+    creativeWidth: Number | None
+    creativeHeight: Number | None
 
 
 class VideoDetails(ResponseModel):
-    creativeWidth: Number | None  # noqa: N815 - wire name
-    creativeHeight: Number | None  # noqa: N815 - wire name
+    creativeWidth: Number | None
+    creativeHeight: Number | None
     duration: Number | None
     customTracking: Any
 
 
 class AudioDetails(ResponseModel):
     duration: Number | None
-    customTracking: Any  # noqa: N815 - wire name
-    logoSource: str | None  # noqa: N815 - wire name
+    customTracking: Any
+    logoSource: str | None
 
 
 class CreativeDetails(CreativeCommon):
     """One of imageDetails / htmlDetails / videoDetails / audioDetails (native: media + nativeDetails)."""
 
-    creativeSource: str | None  # noqa: N815 - wire name
-    subMediaType: str | None  # noqa: N815 - wire name
-    imageDetails: ImageDetails | None = None  # noqa: N815 - wire name
-    htmlDetails: HtmlDetails | None = None  # noqa: N815 - wire name
-    videoDetails: VideoDetails | None = None  # noqa: N815 - wire name
-    audioDetails: AudioDetails | None = None  # noqa: N815 - wire name
-    nativeDetails: Any = None  # noqa: N815 - wire name
-    modifiedAt: str  # noqa: N815 - wire name (ISO 8601 here, epoch ms in the list: as IQM answers)
-    userDetails: CreativeUser  # noqa: N815 - wire name
-    organizationDetails: CreativeOrganization  # noqa: N815 - wire name
+    creativeSource: str | None
+    subMediaType: str | None
+    imageDetails: ImageDetails | None = None
+    htmlDetails: HtmlDetails | None = None
+    videoDetails: VideoDetails | None = None
+    audioDetails: AudioDetails | None = None
+    nativeDetails: Any = None
+    modifiedAt: str  # wire name (ISO 8601 here, epoch ms in the list: as IQM answers)
+    userDetails: CreativeUser
+    organizationDetails: CreativeOrganization
 
 
 class CreativeSaved(ResponseModel):

@@ -10,7 +10,7 @@ from adplane.core.envelopes import ResponseModel
 class BatchStored(ResponseModel):
     """`status` is "stored" (201) or "duplicate" (200: the batch id was stored before)."""
 
-    batchId: str  # noqa: N815 - wire name
+    batchId: str
     status: str
     events: int
     message: str
@@ -19,18 +19,18 @@ class BatchStored(ResponseModel):
 
 
 class BatchRejectedReport(ResponseModel):
-    batchId: str  # noqa: N815 - wire name
+    batchId: str
     status: str
     rows: int
-    rejectedRows: int  # noqa: N815 - wire name
+    rejectedRows: int
     errors: list[dict[str, Any]]
 
 
 
 class BatchInfo(ResponseModel):
-    batchId: str  # noqa: N815 - wire name
+    batchId: str
     events: int
     source: str | None
-    minEventTime: int | None  # noqa: N815 - wire name
-    maxEventTime: int | None  # noqa: N815 - wire name
-    receivedAt: int | None  # noqa: N815 - wire name
+    minEventTime: int | None
+    maxEventTime: int | None
+    receivedAt: int | None

@@ -24,8 +24,8 @@ OwId = Annotated[int | None, Query(ge=1, le=MAX_DB_INT, description="A customer'
 
 
 @router.get("/api/v3/fa/available-balance", response_model=V3[float])
-def available_balance(principal: PrincipalDep, session: SessionDep, owId: OwId = None,  # noqa: N803 - wire name
-                      isCustomerRequest: bool = False) -> dict:  # noqa: N803 - wire name
+def available_balance(principal: PrincipalDep, session: SessionDep, owId: OwId = None,  # wire name
+                      isCustomerRequest: bool = False) -> dict:  # wire name
     """The organization's balance in dollars (its own, or a customer's for a workspace admin)."""
     return v3(float(service.available_balance(session, principal, owId)))
 
@@ -77,8 +77,8 @@ def _mode(raw: str | None) -> int:
 
 @router.post("/api/v3/fa/payment/add-fund", response_model=V3[str])
 def add_fund(request: Request, principal: PrincipalDep, session: SessionDep,
-             paymentAmount: FormText = None, paymentDate: FormText = None,  # noqa: N803 - wire names
-             paymentMode: FormText = None, bankName: FormText = None) -> dict:  # noqa: N803
+             paymentAmount: FormText = None, paymentDate: FormText = None,  # wire names
+             paymentMode: FormText = None, bankName: FormText = None) -> dict:
     """Add funds from the caller's organization (form fields, or the same names as query parameters)."""
     query = request.query_params
     payment = service.add_fund(
@@ -95,9 +95,9 @@ def add_fund(request: Request, principal: PrincipalDep, session: SessionDep,
 @router.get("/api/v3/fa/payments/list", response_model=V3[PaymentList])
 def list_payments(principal: PrincipalDep, session: SessionDep,
                   status: Annotated[str | None, Query(max_length=200)] = None,
-                  paymentType: Annotated[str | None, Query(max_length=200)] = None,  # noqa: N803 - wire name
-                  searchField: Annotated[str | None, Query(max_length=2000)] = None,  # noqa: N803 - wire name
-                  pageNo: Annotated[int, Query(ge=1, le=1_000_000)] = 1,  # noqa: N803 - wire name
+                  paymentType: Annotated[str | None, Query(max_length=200)] = None,  # wire name
+                  searchField: Annotated[str | None, Query(max_length=2000)] = None,  # wire name
+                  pageNo: Annotated[int, Query(ge=1, le=1_000_000)] = 1,  # wire name
                   limit: Annotated[int, Query(ge=1, le=1000)] = 10) -> dict:
     """The caller's organization's payments, newest first."""
     return v3(service.list_payments(session, principal, status, paymentType, searchField, pageNo, limit))

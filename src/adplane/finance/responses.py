@@ -13,21 +13,21 @@ class StaticItem(ResponseModel):
 
 
 class PaymentRow(ResponseModel):
-    isPaymentInitiatorOrg: bool  # noqa: N815 - wire name
-    paymentId: int  # noqa: N815
-    createdByUserEmail: str  # noqa: N815
-    paymentDate: int  # noqa: N815 - epoch milliseconds
-    paymentAmount: float  # noqa: N815
-    paymentStatus: str  # noqa: N815
-    paymentMode: str  # noqa: N815
-    paymentType: str  # noqa: N815
-    invoiceId: int  # noqa: N815
-    modifiedAt: int  # noqa: N815 - epoch milliseconds
-    bankName: str | None  # noqa: N815
-    refundReason: str | None  # noqa: N815
+    isPaymentInitiatorOrg: bool
+    paymentId: int
+    createdByUserEmail: str
+    paymentDate: int  # epoch milliseconds
+    paymentAmount: float
+    paymentStatus: str
+    paymentMode: str
+    paymentType: str
+    invoiceId: int
+    modifiedAt: int  # epoch milliseconds
+    bankName: str | None
+    refundReason: str | None
 
 
 class PaymentList(ResponseModel):
     data: list[PaymentRow]
-    totalRecords: int  # noqa: N815
-    filteredRecords: int  # noqa: N815
+    totalRecords: int
+    filteredRecords: int

@@ -20,32 +20,32 @@ class StaticItem(ResponseModel):
 
 
 class InsightStatuses(ResponseModel):
-    totalRecords: int  # noqa: N815 - wire name
-    filterRecords: int  # noqa: N815 - wire name
-    filteredRecords: int  # noqa: N815 - wire name
-    insightsStatusData: list[StaticItem]  # noqa: N815 - wire name
+    totalRecords: int
+    filterRecords: int
+    filteredRecords: int
+    insightsStatusData: list[StaticItem]
 
 
 class InsightTypes(ResponseModel):
-    totalRecords: int  # noqa: N815 - wire name
-    filterRecords: int  # noqa: N815 - wire name
-    filteredRecords: int  # noqa: N815 - wire name
-    insightsTypeData: list[StaticItem]  # noqa: N815 - wire name
+    totalRecords: int
+    filterRecords: int
+    filteredRecords: int
+    insightsTypeData: list[StaticItem]
 
 
 class ReportTypes(ResponseModel):
-    reportTypeData: list[StaticItem]  # noqa: N815 - wire name
-    totalRecords: int  # noqa: N815 - wire name
-    filteredRecords: int  # noqa: N815 - wire name
+    reportTypeData: list[StaticItem]
+    totalRecords: int
+    filteredRecords: int
 
 
 class EligibleCampaign(ResponseModel):
     """`campaignPldTimezoneId` / `campaignSlsTimezoneId` on the PLD / SLS lists."""
 
-    campaignId: int  # noqa: N815 - wire name
-    campaignTimezoneId: int | None  # noqa: N815 - wire name
-    campaignPldTimezoneId: int | None = None  # noqa: N815 - wire name
-    campaignSlsTimezoneId: int | None = None  # noqa: N815 - wire name
+    campaignId: int
+    campaignTimezoneId: int | None
+    campaignPldTimezoneId: int | None = None
+    campaignSlsTimezoneId: int | None = None
 
 
 class EligibleCampaigns(ResponseModel):
@@ -55,183 +55,183 @@ class EligibleCampaigns(ResponseModel):
 
 
 class AudienceConceptGroup(ResponseModel):
-    audienceId: int  # noqa: N815 - wire name
-    conceptGroupId: int  # noqa: N815 - wire name
+    audienceId: int
+    conceptGroupId: int
 
 
 class PldListItem(ResponseModel):
-    pldId: int  # noqa: N815 - wire name
-    pldName: str | None  # noqa: N815 - wire name
-    campaignName: str | None  # noqa: N815 - wire name
-    campaignId: int  # noqa: N815 - wire name
-    pldStatusId: int  # noqa: N815 - wire name
-    pldStatusName: str  # noqa: N815 - wire name
-    startDate: int | None  # noqa: N815 - wire name
-    endDate: int | None  # noqa: N815 - wire name
-    ioId: int | None  # noqa: N815 - wire name
-    ioName: str | None  # noqa: N815 - wire name
-    isCampaignEligible: bool  # noqa: N815 - wire name
-    pldCreatedOn: int | None  # noqa: N815 - wire name
-    creativeTypeId: int | None  # noqa: N815 - wire name
-    campaignPldTimezoneId: int | None  # noqa: N815 - wire name
-    ioTypeId: int | None  # noqa: N815 - wire name
-    failureReason: str | None  # noqa: N815 - wire name
+    pldId: int
+    pldName: str | None
+    campaignName: str | None
+    campaignId: int
+    pldStatusId: int
+    pldStatusName: str
+    startDate: int | None
+    endDate: int | None
+    ioId: int | None
+    ioName: str | None
+    isCampaignEligible: bool
+    pldCreatedOn: int | None
+    creativeTypeId: int | None
+    campaignPldTimezoneId: int | None
+    ioTypeId: int | None
+    failureReason: str | None
 
 
 class PldList(ResponseModel):
-    totalRecords: int  # noqa: N815 - wire name
-    pldReportDataList: list[PldListItem]  # noqa: N815 - wire name
-    filteredRecords: int  # noqa: N815 - wire name
+    totalRecords: int
+    pldReportDataList: list[PldListItem]
+    filteredRecords: int
 
 
 class SlsListItem(ResponseModel):
-    slsId: int  # noqa: N815 - wire name
-    slsName: str | None  # noqa: N815 - wire name
-    campaignIds: list[int]  # noqa: N815 - wire name
-    slsStatusId: int  # noqa: N815 - wire name
-    slsStatusName: str  # noqa: N815 - wire name
-    startDate: int | None  # noqa: N815 - wire name
-    endDate: int | None  # noqa: N815 - wire name
-    ioId: int | None  # noqa: N815 - wire name
-    ioName: str | None  # noqa: N815 - wire name
-    isCampaignEligible: bool  # noqa: N815 - wire name
-    slsCreatedOn: int | None  # noqa: N815 - wire name
-    campaignSlsTimezoneId: int | None  # noqa: N815 - wire name
-    ioTypeId: int | None  # noqa: N815 - wire name
-    pdfFileSize: int | None  # noqa: N815 - wire name
-    excelFileSize: int | None  # noqa: N815 - wire name
-    slsReportTypeIds: list[int]  # noqa: N815 - wire name
-    slsLookbackDuration: Number | None  # noqa: N815 - wire name
-    conceptGroupId: int | None  # noqa: N815 - wire name
-    competitorConceptGroupIds: list[int]  # noqa: N815 - wire name
-    failureReason: str | None  # noqa: N815 - wire name
+    slsId: int
+    slsName: str | None
+    campaignIds: list[int]
+    slsStatusId: int
+    slsStatusName: str
+    startDate: int | None
+    endDate: int | None
+    ioId: int | None
+    ioName: str | None
+    isCampaignEligible: bool
+    slsCreatedOn: int | None
+    campaignSlsTimezoneId: int | None
+    ioTypeId: int | None
+    pdfFileSize: int | None
+    excelFileSize: int | None
+    slsReportTypeIds: list[int]
+    slsLookbackDuration: Number | None
+    conceptGroupId: int | None
+    competitorConceptGroupIds: list[int]
+    failureReason: str | None
 
 
 class SlsList(ResponseModel):
-    totalRecords: int  # noqa: N815 - wire name
-    slsReportDataList: list[SlsListItem]  # noqa: N815 - wire name
-    filteredRecords: int  # noqa: N815 - wire name
+    totalRecords: int
+    slsReportDataList: list[SlsListItem]
+    filteredRecords: int
 
 
 class AqsListItem(ResponseModel):
-    reportId: int  # noqa: N815 - wire name
-    reportName: str | None  # noqa: N815 - wire name
-    campaignName: str | None  # noqa: N815 - wire name
-    campaignId: int  # noqa: N815 - wire name
-    statusId: int  # noqa: N815 - wire name
-    statusName: str  # noqa: N815 - wire name
-    startDate: int | None  # noqa: N815 - wire name
-    endDate: int | None  # noqa: N815 - wire name
-    ioId: int | None  # noqa: N815 - wire name
-    ioName: str | None  # noqa: N815 - wire name
-    isCampaignEligible: bool  # noqa: N815 - wire name
-    reportCreatedOn: int | None  # noqa: N815 - wire name
-    creativeTypeId: int | None  # noqa: N815 - wire name
-    ioBudgetType: int | None  # noqa: N815 - wire name
-    campaignTimeZoneId: int | None  # noqa: N815 - wire name
-    fileSizeDetails: dict[str, Any]  # noqa: N815 - wire name
-    aqsReportTypeId: int | None  # noqa: N815 - wire name
-    aqsAudienceConceptGroups: list[AudienceConceptGroup]  # noqa: N815 - wire name
-    failureReason: str | None  # noqa: N815 - wire name
+    reportId: int
+    reportName: str | None
+    campaignName: str | None
+    campaignId: int
+    statusId: int
+    statusName: str
+    startDate: int | None
+    endDate: int | None
+    ioId: int | None
+    ioName: str | None
+    isCampaignEligible: bool
+    reportCreatedOn: int | None
+    creativeTypeId: int | None
+    ioBudgetType: int | None
+    campaignTimeZoneId: int | None
+    fileSizeDetails: dict[str, Any]
+    aqsReportTypeId: int | None
+    aqsAudienceConceptGroups: list[AudienceConceptGroup]
+    failureReason: str | None
 
 
 class AqsList(ResponseModel):
-    totalRecords: int  # noqa: N815 - wire name
-    reportDataList: list[AqsListItem]  # noqa: N815 - wire name
-    filteredRecords: int  # noqa: N815 - wire name
+    totalRecords: int
+    reportDataList: list[AqsListItem]
+    filteredRecords: int
 
 
 class PldColumns(ResponseModel):
     """Which PLD list columns the user shows."""
 
     id: bool
-    insightsName: bool  # noqa: N815 - wire name
-    campaignName: bool  # noqa: N815 - wire name
-    campaignId: bool  # noqa: N815 - wire name
+    insightsName: bool
+    campaignName: bool
+    campaignId: bool
     status: bool
-    dateRange: bool  # noqa: N815 - wire name
-    createdOn: bool  # noqa: N815 - wire name
-    ioName: bool  # noqa: N815 - wire name
-    ioId: bool  # noqa: N815 - wire name
+    dateRange: bool
+    createdOn: bool
+    ioName: bool
+    ioId: bool
 
 
 class Existing(ResponseModel):
     """Fields of an answer that names an existing report of the same scope."""
 
     message: str | None = None
-    ioId: int | None = None  # noqa: N815 - wire name
-    ioName: str | None = None  # noqa: N815 - wire name
-    ioTypeId: int | None = None  # noqa: N815 - wire name
-    fundsAvailable: bool | None = None  # noqa: N815 - wire name
+    ioId: int | None = None
+    ioName: str | None = None
+    ioTypeId: int | None = None
+    fundsAvailable: bool | None = None
 
 
 class PldAnswer(Existing):
-    pldReportCreated: bool  # noqa: N815 - wire name
-    pldId: int | None = None  # noqa: N815 - wire name
-    pldName: str | None = None  # noqa: N815 - wire name
-    pldStatusId: int | None = None  # noqa: N815 - wire name
-    pldCreatedOn: int | None = None  # noqa: N815 - wire name
-    campaignId: int | None = None  # noqa: N815 - wire name
-    campaignName: str | None = None  # noqa: N815 - wire name
-    campaignStatus: str | None = None  # noqa: N815 - wire name
-    creativeTypeId: int | None = None  # noqa: N815 - wire name
-    pldStartDate: int | None = None  # noqa: N815 - wire name
-    pldEndDate: int | None = None  # noqa: N815 - wire name
-    pldChargeableImps: int | None = None  # noqa: N815 - wire name
-    pldChargedImps: int | None = None  # noqa: N815 - wire name
-    pldChargeableCost: Number | None = None  # noqa: N815 - wire name
-    pldChargedCost: Number | None = None  # noqa: N815 - wire name
+    pldReportCreated: bool
+    pldId: int | None = None
+    pldName: str | None = None
+    pldStatusId: int | None = None
+    pldCreatedOn: int | None = None
+    campaignId: int | None = None
+    campaignName: str | None = None
+    campaignStatus: str | None = None
+    creativeTypeId: int | None = None
+    pldStartDate: int | None = None
+    pldEndDate: int | None = None
+    pldChargeableImps: int | None = None
+    pldChargedImps: int | None = None
+    pldChargeableCost: Number | None = None
+    pldChargedCost: Number | None = None
 
 
 class SlsAnswer(Existing):
-    slsReportCreated: bool  # noqa: N815 - wire name
-    slsId: int | None = None  # noqa: N815 - wire name
-    slsName: str | None = None  # noqa: N815 - wire name
-    slsStatusId: int | None = None  # noqa: N815 - wire name
-    slsCreatedOn: int | None = None  # noqa: N815 - wire name
-    campaignId: list[int] | None = None  # noqa: N815 - wire name (an existing report's campaigns)
-    campaignIds: list[int] | None = None  # noqa: N815 - wire name
-    slsStartDate: int | None = None  # noqa: N815 - wire name
-    slsEndDate: int | None = None  # noqa: N815 - wire name
-    slsChargeableImps: int | None = None  # noqa: N815 - wire name
-    slsChargedImps: int | None = None  # noqa: N815 - wire name
-    slsChargeableCost: Number | None = None  # noqa: N815 - wire name
-    slsChargedCost: Number | None = None  # noqa: N815 - wire name
-    slsLookbackDuration: Number | None = None  # noqa: N815 - wire name
-    conceptGroupId: int | None = None  # noqa: N815 - wire name
-    reportTypes: list[int] | None = None  # noqa: N815 - wire name
-    competitorConceptGroupIds: list[int] | None = None  # noqa: N815 - wire name
+    slsReportCreated: bool
+    slsId: int | None = None
+    slsName: str | None = None
+    slsStatusId: int | None = None
+    slsCreatedOn: int | None = None
+    campaignId: list[int] | None = None  # wire name (an existing report's campaigns)
+    campaignIds: list[int] | None = None
+    slsStartDate: int | None = None
+    slsEndDate: int | None = None
+    slsChargeableImps: int | None = None
+    slsChargedImps: int | None = None
+    slsChargeableCost: Number | None = None
+    slsChargedCost: Number | None = None
+    slsLookbackDuration: Number | None = None
+    conceptGroupId: int | None = None
+    reportTypes: list[int] | None = None
+    competitorConceptGroupIds: list[int] | None = None
 
 
 class AqsAnswer(Existing):
-    aqsReportCreated: bool  # noqa: N815 - wire name
-    aqsReportCreatable: bool | None = None  # noqa: N815 - wire name
-    aqsId: int | None = None  # noqa: N815 - wire name
-    aqsName: str | None = None  # noqa: N815 - wire name
-    aqsStatusId: int | None = None  # noqa: N815 - wire name
-    aqsCreatedOn: int | None = None  # noqa: N815 - wire name
-    campaignId: int | None = None  # noqa: N815 - wire name
-    aqsStartDate: int | None = None  # noqa: N815 - wire name
-    aqsEndDate: int | None = None  # noqa: N815 - wire name
-    aqsChargeableImps: int | None = None  # noqa: N815 - wire name
-    aqsChargedImps: int | None = None  # noqa: N815 - wire name
-    aqsChargeableCost: Number | None = None  # noqa: N815 - wire name
-    aqsChargedCost: Number | None = None  # noqa: N815 - wire name
-    aqsReportTypeId: int | None = None  # noqa: N815 - wire name
-    aqsAudienceConceptGroups: list[AudienceConceptGroup] | None = None  # noqa: N815 - wire name
-    effectiveAqsRate: Number | None = None  # noqa: N815 - wire name
+    aqsReportCreated: bool
+    aqsReportCreatable: bool | None = None
+    aqsId: int | None = None
+    aqsName: str | None = None
+    aqsStatusId: int | None = None
+    aqsCreatedOn: int | None = None
+    campaignId: int | None = None
+    aqsStartDate: int | None = None
+    aqsEndDate: int | None = None
+    aqsChargeableImps: int | None = None
+    aqsChargedImps: int | None = None
+    aqsChargeableCost: Number | None = None
+    aqsChargedCost: Number | None = None
+    aqsReportTypeId: int | None = None
+    aqsAudienceConceptGroups: list[AudienceConceptGroup] | None = None
+    effectiveAqsRate: Number | None = None
 
 
 class PldUrl(ResponseModel):
-    pldReportUrl: str  # noqa: N815 - wire name
+    pldReportUrl: str
 
 
 class SlsUrl(ResponseModel):
-    slsReportUrl: str  # noqa: N815 - wire name
+    slsReportUrl: str
 
 
 class AqsUrl(ResponseModel):
-    reportUrl: str  # noqa: N815 - wire name
+    reportUrl: str
 
 
 class NameCheck(ResponseModel):

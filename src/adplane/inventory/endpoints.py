@@ -123,10 +123,10 @@ def delete_pmp_deals(principal: PrincipalDep, session: SessionDep, ids: IdsText 
 
 @router.get("/api/v3/inv/pg/deals/list", response_model=V3[PgDealList])
 def pg_deals(
-    principal: PrincipalDep, session: SessionDep, searchField: Text = None,  # noqa: N803 - wire names
-    noOfEntries: PageSize = 20, pageNo: PageNo = 1, sortBy: Text = None,  # noqa: N803
-    ids: IdsText = None, paymentTypeIds: IdsText = None, statusIds: IdsText = None,  # noqa: N803
-    exchangeIds: IdsText = None,  # noqa: N803
+    principal: PrincipalDep, session: SessionDep, searchField: Text = None,  # wire names
+    noOfEntries: PageSize = 20, pageNo: PageNo = 1, sortBy: Text = None,
+    ids: IdsText = None, paymentTypeIds: IdsText = None, statusIds: IdsText = None,
+    exchangeIds: IdsText = None,
 ) -> dict:
     query = service.PgListQuery(
         search_field=searchField, no_of_entries=noOfEntries, page_no=pageNo, sort_by=sortBy,
@@ -182,8 +182,8 @@ def campaign_deals(campaign_type_id: IdPath, principal: PrincipalDep, session: S
 @router.get("/api/v3/inv/inventories/list", response_model=V3[InventoryList])
 def inventories(
     principal: PrincipalDep, session: SessionDep, store: AnalyticsDep, keywords: Text = None,
-    trafficTypes: IdsText = None, noOfEntries: PageSize = 50, pageNo: PageNo = 1,  # noqa: N803 - wire names
-    groupId: Annotated[int | None, Query(ge=1, le=2_147_483_647)] = None,  # noqa: N803
+    trafficTypes: IdsText = None, noOfEntries: PageSize = 50, pageNo: PageNo = 1,  # wire names
+    groupId: Annotated[int | None, Query(ge=1, le=2_147_483_647)] = None,
 ) -> dict:
     return v3(service.catalogue_list(session, principal, store, keywords=keywords,
                                      traffic_types=parse_ids(trafficTypes, "trafficTypes"), group_id=groupId,
@@ -193,8 +193,8 @@ def inventories(
 @router.get("/api/v3/inv/inventories/count", response_model=V3[InventoryCount])
 def inventories_count(
     principal: PrincipalDep, session: SessionDep, store: AnalyticsDep, keywords: Text = None,
-    trafficTypes: IdsText = None,  # noqa: N803 - wire name
-    groupId: Annotated[int | None, Query(ge=1, le=2_147_483_647)] = None,  # noqa: N803
+    trafficTypes: IdsText = None,  # wire name
+    groupId: Annotated[int | None, Query(ge=1, le=2_147_483_647)] = None,
 ) -> dict:
     rows = service.catalogue_rows(session, principal, store, keywords=keywords,
                                   traffic_types=parse_ids(trafficTypes, "trafficTypes"), group_id=groupId)
@@ -223,8 +223,8 @@ def add_comment(body: CommentRequest, principal: PrincipalDep, session: SessionD
 
 @router.get("/api/v3/inv/blocked-inventories", response_model=V3[BlockedInventoryList])
 def blocked_inventories(
-    principal: PrincipalDep, session: SessionDep, store: AnalyticsDep, searchField: Text = None,  # noqa: N803
-    inventoryIds: IdsText = None, noOfEntries: PageSize = 200, pageNo: PageNo = 1,  # noqa: N803
+    principal: PrincipalDep, session: SessionDep, store: AnalyticsDep, searchField: Text = None,
+    inventoryIds: IdsText = None, noOfEntries: PageSize = 200, pageNo: PageNo = 1,
 ) -> dict:
     return v3(service.blocked_list(session, principal, store, search=searchField,
                                    ids=parse_ids(inventoryIds, "inventoryIds"), page_no=pageNo,
@@ -254,12 +254,12 @@ def create_group(body: GroupCreate, principal: PrincipalDep, session: SessionDep
 @router.get("/api/v3/inv/groups/list", response_model=V3[InventoryGroupList])
 def list_groups(
     principal: PrincipalDep, session: SessionDep, store: AnalyticsDep,
-    groupFilterId: Annotated[int, Query(ge=0, le=2)] = 0,  # noqa: N803 - wire names
-    groupTypeIds: IdsText = None, ids: IdsText = None,  # noqa: N803
-    provideAccountLevelExcludedGroup: bool = False, includeStatistics: bool = True,  # noqa: N803
-    excludeEmptyGroups: bool = False, searchField: Text = None,  # noqa: N803
-    pageSize: Annotated[int | None, Query(ge=1, le=10_000)] = None,  # noqa: N803
-    pageNo: PageNo = 1, owId: Annotated[int | None, Query(ge=1)] = None, sortBy: Text = None,  # noqa: N803
+    groupFilterId: Annotated[int, Query(ge=0, le=2)] = 0,  # wire names
+    groupTypeIds: IdsText = None, ids: IdsText = None,
+    provideAccountLevelExcludedGroup: bool = False, includeStatistics: bool = True,
+    excludeEmptyGroups: bool = False, searchField: Text = None,
+    pageSize: Annotated[int | None, Query(ge=1, le=10_000)] = None,
+    pageNo: PageNo = 1, owId: Annotated[int | None, Query(ge=1)] = None, sortBy: Text = None,
 ) -> dict:
     if owId is not None and owId != principal.ow_id:
         return v3({"totalRecords": 0, "filteredRecords": 0, "inventoryGroupList": []})
@@ -273,7 +273,7 @@ def list_groups(
 
 
 @router.get("/api/v3/inv/groups/count", response_model=V3[GroupCount])
-def count_groups(principal: PrincipalDep, session: SessionDep, groupTypeIds: IdsText = None) -> dict:  # noqa: N803
+def count_groups(principal: PrincipalDep, session: SessionDep, groupTypeIds: IdsText = None) -> dict:
     type_ids = parse_ids(groupTypeIds, "groupTypeIds")
     groups = [g for g in service.repository.groups(session, principal.ow_id)
               if not type_ids or g.group_type_id in type_ids]
@@ -332,9 +332,9 @@ def target_group(group_id: IdPath, body: GroupCampaignTargeting, principal: Prin
 
 @router.get("/api/v2/cmp/campaign/listByInventorygroup/{group_id}", response_model=V2[GroupCampaignList])
 def campaigns_by_group(
-    group_id: IdPath, principal: PrincipalDep, session: SessionDep, searchField: Text = None,  # noqa: N803
-    noOfEntries: PageSize = 10, pageNo: PageNo = 1,  # noqa: N803
-    provideOnlyTargetedCampaigns: Annotated[int, Query(ge=0, le=1)] = 0,  # noqa: N803
+    group_id: IdPath, principal: PrincipalDep, session: SessionDep, searchField: Text = None,
+    noOfEntries: PageSize = 10, pageNo: PageNo = 1,
+    provideOnlyTargetedCampaigns: Annotated[int, Query(ge=0, le=1)] = 0,
 ) -> dict:
     return v2(service.campaigns_by_group(session, principal, group_id, search=searchField,
                                          only_targeted=bool(provideOnlyTargetedCampaigns), page_no=pageNo,

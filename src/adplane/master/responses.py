@@ -6,8 +6,8 @@ from adplane.core.envelopes import ResponseModel
 
 
 class Counts(ResponseModel):
-    totalRecords: int  # noqa: N815 - wire name
-    filteredRecords: int  # noqa: N815 - wire name
+    totalRecords: int
+    filteredRecords: int
 
 
 class Timezone(ResponseModel):
@@ -29,48 +29,48 @@ class NamedItem(ResponseModel):
 
 
 class BudgetTypes(Counts):
-    budgetTypeData: list[NamedItem]  # noqa: N815 - wire name
+    budgetTypeData: list[NamedItem]
 
 
 class IoStatuses(Counts):
-    ioStatusList: list[NamedItem]  # noqa: N815 - wire name
+    ioStatusList: list[NamedItem]
 
 
 class BudgetDistributionMethods(Counts):
-    budgetDistributionMethodData: list[NamedItem]  # noqa: N815 - wire name
+    budgetDistributionMethodData: list[NamedItem]
 
 
 class CampaignTypes(Counts):
-    campaignTypeData: list[NamedItem]  # noqa: N815 - wire name
+    campaignTypeData: list[NamedItem]
 
 
 class CreativeType(ResponseModel):
     id: int
     name: str
     order: int
-    displayName: str  # noqa: N815 - wire name
-    rtbCreativeTypeId: int | None  # noqa: N815 - wire name
+    displayName: str
+    rtbCreativeTypeId: int | None
 
 
 class CreativeTypes(Counts):
-    creativeTypeList: list[CreativeType]  # noqa: N815 - wire name
+    creativeTypeList: list[CreativeType]
 
 
 class CreativeStatus(ResponseModel):
     id: int
     name: str
     order: int
-    displayName: str  # noqa: N815 - wire name
+    displayName: str
 
 
 class CreativeStatuses(Counts):
-    creativeStatusList: list[CreativeStatus]  # noqa: N815 - wire name
+    creativeStatusList: list[CreativeStatus]
 
 
 class Exchange(ResponseModel):
     id: int
     name: str
-    urlName: str  # noqa: N815 - wire name
+    urlName: str
 
 
 class Exchanges(Counts):
@@ -98,7 +98,7 @@ class State(Segment):
     """`name` is the postal code (as IQM shows it), `label` the full name."""
 
     label: str
-    countryId: int  # noqa: N815 - wire name
+    countryId: int
 
 
 class States(Counts):
@@ -112,7 +112,7 @@ class GeoSegment(ResponseModel):
     id: int
     name: str
     abbreviation: str | None = None
-    parentId: int | None = None  # noqa: N815 - wire name
+    parentId: int | None = None
 
 
 class GeoSegments(Counts):
@@ -122,7 +122,7 @@ class GeoSegments(Counts):
 class StateSegment(Segment):
     """v2 lists below a state carry the state as `stateId`."""
 
-    stateId: int | None = None  # noqa: N815 - wire name
+    stateId: int | None = None
 
 
 class StateSegments(Counts):

@@ -11,12 +11,12 @@ class MetricField(ResponseModel):
     id: int | None
     label: str
     order: Number | None
-    fieldDataType: str | None  # noqa: N815 - wire name
-    aggregationType: str | None  # noqa: N815 - wire name
+    fieldDataType: str | None
+    aggregationType: str | None
     description: str | None
-    defaultEnabled: bool | None  # noqa: N815 - wire name
+    defaultEnabled: bool | None
     key: str
-    dependentDimensions: list[int] | None  # noqa: N815 - wire name
+    dependentDimensions: list[int] | None
 
 
 
@@ -24,12 +24,12 @@ class DimensionField(ResponseModel):
     id: int | None
     label: str
     order: Number | None
-    isFilterSupported: bool | None  # noqa: N815 - wire name
-    isRowToColumn: bool | None  # noqa: N815 - wire name
-    isCustomerDependent: bool | None  # noqa: N815 - wire name
-    fieldDataType: str | None  # noqa: N815 - wire name
+    isFilterSupported: bool | None
+    isRowToColumn: bool | None
+    isCustomerDependent: bool | None
+    fieldDataType: str | None
     description: str | None
-    groupId: int | None  # noqa: N815 - wire name
+    groupId: int | None
     key: str
 
 
@@ -56,33 +56,33 @@ class ReportRows(ResponseModel):
 
     total: dict[str, Any]
     data: list[dict[str, Any]]
-    totalRecords: int | None  # noqa: N815 - wire name
+    totalRecords: int | None
     columns: list[ReportColumn]
 
 
 class SavedReport(ResponseModel):
     id: int | None
-    reportName: str | None  # noqa: N815 - wire name
-    startDate: Number | None  # noqa: N815 - wire name
-    endDate: Number | None  # noqa: N815 - wire name
+    reportName: str | None
+    startDate: Number | None
+    endDate: Number | None
     dimensions: str | None
     columns: list[str]
     filters: dict[str, Any]
-    timezoneId: int | None  # noqa: N815 - wire name
-    timezoneName: str | None  # noqa: N815 - wire name
-    requestType: Number | None  # noqa: N815 - wire name
-    reportAggregated: str | None  # noqa: N815 - wire name
-    customerIds: Any  # noqa: N815 - wire name
-    customerDetails: Any  # noqa: N815 - wire name
-    createdAt: int | None  # noqa: N815 - wire name
-    modifiedAt: int | None  # noqa: N815 - wire name
-    reportSchedulingEventDetails: dict[str, Any]  # noqa: N815 - wire name
+    timezoneId: int | None
+    timezoneName: str | None
+    requestType: Number | None
+    reportAggregated: str | None
+    customerIds: Any
+    customerDetails: Any
+    createdAt: int | None
+    modifiedAt: int | None
+    reportSchedulingEventDetails: dict[str, Any]
 
 
 class ReportsList(ResponseModel):
     data: list[SavedReport]
-    totalRecords: int | None  # noqa: N815 - wire name
-    filteredRecords: int | None  # noqa: N815 - wire name
+    totalRecords: int | None
+    filteredRecords: int | None
 
 
 class StaticItem(ResponseModel):

@@ -7,9 +7,9 @@ from adplane.core.envelopes import Number, ResponseModel
 
 class SandboxClock(ResponseModel):
     now: int
-    nowIso: str  # noqa: N815 - wire name
-    offsetSeconds: Number  # noqa: N815 - wire name
-    realTime: bool  # noqa: N815 - wire name
+    nowIso: str
+    offsetSeconds: Number
+    realTime: bool
 
 
 class ClockMoved(SandboxClock):
@@ -17,16 +17,16 @@ class ClockMoved(SandboxClock):
 
     started: int
     expired: int
-    iosExpired: int  # noqa: N815 - wire name
-    reportsDelivered: int  # noqa: N815 - wire name
+    iosExpired: int
+    reportsDelivered: int
     steps: int
     simulated: bool
 
 
 class SandboxReset(ResponseModel):
-    creativeId: int  # noqa: N815 - wire name
-    ioId: int  # noqa: N815 - wire name
-    campaignIds: list[int]  # noqa: N815 - wire name
-    healthcareCampaignId: int | None  # noqa: N815 - wire name
-    healthcareSince: str | None  # noqa: N815 - wire name
+    creativeId: int
+    ioId: int
+    campaignIds: list[int]
+    healthcareCampaignId: int | None
+    healthcareSince: str | None
     clock: SandboxClock

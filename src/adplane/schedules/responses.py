@@ -8,16 +8,16 @@ from adplane.core.envelopes import ResponseModel
 class ScheduleData(ResponseModel):
     """Seed 000's `scheduledData`: absent epochs are 0, an absent day is ""."""
 
-    earliestCampaignStartDate: int  # noqa: N815 - wire name
-    reportId: int  # noqa: N815 - wire name
-    deliveryFrequency: int  # noqa: N815 - wire name
-    fileType: int  # noqa: N815 - wire name
-    subscriberEmails: list[str]  # noqa: N815 - wire name
-    eventEndDate: int  # noqa: N815 - wire name
-    deliveryDay: str  # noqa: N815 - wire name
-    runningTotalEnabled: bool  # noqa: N815 - wire name
+    earliestCampaignStartDate: int
+    reportId: int
+    deliveryFrequency: int
+    fileType: int
+    subscriberEmails: list[str]
+    eventEndDate: int
+    deliveryDay: str
+    runningTotalEnabled: bool
 
 
 class ScheduleSaved(ResponseModel):
-    scheduledData: ScheduleData  # noqa: N815 - wire name
+    scheduledData: ScheduleData
     message: str
