@@ -18,6 +18,7 @@ from adplane.audiences import catalog, matching
 from adplane.audiences import repository as repo
 from adplane.audiences.models import Audience
 from adplane.audiences.schemas import AudienceListRequest, MatchedAudienceRequest, MatchedUpdate
+from adplane.core import listing
 from adplane.core.clock import to_epoch_ms, utcnow
 from adplane.core.deps import Principal
 from adplane.core.errors import Forbidden, ValidationFailed
@@ -262,15 +263,8 @@ def rename(session: Session, principal: Principal, audience_id: int, name: str) 
 
 
 def parse_ids(raw: Sequence[int] | str, field: str) -> list[int]:
-    if isinstance(raw, str):
-        parts = [p.strip() for p in raw.split(",") if p.strip()]
-        if not all(p.isascii() and p.isdigit() and len(p) <= 10 and 1 <= int(p) <= 2_147_483_647 for p in parts):
-            raise ValidationFailed(f"{field} must be a comma-separated list of ids.", field=field)
-        raw = [int(p) for p in parts]
-    ids = list(dict.fromkeys(raw))
-    if not ids:
-        raise ValidationFailed(f"{field} cannot be empty.", field=field)
-    return ids
+    """Audience ids as the list toolkit parses them; at least one is required."""
+    return listing.parse_ids(raw, field, required=True)
 
 
 def delete_audiences(session: Session, settings: Settings, principal: Principal, ids: list[int]) -> dict[str, Any]:

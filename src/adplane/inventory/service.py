@@ -17,7 +17,7 @@ from adplane.campaigns.service import get_campaign
 from adplane.core.clock import to_epoch_ms, to_epoch_s
 from adplane.core.deps import Principal
 from adplane.core.errors import NotFound, ValidationFailed
-from adplane.core.listing import page_offset, parse_ids, parse_sort, sort_in_memory
+from adplane.core.listing import page_offset, page_rows, parse_ids, parse_sort, sort_in_memory, text_matches
 from adplane.core.tenancy import get_scoped
 from adplane.inventory import catalogue, repository
 from adplane.inventory.models import (
@@ -193,18 +193,6 @@ def _pmp_status(deal: Deal, campaigns: list[tuple[int, str]]) -> str:
     return "inUse" if campaigns else "unUsed"
 
 
-def _page(rows: list[Any], page_no: int | None, no_of_entries: int | None) -> list[Any]:
-    offset, limit = page_offset(page_no, no_of_entries)
-    return rows[offset: offset + limit] if limit is not None else rows[offset:]
-
-
-def _contains(needle: str | None, *haystack: str | None) -> bool:
-    if not needle or not needle.strip():
-        return True
-    text = needle.strip().lower()
-    return any(text in (h or "").lower() for h in haystack)
-
-
 def _group_deal_ids(session: Session, ow_id: int, group_id: int) -> set[int]:
     group = get_group(session, ow_id, group_id)
     return {int(m.ref) for m in repository.members(session, [group.id])[group.id] if m.kind == MEMBER_DEAL}
@@ -219,7 +207,8 @@ def list_pmp_deals(session: Session, principal: Principal, body: PmpDealListRequ
     def keep(deal: Deal) -> bool:
         return ((in_group is None or deal.id in in_group)
                 and (body.active is None or deal.active == body.active)
-                and (not keywords or any(_contains(k, deal.deal_id, deal.name, deal.description) for k in keywords))
+                and (not keywords
+                     or any(text_matches(k, (deal.deal_id, deal.name, deal.description)) for k in keywords))
                 and (not body.creative_types or bool(set(body.creative_types) & set(deal.creative_type_ids)))
                 and (not body.exchanges or deal.exchange_id in body.exchanges)
                 and (not body.ids or deal.id in body.ids)
@@ -229,7 +218,7 @@ def list_pmp_deals(session: Session, principal: Principal, body: PmpDealListRequ
                                       "dealName": lambda d: d.name.lower(), "cpm": lambda d: d.cpm or 0,
                                       "created": lambda d: d.created_at}, "-dealId")
     matching = sort_in_memory([d for d in deals if keep(d)], order)
-    page = _page(matching, body.page_no, body.no_of_entries)
+    page = page_rows(matching, *page_offset(body.page_no, body.no_of_entries))
     return {"totalRecords": len(deals), "filteredRecords": len(matching),
             "filteredList": [pmp_to_wire(d, campaigns[d.id]) for d in page]}
 
@@ -259,7 +248,7 @@ def list_pg_deals(session: Session, principal: Principal, query: PgListQuery) ->
 
     def keep(deal: Deal) -> bool:
         status = PG_STATUS_ACTIVE if deal.active else PG_STATUS_INACTIVE
-        return (_contains(query.search_field, deal.deal_id, deal.name, str(deal.id))
+        return (text_matches(query.search_field, (deal.deal_id, deal.name, str(deal.id)))
                 and (not query.ids or deal.id in query.ids)
                 and (not query.payment_type_ids or deal.payment_type_id in query.payment_type_ids)
                 and (not query.status_ids or status in query.status_ids)
@@ -268,7 +257,7 @@ def list_pg_deals(session: Session, principal: Principal, query: PgListQuery) ->
     order = parse_sort(query.sort_by, {"id": lambda d: d.id, "dealName": lambda d: d.name.lower(),
                                        "cpm": lambda d: d.cpm or 0, "cmp": lambda d: d.cpm or 0}, "-id")
     matching = sort_in_memory([d for d in deals if keep(d)], order)
-    page = _page(matching, query.page_no, query.no_of_entries)
+    page = page_rows(matching, *page_offset(query.page_no, query.no_of_entries))
     return {"totalRecords": len(deals), "filteredRecords": len(matching),
             "pgDealData": [pg_to_wire(d, campaigns[d.id]) for d in page]}
 
@@ -286,12 +275,12 @@ def list_all_deals(session: Session, principal: Principal, body: DealListRequest
         texts = {"dealId": deal.deal_id, "dealName": deal.name, "exchangeName": exchange_name(deal.exchange_id)}
         status = "Active" if deal.active else "Inactive"
         return ((ids is None or deal.id in ids) and (not body.deal_status or status in body.deal_status)
-                and _contains(body.search_field, *(texts[b] for b in by)))
+                and text_matches(body.search_field, [texts[b] for b in by]))
 
     order = parse_sort(body.sort_by, {"dealId": lambda d: d.deal_id, "id": lambda d: d.id,
                                       "dealName": lambda d: d.name.lower()}, "-id")
     matching = sort_in_memory([d for d in deals if keep(d)], order)
-    page = _page(matching, body.page_no, body.no_of_entries)
+    page = page_rows(matching, *page_offset(body.page_no, body.no_of_entries))
     return {"totalRecords": len(deals), "filteredRecords": len(matching), "dealList": [
         {"id": d.id, "dealId": d.deal_id, "dealStatus": "Active" if d.active else "Inactive", "dealName": d.name,
          "exchangeName": exchange_name(d.exchange_id), "dealType": d.kind.upper(),
@@ -356,7 +345,7 @@ def inventory_to_wire(inventory: Inventory, volume: catalogue.Volume | None, com
 def _search_ids(session: Session, search: str | None) -> list[int]:
     if not search or not search.strip():
         return []
-    return [i.id for i in repository.all_inventories(session) if _contains(search, i.name, i.app_id, i.publisher)]
+    return [i.id for i in repository.all_inventories(session) if text_matches(search, (i.name, i.app_id, i.publisher))]
 
 
 def block(session: Session, principal: Principal, body: BlockRequest, store: AnalyticsStore) -> None:
@@ -392,10 +381,11 @@ def blocked_list(session: Session, principal: Principal, store: AnalyticsStore, 
     rows = []
     for b in blocks:
         inv = inventories.get(b.inventory_id)
-        if inv is None or (ids and b.inventory_id not in ids) or not _contains(search, inv.name, inv.app_id):
+        if inv is None or (ids and b.inventory_id not in ids) or not text_matches(search, (inv.name, inv.app_id)):
             continue
         rows.append(inventory_to_wire(inv, volumes.get(inv.app_id), b.comment or ""))
-    return {"globalBlockedInventoryData": _page(rows, page_no, no_of_entries), "totalRecords": len(blocks),
+    return {"globalBlockedInventoryData": page_rows(rows, *page_offset(page_no, no_of_entries)),
+            "totalRecords": len(blocks),
             "filteredRecords": len(rows)}
 
 
@@ -550,7 +540,7 @@ def list_groups(session: Session, principal: Principal, store: AnalyticsStore, *
                 sort_by: str | None) -> dict:
     groups = repository.groups(session, principal.ow_id)
     matching = [g for g in groups if (not type_ids or g.group_type_id in type_ids) and (not ids or g.id in ids)
-                and _contains(search, g.name, str(g.id))]
+                and text_matches(search, (g.name, str(g.id)))]
     rows = groups_to_wire(session, matching, store, principal.ow_id)
     if exclude_empty:
         rows = [r for r in rows if r["count"]]
@@ -558,7 +548,7 @@ def list_groups(session: Session, principal: Principal, store: AnalyticsStore, *
                                                                     "groupTypeId")}
     rows = sort_in_memory(rows, parse_sort(sort_by, keys, "-id"))
     return {"totalRecords": len(groups), "filteredRecords": len(rows),
-            "inventoryGroupList": _page(rows, page_no, page_size)}
+            "inventoryGroupList": page_rows(rows, *page_offset(page_no, page_size))}
 
 
 def group_pmp_deals(session: Session, principal: Principal, group_id: int) -> dict:
@@ -578,8 +568,10 @@ def campaigns_by_group(session: Session, principal: Principal, group_id: int, *,
              "included": int(c.id in targeting and not targeting[c.id].is_excluded),
              "excluded": int(c.id in targeting and targeting[c.id].is_excluded),
              "status": c.status, "created": to_epoch_s(c.created_at) or 0}
-            for c in campaigns if (not only_targeted or c.id in targeting) and _contains(search, c.name, str(c.id))]
-    return {"totalRecords": len(campaigns), "filteredRecords": len(rows), "data": _page(rows, page_no, no_of_entries)}
+            for c in campaigns
+            if (not only_targeted or c.id in targeting) and text_matches(search, (c.name, str(c.id)))]
+    return {"totalRecords": len(campaigns), "filteredRecords": len(rows),
+            "data": page_rows(rows, *page_offset(page_no, no_of_entries))}
 
 
 # ------------------------------------------------------------------------------ what delivery honours
@@ -669,7 +661,7 @@ def catalogue_rows(session: Session, principal: Principal, store: AnalyticsStore
     words = [w for w in (keywords or "").split(",") if w.strip()]
     volumes = catalogue.volumes(store, principal.ow_id)
     rows = [inventory_to_wire(i, volumes.get(i.app_id)) for i in inventories
-            if (not words or any(_contains(w, i.name, i.app_id, i.publisher) for w in words))
+            if (not words or any(text_matches(w, (i.name, i.app_id, i.publisher)) for w in words))
             and (not traffic_types or i.traffic_type_id in traffic_types)]
     return sort_in_memory(rows, [(_key("impressions"), True), (_key("id"), False)])
 
@@ -678,5 +670,5 @@ def catalogue_list(session: Session, principal: Principal, store: AnalyticsStore
                    traffic_types: list[int], group_id: int | None, page_no: int, no_of_entries: int) -> dict:
     rows = catalogue_rows(session, principal, store, keywords=keywords, traffic_types=traffic_types,
                           group_id=group_id)
-    return {"inventoryDataList": _page(rows, page_no, no_of_entries), "totalRecords": len(rows),
+    return {"inventoryDataList": page_rows(rows, *page_offset(page_no, no_of_entries)), "totalRecords": len(rows),
             "filteredRecords": len(rows)}
