@@ -27,7 +27,17 @@ from adplane.conversions.schemas import (
 from adplane.core.clock import to_epoch_ms, to_epoch_s
 from adplane.core.deps import Principal
 from adplane.core.errors import ApiError, Forbidden, ValidationFailed
-from adplane.core.listing import apply_sort, count, in_ids, parse_ids, parse_sort, sort_in_memory, text_matches
+from adplane.core.listing import (
+    apply_sort,
+    count,
+    in_ids,
+    page_offset,
+    page_rows,
+    parse_ids,
+    parse_sort,
+    sort_in_memory,
+    text_matches,
+)
 from adplane.core.settings import Settings
 from adplane.insertion_orders.models import InsertionOrder
 
@@ -428,20 +438,13 @@ def allowed_campaigns(session: Session, principal: Principal, *, raw_ids: str | 
     ordered = sort_in_memory(list(groups.values()), group_sort or [(ALLOWED_SORT["ioId"], True)])
     for group in ordered:
         group["campaigns"].sort(key=lambda c: c["campaignId"], reverse=campaign_desc)
-    page = ordered[(page_no - 1) * limit: page_no * limit]
+    page = page_rows(ordered, *page_offset(page_no, limit))
     return {"totalRecords": len(groups), "ioCampaignsList": page, "filteredRecords": len(page)}
 
 
 def _sort_parts(sort_by: str | None) -> list[tuple[str, bool]]:
-    parts = []
-    for part in (sort_by or "-ioId,-campaignId").split(","):
-        name = part.strip().lstrip("+-").strip()
-        if not name:
-            continue
-        if name not in ALLOWED_SORT and name != "campaignId":
-            raise ValidationFailed("Invalid sortBy value.", field="sortBy")
-        parts.append((name, part.strip().startswith("-")))
-    return parts
+    """The groups' sort (`ALLOWED_SORT`) and the campaigns' order inside them (`campaignId`), as wire names."""
+    return parse_sort(sort_by, {name: name for name in (*ALLOWED_SORT, "campaignId")}, "-ioId,-campaignId")
 
 
 def _campaign_order(sort_by: str | None) -> bool:
@@ -463,13 +466,11 @@ def custom_fields(session: Session, principal: Principal, body: CustomFieldList)
                                   .order_by(Conversion.id))) if visible else []
     rows = [{"id": p.id, "pixelName": p.name, "customFieldName": name}
             for p in pixels for name in (p.custom_fields or [])]
-    needle = (body.search_field or "").strip().lower()
-    filtered = [r for r in rows if not needle or needle in r["pixelName"].lower()
-                or needle in r["customFieldName"].lower() or needle == str(r["id"])]
+    filtered = [r for r in rows if text_matches(body.search_field, (r["pixelName"], r["customFieldName"]))
+                or (body.search_field or "").strip() == str(r["id"])]
     ordered = sort_in_memory(filtered, parse_sort(body.sort_by, CUSTOM_FIELD_SORT, "-id"))
-    start = (body.page_no - 1) * body.no_of_entries
     return {"totalRecords": len(rows), "filterRecords": len(filtered),
-            "customFieldData": ordered[start: start + body.no_of_entries]}
+            "customFieldData": page_rows(ordered, *page_offset(body.page_no, body.no_of_entries))}
 
 
 # --------------------------------------------------------------------------- pixel e-mail
