@@ -16,11 +16,13 @@ from typing import Any
 
 import psycopg
 import pytest
+from argon2 import PasswordHasher
 from fastapi.testclient import TestClient
 from sqlalchemy import inspect, text
 
 from adplane.app import create_app
 from adplane.auth.admin import bootstrap
+from adplane.core import security
 from adplane.core.clock import clock
 from adplane.core.db import Base, Database
 from adplane.core.migrate import upgrade
@@ -43,6 +45,17 @@ BACKENDS = [b for b in _REQUESTED if b != "chdb"]  # application databases
 # ("native": DuckDB with SQLite, PostgreSQL with PostgreSQL), and ClickHouse in-process (chDB).
 ANALYTICS_STORES = ["native", *(["chdb"] if "chdb" in _REQUESTED else [])]
 PASSWORD = "Secret-Passw0rd!"
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _cheap_password_hashing() -> Iterator[None]:
+    """argon2id at its production cost (~0.1 s a hash or check) was a third of the suite's time: the tests hash
+    and check passwords with argon2id at its minimum cost. In-process only (servers the tests start hash at
+    full cost); tests/core/test_security.py checks the production parameters."""
+    production = security._hasher
+    security._hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    yield
+    security._hasher = production
 
 
 def _pg_url_for(db_name: str) -> str:

@@ -15,7 +15,13 @@ import uuid
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-_hasher = PasswordHasher()
+
+def password_hasher() -> PasswordHasher:
+    """argon2id with argon2-cffi's defaults (RFC 9106's low-memory profile: t=3, m=64 MiB, p=4)."""
+    return PasswordHasher()
+
+
+_hasher = password_hasher()
 # A real hash to verify against when the user does not exist, so timing does not tell.
 _DUMMY_HASH = _hasher.hash("adplane-dummy-password")
 
