@@ -195,6 +195,18 @@ def every_store_url(request: pytest.FixtureRequest, backend: str, chdb_dir: Path
 
 
 @pytest.fixture
+def store(settings: Settings) -> Iterator[Any]:
+    """A fresh analytics store of the test's settings, emptied before and after."""
+    from adplane.analytics.store import open_store
+
+    analytics = open_store(settings)
+    analytics.reset()
+    yield analytics
+    analytics.reset()
+    analytics.close()
+
+
+@pytest.fixture
 def settings(tmp_path: Path, database_url: str, analytics_url: str | None) -> Settings:
     return Settings(data_dir=tmp_path / "data", database_url=database_url, secret_key="test-secret-key",
                     run_background_jobs=False, analytics_url=analytics_url)

@@ -29,6 +29,7 @@ from adplane.jobs.runner import BackgroundRunner
 # Each domain exposes `router` in its endpoints module.
 ROUTER_MODULES = [
     "adplane.auth.endpoints",
+    "adplane.auth.user_endpoints",
     "adplane.files.endpoints",
     "adplane.master.endpoints",
     "adplane.creatives.endpoints",
@@ -44,6 +45,8 @@ ROUTER_MODULES = [
     "adplane.insights.endpoints",
     "adplane.conversions.endpoints",
     "adplane.finance.endpoints",
+    "adplane.finance.credit_endpoints",
+    "adplane.finance.invoice_endpoints",
     "adplane.console.endpoints",
     "adplane.sandbox.endpoints",
 ]

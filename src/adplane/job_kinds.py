@@ -15,6 +15,8 @@ JOB_MODULES = [
     "adplane.campaigns.lifecycle",
     "adplane.conversions.attribution",
     "adplane.audiences.worker",
+    "adplane.finance.spend",
+    "adplane.finance.invoices",
 ]
 
 # Kinds of the service packages, which import only core and so cannot name `adplane.jobs` themselves.

@@ -11,7 +11,6 @@ import pytest
 
 from adplane.analytics.counters import delivery_by_campaign, delivery_by_io, spend_today
 from adplane.analytics.rollups import MEASURE_NAMES, ROLLUPS, smallest_covering
-from adplane.analytics.store import open_store
 
 T0 = datetime(2026, 3, 1, tzinfo=UTC)
 
@@ -24,15 +23,6 @@ def analytics_url(every_store_url):  # noqa: ANN001, ANN201
 
 
 TYPES = ["impression", "impression", "impression", "click", "video_start", "video_complete", "conversion", "bid"]
-
-
-@pytest.fixture
-def store(settings):
-    store = open_store(settings)
-    store.reset()
-    yield store
-    store.reset()
-    store.close()
 
 
 def make_events(n: int, seed: int = 1, campaigns=(1, 2, 3), start: datetime = T0, hours: int = 72) -> pa.Table:

@@ -7,9 +7,7 @@ from datetime import date
 from decimal import Decimal
 
 import numpy as np
-import pytest
 
-from adplane.analytics.store import open_store
 from adplane.audiences import catalog
 from adplane.audiences.models import Audience, AudienceMember
 from adplane.campaigns.models import Campaign
@@ -17,15 +15,6 @@ from adplane.simulator.simulation import simulate_period
 from audience_helpers import create_ready, seed, users_with
 from campaign_helpers import campaign_body, freeze, io_body, make_creative
 from test_events_ingest import END, START, make_campaign
-
-
-@pytest.fixture
-def store(settings):
-    store = open_store(settings)
-    store.reset()
-    yield store
-    store.reset()
-    store.close()
 
 
 def _audience(db, ow_id: int, users: list[int], *, status: int = catalog.STATUS_READY, cost: str = "0") -> int:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from test_inventory_deals import error, ok
-from test_inventory_delivery import campaign, simulate, store  # noqa: F401 - fixture
+from test_inventory_delivery import campaign, simulate  # noqa: F401 - fixture
 
 GUIDE_ADD = {"actionWiseBidModelEntities": {"ADD": {"bidModelEntityDetails": [
     {"entityId": 50, "entityTypeId": 1, "priority": 1, "bidMultiplier": 2, "spendRatio": 100, "spendRatioTypeId": 1},

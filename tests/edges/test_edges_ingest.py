@@ -6,19 +6,9 @@ from __future__ import annotations
 import pytest
 from typer.testing import CliRunner
 
-from adplane.analytics.store import open_store
 from adplane.core.settings import get_settings
 from adplane.events.ingest import DuplicateContent, content_batch_id, ingest_bytes
 from test_events_ingest import BATCHES, count, event_rows, make_campaign, ndjson
-
-
-@pytest.fixture
-def store(settings):  # noqa: ANN001, ANN201
-    analytics = open_store(settings)
-    analytics.reset()
-    yield analytics
-    analytics.reset()
-    analytics.close()
 
 
 def test_same_content_under_another_batch_id_is_refused(db, tenant, store) -> None:

@@ -12,7 +12,6 @@ import pyarrow.parquet as pq
 import pytest
 
 from adplane.analytics.counters import delivery_by_campaign
-from adplane.analytics.store import open_store
 from adplane.campaigns.models import Campaign, CampaignCreative
 from adplane.creatives.models import Creative
 from adplane.events.ingest import BatchRejected, ingest_bytes, read_events
@@ -77,15 +76,6 @@ def parquet_bytes(rows: list[dict]) -> bytes:
     sink = io.BytesIO()
     pq.write_table(table, sink)
     return sink.getvalue()
-
-
-@pytest.fixture
-def store(settings):
-    store = open_store(settings)
-    store.reset()
-    yield store
-    store.reset()
-    store.close()
 
 
 def count(store) -> int:

@@ -51,14 +51,17 @@ def test_a_settled_payment_credits_the_ledger_once(client, db, tenant, headers) 
     assert client.get(BALANCE, headers=headers).json()["data"] == 10000.0
 
 
-def test_list_filters_search_and_pages_newest_first(client, headers) -> None:  # noqa: ANN001
+def test_list_filters_search_sorts_and_pages(client, headers) -> None:  # noqa: ANN001
     for day, mode in (("2026-01-01", "1"), ("2026-01-03", "3"), ("2026-01-02", "1")):
         body = {"paymentAmount": "10", "paymentDate": day, "paymentMode": mode, "bankName": "Wire Bank"}
         assert client.post(ADD, headers=headers, data=body).status_code == 200
     page = client.get(LIST, headers=headers, params={"limit": 2, "pageNo": 1}).json()["data"]
     assert page["totalRecords"] == 3 and page["filteredRecords"] == 3
-    assert [row["paymentDate"] for row in page["data"]] == sorted((row["paymentDate"] for row in page["data"]),
-                                                                   reverse=True)
+    # IQM's default order: the last changed first
+    assert [row["paymentId"] for row in page["data"]] == sorted((row["paymentId"] for row in page["data"]),
+                                                                 reverse=True)
+    by_date = client.get(LIST, headers=headers, params={"sortBy": "-paymentDate"}).json()["data"]["data"]
+    assert [row["paymentDate"] for row in by_date] == sorted((row["paymentDate"] for row in by_date), reverse=True)
     second = client.get(LIST, headers=headers, params={"limit": 2, "pageNo": 2}).json()["data"]["data"]
     assert len(second) == 1
     paid = client.get(LIST, headers=headers, params={"status": "2"}).json()["data"]

@@ -7,9 +7,6 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-import pytest
-
-from adplane.analytics.store import open_store
 from adplane.inventory.models import Inventory
 from adplane.simulator.simulation import simulate_period
 from adplane.simulator.supply import register_supply
@@ -18,15 +15,6 @@ from test_inventory_deals import ok, pg, pmp
 
 START = datetime(2026, 3, 1, 5)
 DAYS = (date(2026, 3, 2), date(2026, 3, 4))
-
-
-@pytest.fixture
-def store(settings):
-    store = open_store(settings)
-    store.reset()
-    yield store
-    store.reset()
-    store.close()
 
 
 def campaign(db, ow_id: int, **fields) -> int:

@@ -5,26 +5,14 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
-import pytest
-
 from adplane.analytics.counters import delivery_by_campaign
 from adplane.analytics.rollups import ROLLUPS
-from adplane.analytics.store import open_store
 from adplane.master import catalog
 from adplane.simulator.simulation import local_day_bounds, simulate_period, simulate_window
 from test_events_ingest import make_campaign
 
 START = datetime(2026, 3, 1, 5, tzinfo=UTC)  # midnight US/Eastern
 END = datetime(2026, 3, 11, 4, tzinfo=UTC)
-
-
-@pytest.fixture
-def store(settings):
-    store = open_store(settings)
-    store.reset()
-    yield store
-    store.reset()
-    store.close()
 
 
 def daily_spend(store, campaign_id, tz_id=29):

@@ -10,7 +10,16 @@ from sqlalchemy.orm import Session
 
 from adplane.auth import invitations
 from adplane.auth import repository as repo
-from adplane.auth.models import CONSOLE_CLIENT_NAME, ROLE_ADMIN, ClientApp, Organization, User, Workspace
+from adplane.auth.models import (
+    CONSOLE_CLIENT_NAME,
+    ROLE_ADMIN,
+    USER_STATUS_ACTIVE,
+    USER_STATUS_DELETED,
+    ClientApp,
+    Organization,
+    User,
+    Workspace,
+)
 from adplane.auth.service import add_membership, create_organization
 from adplane.core.clock import as_utc
 from adplane.core.errors import NotFound, ValidationFailed
@@ -123,10 +132,12 @@ def add_user(
     last_name: str | None = None,
     settings: Settings | None = None,
     invited_by_user_id: int | None = None,
+    keep_role: bool = False,
 ) -> dict[str, Any]:
     """Add a user to an organization. A user who has no password yet (a new one added without a
     password, or an earlier invitee) is invited: an invite token is mailed (needs `settings`), and
-    inviting again cancels the earlier token."""
+    inviting again cancels the earlier token. `keep_role`: an existing member keeps their role (an
+    admin's invitation must not demote another admin or the owner)."""
     from adplane.auth.organizations import get_org
 
     if role not in ("admin", "member"):
@@ -143,7 +154,10 @@ def add_user(
     if member is None:
         member = add_membership(session, user.id, org.ow_id, role)
     else:
-        member.role = role
+        if not keep_role:
+            member.role = role
+        if member.status == USER_STATUS_DELETED:  # removed earlier (or invitation revoked): added again
+            member.status, member.status_reason = USER_STATUS_ACTIVE, None
     pending = None
     if user.password_hash is None:
         if settings is None:

@@ -4,16 +4,16 @@ use these; they live in auth because resolving a token reads auth's tables."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, NoReturn
 
 from fastapi import Depends, Security
 from sqlalchemy.orm import Session
 
 from adplane.auth import repository as auth_repo
-from adplane.auth.models import ORG_STATUS_ACTIVE, Organization, User
+from adplane.auth.models import ORG_STATUS_ACTIVE, USER_STATUS_ACTIVE, USER_STATUS_DELETED, Organization, User
 from adplane.auth.service import check_access_token
 from adplane.core.deps import Principal, SessionDep, bearer_token, parse_ow_id
-from adplane.core.errors import Forbidden, ValidationFailed
+from adplane.core.errors import Forbidden, Unauthorized, ValidationFailed
 from adplane.core.openapi import bearer_auth, ow_id_header
 
 
@@ -24,8 +24,11 @@ def _principal(session: Session, authorization: str | None, ow_header: str | Non
         raise ValidationFailed("X-IAA-OW-ID header is required", field="X-IAA-OW-ID")
     membership = auth_repo.membership(session, token.user_id, ow_id)
     org = session.get(Organization, ow_id)
-    if membership is None or org is None or org.workspace_id != token.workspace_id:
+    if membership is None or org is None or org.workspace_id != token.workspace_id \
+            or membership.status == USER_STATUS_DELETED:
         raise Forbidden("User is not allowed to access the provided organization.", field="X-IAA-OW-ID")
+    if membership.status != USER_STATUS_ACTIVE:
+        _refuse_inactive(token.ow_id == ow_id)
     if org.status != ORG_STATUS_ACTIVE:
         raise Forbidden(
             "User is not allowed to access provided customer",
@@ -38,7 +41,8 @@ def _principal(session: Session, authorization: str | None, ow_header: str | Non
     is_ws_admin = False
     if owner_org is not None:
         owner_membership = auth_repo.membership(session, user.id, owner_org.ow_id)
-        is_ws_admin = owner_membership is not None and owner_membership.role == "admin"
+        is_ws_admin = (owner_membership is not None and owner_membership.role == "admin"
+                       and owner_membership.status == USER_STATUS_ACTIVE)
     return Principal(
         user_id=user.id,
         email=user.email,
@@ -49,6 +53,14 @@ def _principal(session: Session, authorization: str | None, ow_header: str | Non
         is_workspace_admin=is_ws_admin,
         token_id=token.id,
     )
+
+
+def _refuse_inactive(own_session: bool) -> NoReturn:
+    """A deactivated user: the session issued for that organization is over (401, log in again); a
+    session of another organization where the user is still active is just not allowed here (403)."""
+    if own_session:
+        raise Unauthorized("The user is deactivated in this organization.")
+    raise Forbidden("The user is deactivated in the provided organization.", field="X-IAA-OW-ID")
 
 
 def get_principal(

@@ -12,6 +12,7 @@ from adplane.auth.deps import PrincipalDep, get_principal_default_org
 from adplane.auth.models import ROLE_MEMBER
 from adplane.auth.organizations import allowed_organizations, profile
 from adplane.auth.schemas import (
+    SEARCH_PATTERN,
     AllowedOrganizations,
     InviteValidateRequest,
     InviteValidation,
@@ -122,7 +123,7 @@ def invite_users(
         first, _, last = item.name.strip().partition(" ")
         add_user(session, ow_id=principal.ow_id, email=email, password=None, role=ROLE_MEMBER,
                  first_name=first or None, last_name=last.strip() or None, settings=settings,
-                 invited_by_user_id=principal.user_id)
+                 invited_by_user_id=principal.user_id, keep_role=True)
     return {"success": True, "data": f"{len(seen)} invitations sent successfully."}
 
 
@@ -151,7 +152,7 @@ def get_profile(
 def get_allowed_organizations(
     session: SessionDep,
     principal: Annotated[Principal, Depends(get_principal_default_org)],
-    search_field: Annotated[str | None, Query(alias="searchField", max_length=255)] = None,
+    search_field: Annotated[str | None, Query(alias="searchField", max_length=255, pattern=SEARCH_PATTERN)] = None,
     page_no: Annotated[int, Query(alias="pageNo", ge=1, le=1_000_000)] = 1,
     no_of_entries: Annotated[int, Query(alias="noOfEntries", ge=1, le=1000)] = 50,
     sort_by: Annotated[str, Query(alias="sortBy", max_length=100)] = "+organizationName",

@@ -16,6 +16,15 @@ ORG_STATUS_ON_HOLD = "on_hold"
 ROLE_ADMIN = "admin"
 ROLE_MEMBER = "member"
 
+# IQM's user status ids (GET /api/v3/ua/static/user-status). A membership stores active, on hold or
+# deleted; "invited" is derived (an active membership of a user who has no password yet) and "pending"
+# is never produced here.
+USER_STATUS_ACTIVE = 1
+USER_STATUS_PENDING = 2
+USER_STATUS_INVITED = 3
+USER_STATUS_ON_HOLD = 4
+USER_STATUS_DELETED = 5
+
 
 class Workspace(Base):
     __tablename__ = "workspaces"
@@ -37,7 +46,7 @@ class Organization(Base):
     status: Mapped[str] = mapped_column(String(20), default=ORG_STATUS_ACTIVE)
     hold_reason: Mapped[str | None] = mapped_column(String(1000))
     support_email: Mapped[str | None] = mapped_column(String(255))
-    funds_balance: Mapped[Decimal] = mapped_column(Numeric(16, 4), default=Decimal("0"))
+    funds_balance: Mapped[Decimal] = mapped_column(Numeric(18, 6), default=Decimal("0"))
     timezone_id: Mapped[int] = mapped_column(Integer, default=29)
     is_workspace_owner: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
@@ -52,6 +61,9 @@ class User(Base):
     first_name: Mapped[str | None] = mapped_column(String(255))
     last_name: Mapped[str | None] = mapped_column(String(255))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    # chosen by the user (PATCH /api/v3/ua/user/update-profile); unset: "first last", else the e-mail's local part
+    display_name: Mapped[str | None] = mapped_column(String(255))
+    avatar_url: Mapped[str | None] = mapped_column(String(2048))
 
 
 class Membership(Base):
@@ -65,6 +77,9 @@ class Membership(Base):
     ow_id: Mapped[int] = mapped_column(ForeignKey("organizations.ow_id", ondelete="CASCADE"), index=True)
     role: Mapped[str] = mapped_column(String(20), default=ROLE_MEMBER)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    # USER_STATUS_ACTIVE, _ON_HOLD (deactivated: no login, no tokens) or _DELETED (removed / invitation revoked)
+    status: Mapped[int] = mapped_column(Integer, default=USER_STATUS_ACTIVE, server_default=str(USER_STATUS_ACTIVE))
+    status_reason: Mapped[str | None] = mapped_column(String(1000))
 
 
 # The client app the web console signs in with (`adplane.console.credentials`); admin lists leave it out.
@@ -130,6 +145,22 @@ class Invitation(Base):
     cancelled_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
 
+class PasswordReset(Base):
+    """A password-reset request: the token (IQM's `resetHash`) is mailed and stored only as its SHA-256
+    digest; it is single-use (`used_at`), expires, and a newer request of the same user cancels it."""
+
+    __tablename__ = "password_resets"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    token_digest: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    email: Mapped[str] = mapped_column(String(320))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    cancelled_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
 class LoginThrottle(Base):
     """Attempt counters per key (client address, account + address, sign-up address), shared by
     all API replicas; `lockouts` counts how often the key was locked (progressive lockouts)."""
@@ -150,8 +181,8 @@ class FundsLedgerEntry(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     ow_id: Mapped[int] = mapped_column(ForeignKey("organizations.ow_id", ondelete="CASCADE"), index=True)
-    amount: Mapped[Decimal] = mapped_column(Numeric(16, 4))
-    balance_after: Mapped[Decimal] = mapped_column(Numeric(16, 4))
+    amount: Mapped[Decimal] = mapped_column(Numeric(18, 6))
+    balance_after: Mapped[Decimal] = mapped_column(Numeric(18, 6))
     kind: Mapped[str] = mapped_column(String(40))
     reference: Mapped[str | None] = mapped_column(String(255))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)

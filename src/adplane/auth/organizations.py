@@ -12,6 +12,7 @@ from adplane.auth import repository as repo
 from adplane.auth.models import (
     ORG_STATUS_ACTIVE,
     ORG_STATUS_ON_HOLD,
+    USER_STATUS_DELETED,
     FundsLedgerEntry,
     Membership,
     Organization,
@@ -57,7 +58,7 @@ def profile(session: Session, principal: Principal) -> dict[str, Any]:
             "workspaceDomain": workspace.host,
             "isAccess": principal.is_workspace_admin,
         }
-    display = " ".join(p for p in (user.first_name, user.last_name) if p) or user.email.split("@")[0]
+    display = repo.display_name(user)
     return {
         "owId": org.ow_id,
         "uowId": principal.uow_id,
@@ -85,7 +86,8 @@ def allowed_organizations(
     base = (
         select(Organization)
         .join(Membership, Membership.ow_id == Organization.ow_id)
-        .where(Membership.user_id == principal.user_id, Organization.workspace_id == principal.workspace_id)
+        .where(Membership.user_id == principal.user_id, Organization.workspace_id == principal.workspace_id,
+               Membership.status != USER_STATUS_DELETED)
     )
     total = count(session, base)
     offset, limit = page_offset(page_no, no_of_entries)
@@ -127,12 +129,14 @@ def release_hold(session: Session, ow_id: int) -> Organization:
 
 
 def change_funds(
-    session: Session, ow_id: int, amount: Decimal, kind: str, reference: str | None = None, *, lock: bool = True
+    session: Session, ow_id: int, amount: Decimal, kind: str, reference: str | None = None, *, lock: bool = True,
+    allow_negative: bool = False,
 ) -> FundsLedgerEntry:
     """Apply a signed amount to the balance with a ledger entry; the caller commits.
 
     The organization row is locked (FOR UPDATE on PostgreSQL) so concurrent charges serialize
-    and the balance can never go negative by a race.
+    and the balance can never go negative by a race. Charges for what was already delivered
+    (`allow_negative`, see `adplane.finance.spend`) may take it below zero.
     """
     stmt = select(Organization).where(Organization.ow_id == ow_id)
     if lock:
@@ -141,7 +145,7 @@ def change_funds(
     if org is None:
         raise NotFound(f"Organization {ow_id} not found", field="owId")
     new_balance = Decimal(org.funds_balance) + amount
-    if new_balance < 0:
+    if new_balance < 0 and amount < 0 and not allow_negative:
         raise ValidationFailed("Insufficient funds.", field="funds")
     org.funds_balance = new_balance
     entry = FundsLedgerEntry(ow_id=ow_id, amount=amount, balance_after=new_balance, kind=kind, reference=reference)

@@ -19,6 +19,8 @@ from adplane.auth import repository as repo
 from adplane.auth.models import (
     ORG_STATUS_ACTIVE,
     ROLE_ADMIN,
+    USER_STATUS_ACTIVE,
+    USER_STATUS_ON_HOLD,
     AuthToken,
     ClientApp,
     Membership,
@@ -121,23 +123,37 @@ def issue_tokens(
 
 
 def _choose_organization(session: Session, user: User, workspace: Workspace) -> Organization:
-    """The first active organization of the user in this workspace; on-hold orgs get the seed's 400."""
+    """The first organization of the user in this workspace where both the organization and the user's
+    membership are active. Otherwise the seed's on-hold 400: the user's own hold (deactivated, with the
+    admin's reason) first, else the organization's; no membership left (deleted) is the login 403."""
     memberships = repo.memberships_in_workspace(session, user.id, workspace.id)
     if not memberships:
         raise Forbidden(LOGIN_REJECTED)
-    for _membership, org in memberships:
-        if org.status == ORG_STATUS_ACTIVE:
+    for membership, org in memberships:
+        if membership.status == USER_STATUS_ACTIVE and org.status == ORG_STATUS_ACTIVE:
             return org
+    held_user = next(((m, o) for m, o in memberships if m.status == USER_STATUS_ON_HOLD), None)
+    if held_user is not None:
+        membership, org = held_user
+        raise _on_hold(membership.status_reason or "The user is on hold.", org.support_email)
     held = memberships[0][1]
-    raise BadRequest(
+    raise _on_hold(held.hold_reason or "The account is on hold.", held.support_email)
+
+
+def _on_hold(reason: str, support_email: str | None) -> BadRequest:
+    return BadRequest(
         ON_HOLD_ERROR["error"],
         errors=[dict(ON_HOLD_ERROR)],
-        data={
-            "status": "On Hold",
-            "reason": held.hold_reason or "The account is on hold.",
-            "supportEmail": held.support_email or "",
-        },
+        data={"status": "On Hold", "reason": reason, "supportEmail": support_email or ""},
     )
+
+
+def _membership_is_active(session: Session, user_id: int, ow_id: int | None) -> bool:
+    """Whether a session of `user_id` for `ow_id` may go on (refresh): its membership is active."""
+    if ow_id is None:
+        return True
+    membership = repo.membership(session, user_id, ow_id)
+    return membership is not None and membership.status == USER_STATUS_ACTIVE
 
 
 def password_login(
@@ -189,6 +205,8 @@ def refresh(session: Session, settings: Settings, client: ClientContext, refresh
         raise invalid
     if token.revoked_at is not None or as_utc(token.refresh_expires_at) <= now:
         raise invalid
+    if not _membership_is_active(session, token.user_id, token.ow_id):
+        raise invalid  # deactivated or removed since login (their tokens were revoked then, too)
     claimed = session.execute(
         update(AuthToken)
         .where(AuthToken.id == token.id, AuthToken.rotated_at.is_(None), AuthToken.revoked_at.is_(None))
@@ -281,7 +299,7 @@ def _accept_invitation(
     invitation = invitations.claim(session, invite_hash, workspace_id=client.workspace.id, email=email)
     user = session.get(User, invitation.user_id)
     membership = repo.membership(session, invitation.user_id, invitation.ow_id)
-    if user is None or user.password_hash is not None or membership is None:
+    if user is None or user.password_hash is not None or membership is None or membership.status != USER_STATUS_ACTIVE:
         session.rollback()
         raise invitations.refused()
     user.password_hash = hash_password(password)

@@ -145,3 +145,28 @@ def add_funds(
         except ApiError as exc:
             _fail(exc)
     emit({"owId": ow_id, "balance": str(entry.balance_after)}, as_json)
+
+
+@app.command("billing")
+def billing(
+    ow_id: int = typer.Option(..., "--ow-id"),
+    payment_type: str = typer.Argument(..., help="prepaid (campaigns pause at a zero balance) or postpaid"),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """Set an organization's billing terms (IQM's customer payment types)."""
+    from adplane.auth.models import Organization
+    from adplane.finance.models import PAYMENT_TYPE_POSTPAID, PAYMENT_TYPE_PREPAID
+    from adplane.finance.spend import set_payment_type
+
+    types = {"prepaid": PAYMENT_TYPE_PREPAID, "postpaid": PAYMENT_TYPE_POSTPAID}
+    if payment_type.lower() not in types:
+        typer.echo("error: payment type must be prepaid or postpaid", err=True)
+        raise typer.Exit(code=2)
+    _settings, db = open_database()
+    with db.session() as session:
+        if session.get(Organization, ow_id) is None:
+            typer.echo(f"error: organization {ow_id} not found", err=True)
+            raise typer.Exit(code=1)
+        set_payment_type(session, ow_id, types[payment_type.lower()])
+        session.commit()
+    emit({"owId": ow_id, "paymentType": payment_type.lower()}, as_json)

@@ -9,6 +9,7 @@ import re
 from typing import Any
 
 from adplane.audiences import responses as audiences
+from adplane.auth import responses as users
 from adplane.auth import schemas as auth
 from adplane.bidding import responses as bidding
 from adplane.campaigns import responses as campaigns
@@ -52,6 +53,19 @@ ROUTE_MODELS: dict[tuple[str, str], Any] = {
     ("POST", "/api/v3/ra/conversion/custom-field/list"): conversions.CustomFieldList,
     ("GET", "/api/v3/fa/available-balance"): float,
     ("GET", "/api/v3/fa/payments/list"): finance.PaymentList,
+    ("GET", "/api/v3/fa/customer/payments/list"): finance.PaymentList,
+    ("GET", "/api/v3/fa/credit-summary/{owId}"): finance.CreditSummary,
+    ("GET", "/api/v3/fa/credits/list"): finance.CreditList,
+    ("GET", "/api/v3/fa/invoice/list/{owId}"): finance.InvoiceList,
+    ("GET", "/api/v3/fa/static/invoice-status"): list[finance.StaticItem],
+    ("GET", "/api/v3/fa/customer/credits/list"): list[finance.CustomerCredit],
+    ("POST", "/api/v3/fa/customer/credit/add"): str,
+    ("PATCH", "/api/v3/fa/customer/credit/edit"): str,
+    ("POST", "/api/v3/fa/customer/credit/revoke"): str,
+    ("POST", "/api/v3/fa/credit/claim"): str,
+    ("POST", "/api/v3/fa/customer/payment/approve/{paymentId}"): str,
+    ("POST", "/api/v3/fa/customer/payment/reject/{paymentId}"): str,
+    ("POST", "/api/v3/fa/customer/payment/cancel/{paymentId}"): str,
     ("POST", "/api/v3/fa/payment/add-fund"): str,
     ("GET", "/api/v3/fa/static/invoice-payment-modes"): list[finance.StaticItem],
     ("GET", "/api/v3/fa/static/payment-status"): list[finance.StaticItem],
@@ -267,6 +281,18 @@ ROUTE_MODELS: dict[tuple[str, str], Any] = {
     ("POST", "/api/v3/ua/sign-up"): auth.TokenData,
     ("GET", "/api/v3/ua/user/allowed-organizations"): auth.AllowedOrganizations,
     ("POST", "/api/v3/ua/user/invite"): str,
+    ("GET", "/api/v3/ua/users/list"): users.UserList,
+    ("GET", "/api/v3/ua/static/user-status"): list[users.UserStatusItem],
+    ("GET", "/api/v3/ua/static/user-sort-by"): list[users.UserSortByItem],
+    ("PUT", "/api/v3/ua/user/update-status"): str,
+    ("POST", "/api/v3/ua/user/re-invite"): str,
+    ("POST", "/api/v3/ua/user/email/validate"): users.EmailCheck,
+    ("PATCH", "/api/v3/ua/user/update-profile"): users.ProfileUpdated,
+    ("POST", "/api/v3/ua/user/password/reset"): str,
+    ("POST", "/api/v3/ua/user/current-password/validate"): users.PasswordCheck,
+    ("POST", "/api/v3/ua/user/reset-password"): str,
+    ("POST", "/api/v3/ua/user/reset-password/validate"): users.ResetHashCheck,
+    ("POST", "/api/v3/ua/user/update-password"): str,
     ("GET", "/api/v3/bm/campaign/{campaign_id}/dimensions/bid-models/count"): dict[str, bidding.DimensionCount],
     ("PUT", "/api/v3/bm/campaigns/{campaign_id}/bid-models/{dimension_id}"): str,
     ("POST", "/api/v3/bm/campaigns/{campaign_id}/bid-models/dimensions/{dimension_id}"): bidding.ModelledEntities,

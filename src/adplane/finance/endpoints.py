@@ -1,4 +1,4 @@
-"""HTTP endpoints of IQM's Finance API: available balance and the payment static lists."""
+"""HTTP endpoints of IQM's Finance API: balance, payments (add, list, approve/reject/cancel), static lists."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Query, Request
+from fastapi import APIRouter, Form, Path, Query, Request
 
 from adplane.auth.deps import PrincipalDep
 from adplane.core.deps import SessionDep
@@ -92,12 +92,72 @@ def add_fund(request: Request, principal: PrincipalDep, session: SessionDep,
     return v3("Payment Successful." if payment.status_id == STATUS_PAID else "Payment submitted for approval.")
 
 
+StatusQuery = Annotated[str | None, Query(max_length=200)]
+SearchQuery = Annotated[str | None, Query(max_length=2000)]
+PageQuery = Annotated[int, Query(ge=1, le=1_000_000)]
+LimitQuery = Annotated[int, Query(ge=1, le=1000)]
+SortQuery = Annotated[str | None, Query(max_length=200)]
+
+
 @router.get("/api/v3/fa/payments/list", response_model=V3[PaymentList])
-def list_payments(principal: PrincipalDep, session: SessionDep,
-                  status: Annotated[str | None, Query(max_length=200)] = None,
-                  paymentType: Annotated[str | None, Query(max_length=200)] = None,  # wire name
-                  searchField: Annotated[str | None, Query(max_length=2000)] = None,  # wire name
-                  pageNo: Annotated[int, Query(ge=1, le=1_000_000)] = 1,  # wire name
-                  limit: Annotated[int, Query(ge=1, le=1000)] = 10) -> dict:
-    """The caller's organization's payments, newest first."""
-    return v3(service.list_payments(session, principal, status, paymentType, searchField, pageNo, limit))
+def list_payments(principal: PrincipalDep, session: SessionDep, status: StatusQuery = None,
+                  paymentType: StatusQuery = None, searchField: SearchQuery = None,  # wire names
+                  pageNo: PageQuery = 1, limit: LimitQuery = 10, sortBy: SortQuery = None) -> dict:  # wire names
+    """The caller's organization's payments, last changed first."""
+    return v3(service.list_payments(session, principal, status, paymentType, searchField, pageNo, limit,
+                                    sort_by=sortBy))
+
+
+@router.get("/api/v3/fa/customer/payments/list", response_model=V3[PaymentList])
+def list_customer_payments(principal: PrincipalDep, session: SessionDep, owId: OwId = None,  # wire name
+                           status: StatusQuery = None, paymentType: StatusQuery = None,  # wire name
+                           searchField: SearchQuery = None, pageNo: PageQuery = 1,  # wire names
+                           limit: LimitQuery = 10, sortBy: SortQuery = None) -> dict:  # wire name
+    """A workspace admin's view of its customers' payments (one customer with `owId`, else all of them)."""
+    ow_ids = service.customer_ow_ids(session, principal, owId)
+    return v3(service.list_payments(session, principal, status, paymentType, searchField, pageNo, limit,
+                                    sort_by=sortBy, ow_ids=ow_ids))
+
+
+def _form_owid(raw: str | None) -> int | None:
+    text = (raw or "").strip()
+    if not text:
+        return None
+    if not (text.isascii() and text.isdigit() and len(text) < 10 and 1 <= int(text) <= MAX_DB_INT):
+        raise ValidationFailed("owId must be an organization id.", field="owId")
+    return int(text)
+
+
+PaymentIdPath = Annotated[int, Path(ge=1, le=MAX_DB_INT)]
+NoteForm = Annotated[str | None, Form(max_length=1000)]
+
+
+def _decide(action: str, request: Request, principal: PrincipalDep, session: SessionDep, payment_id: int,
+            owId: FormText, actionNote: NoteForm) -> dict:  # wire names
+    query = request.query_params
+    ow_id = _form_owid(owId if owId is not None else query.get("owId"))
+    note = actionNote if actionNote is not None else query.get("actionNote")
+    if note is not None and len(note) > 1000:
+        raise ValidationFailed("actionNote must be at most 1000 characters.", field="actionNote")
+    return v3(service.decide_payment(session, principal, payment_id, ow_id, action, note))
+
+
+@router.post("/api/v3/fa/customer/payment/approve/{paymentId}", response_model=V3[str])
+def approve_payment(request: Request, principal: PrincipalDep, session: SessionDep, paymentId: PaymentIdPath,
+                    owId: FormText = None, actionNote: NoteForm = None) -> dict:  # wire names
+    """Confirm a cheque or wire payment arrived: it becomes Paid and credits the ledger once."""
+    return _decide("approve", request, principal, session, paymentId, owId, actionNote)
+
+
+@router.post("/api/v3/fa/customer/payment/reject/{paymentId}", response_model=V3[str])
+def reject_payment(request: Request, principal: PrincipalDep, session: SessionDep, paymentId: PaymentIdPath,
+                   owId: FormText = None, actionNote: NoteForm = None) -> dict:  # wire names
+    """Refuse a processing payment (no money moves)."""
+    return _decide("reject", request, principal, session, paymentId, owId, actionNote)
+
+
+@router.post("/api/v3/fa/customer/payment/cancel/{paymentId}", response_model=V3[str])
+def cancel_payment(request: Request, principal: PrincipalDep, session: SessionDep, paymentId: PaymentIdPath,
+                   owId: FormText = None, actionNote: NoteForm = None) -> dict:  # wire names
+    """Withdraw a processing payment (the workspace admin, or the organization that made it)."""
+    return _decide("cancel", request, principal, session, paymentId, owId, actionNote)

@@ -15,6 +15,7 @@ class StaticItem(ResponseModel):
 class PaymentRow(ResponseModel):
     isPaymentInitiatorOrg: bool
     paymentId: int
+    createdAt: int  # epoch milliseconds
     createdByUserEmail: str
     paymentDate: int  # epoch milliseconds
     paymentAmount: float
@@ -22,12 +23,69 @@ class PaymentRow(ResponseModel):
     paymentMode: str
     paymentType: str
     invoiceId: int
+    transactionId: str
     modifiedAt: int  # epoch milliseconds
+    modifiedByUserEmail: str | None
     bankName: str | None
     refundReason: str | None
+    owId: int
+    organizationName: str
 
 
 class PaymentList(ResponseModel):
     data: list[PaymentRow]
+    totalRecords: int
+    filteredRecords: int
+
+
+class CreditSummary(ResponseModel):
+    usedCredit: float
+    totalCredit: float
+
+
+class OfferedCredit(ResponseModel):
+    creditId: int
+    creditAmount: float
+    modifiedAt: str  # ISO 8601, as IQM
+    status: str
+    organizationName: str  # who offered it
+    expiresAt: str | None = None  # adplane
+
+
+class CreditList(ResponseModel):
+    data: list[OfferedCredit]
+    totalRecords: int
+    filteredRecords: int
+
+
+class CustomerCredit(ResponseModel):
+    creditId: int
+    owId: int
+    creditAmount: float
+    status: str
+    modifiedAt: str
+    uowId: int
+    displayName: str
+    expiresAt: str | None = None  # adplane
+
+
+class InvoiceRow(ResponseModel):
+    invoiceId: int
+    invoiceFromDate: int  # epoch seconds, as IQM's example
+    invoiceToDate: int
+    issuedOn: int
+    invoiceAmount: float
+    status: int
+    paymentTerm: int
+    paidAmount: float
+    paymentMode: list[int]
+    invoiceName: str | None
+    actionNote: str | None
+    invoiceStatusUpdatedBy: str | None
+    modifiedAt: int  # epoch milliseconds
+
+
+class InvoiceList(ResponseModel):
+    data: list[InvoiceRow]
     totalRecords: int
     filteredRecords: int
