@@ -14,7 +14,8 @@ install: $(STAMP)
 
 HOST ?= 127.0.0.1
 PORT ?= 8000
-# test processes (pytest-xdist); each test file stays on one worker so its fixtures are built once
+# test processes (pytest-xdist); an idle worker takes tests from a busy one (worksteal), so one slow file
+# at the end does not leave the other worker idle (module fixtures may then be built once per worker)
 TEST_WORKERS ?= 2
 
 # `make serve PORT=9000 HOST=0.0.0.0`: links (downloads, creative files, mails) follow the bound address
@@ -26,7 +27,7 @@ test: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy
 	$(VENV)/bin/lint-imports
-	$(VENV)/bin/pytest -n $(TEST_WORKERS) --dist loadfile
+	$(VENV)/bin/pytest -n $(TEST_WORKERS) --dist worksteal
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
