@@ -24,7 +24,6 @@ from adplane.core.settings import Settings
 from adplane.files import service as files
 
 MAX_AVATAR_BYTES = 3 * 1024 * 1024
-AVATAR_TOO_LARGE = "Profile image should not be more than 3 MB"
 AVATAR_FORMATS = {"PNG": (".png", "image/png"), "JPEG": (".jpg", "image/jpeg"), "GIF": (".gif", "image/gif"),
                   "WEBP": (".webp", "image/webp")}
 AVATAR_LINK_TTL_SECONDS = 10 * 365 * 24 * 3600  # stored with the user, like creative file links
@@ -116,10 +115,11 @@ def _required_name(value: str | None, field: str) -> str:
     return name
 
 
-def _avatar_format(content: bytes) -> tuple[str, str]:
-    """(suffix, MIME type) of an uploaded avatar; 422 for anything but a PNG, JPEG, GIF or WebP image."""
+def image_format(content: bytes, *, field: str, what: str) -> tuple[str, str]:
+    """(suffix, MIME type) of an uploaded profile image or logo; a 422 on `field` for anything but a PNG, JPEG,
+    GIF or WebP image up to 3 MB."""
     if len(content) > MAX_AVATAR_BYTES:
-        raise ValidationFailed(AVATAR_TOO_LARGE, field="userAvatar")
+        raise ValidationFailed(f"{what} should not be more than 3 MB", field=field)
     try:
         with Image.open(io.BytesIO(content)) as image:
             kind = image.format or ""
@@ -127,12 +127,12 @@ def _avatar_format(content: bytes) -> tuple[str, str]:
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
         kind = ""
     if kind not in AVATAR_FORMATS:
-        raise ValidationFailed("Profile image must be a PNG, JPEG, GIF or WebP image.", field="userAvatar")
+        raise ValidationFailed(f"{what} must be a PNG, JPEG, GIF or WebP image.", field=field)
     return AVATAR_FORMATS[kind]
 
 
 def _store_avatar(session: Session, settings: Settings, principal: Principal, upload: AvatarUpload) -> str:
-    suffix, content_type = _avatar_format(upload.content)
+    suffix, content_type = image_format(upload.content, field="userAvatar", what="Profile image")
     path = files.new_file_path(settings, "avatars", principal.ow_id, suffix)
     path.write_bytes(upload.content)
     stored = files.register(session, settings, ow_id=principal.ow_id, path=path, download_name=f"avatar{suffix}",

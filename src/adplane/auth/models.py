@@ -48,8 +48,40 @@ class Organization(Base):
     support_email: Mapped[str | None] = mapped_column(String(255))
     funds_balance: Mapped[Decimal] = mapped_column(Numeric(18, 6), default=Decimal("0"))
     timezone_id: Mapped[int] = mapped_column(Integer, default=29)
+    # the workspace's gross margin on this customer's spend, in percent (IQM's customer margin, type 1)
+    gross_margin: Mapped[Decimal] = mapped_column(Numeric(7, 4), default=Decimal("0"), server_default="0")
     is_workspace_owner: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    # the organization's profile (GET /api/v3/ua/organization/view-profile, PATCH .../update-profile)
+    email: Mapped[str | None] = mapped_column(String(320))
+    website: Mapped[str | None] = mapped_column(String(2048))
+    contact_number: Mapped[str | None] = mapped_column(String(50))
+    address: Mapped[str | None] = mapped_column(String(1000))
+    city: Mapped[str | None] = mapped_column(String(255))
+    state_id: Mapped[int | None] = mapped_column(Integer)
+    country_id: Mapped[int | None] = mapped_column(Integer)
+    zipcode: Mapped[str | None] = mapped_column(String(20))
+    industry: Mapped[str | None] = mapped_column(String(255))
+    company_size_id: Mapped[int | None] = mapped_column(Integer)
+    company_id: Mapped[str | None] = mapped_column(String(100))
+    tax_id: Mapped[str | None] = mapped_column(String(100))
+    currency: Mapped[str | None] = mapped_column(String(50))
+    date_format: Mapped[str | None] = mapped_column(String(20))
+    description: Mapped[str | None] = mapped_column(String(2000))
+    vertical_id: Mapped[int | None] = mapped_column(Integer)
+    expertize: Mapped[str | None] = mapped_column(String(500))  # comma-separated expertise ids
+    logo_url: Mapped[str | None] = mapped_column(String(2048))
+    # a customer's terms as the workspace admin invited it: IQM's customer type (1 self served, 2 managed
+    # services, 3 app users) and payment type (PAYMENT_TYPE_PREPAID / _POSTPAID; None: never chosen)
+    customer_type_id: Mapped[int | None] = mapped_column(Integer)
+    payment_type_id: Mapped[int | None] = mapped_column(Integer)
+    created_by_user_id: Mapped[int | None] = mapped_column(Integer)  # the workspace admin who invited it
+    modified_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+# IQM's customer payment types (GET /api/v3/ua/static/customer-payment-types); `adplane.finance` keeps the same ids
+PAYMENT_TYPE_PREPAID = 1
+PAYMENT_TYPE_POSTPAID = 2
 
 
 class User(Base):

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from adplane.auth import org_status
 from adplane.auth import repository as repo
 from adplane.auth.models import (
     ORG_STATUS_ACTIVE,
     ORG_STATUS_ON_HOLD,
+    USER_STATUS_ACTIVE,
     USER_STATUS_DELETED,
     FundsLedgerEntry,
     Membership,
@@ -19,29 +22,38 @@ from adplane.auth.models import (
     User,
     Workspace,
 )
+from adplane.core.clock import utcnow
 from adplane.core.deps import Principal
 from adplane.core.errors import NotFound, ValidationFailed
 from adplane.core.listing import count, fetch_page, page_offset, parse_sort, where_search
 
 
-def _status_fields(org: Organization) -> tuple[str, int]:
-    return ("Active", 1) if org.status == ORG_STATUS_ACTIVE else ("On Hold", 2)
-
-
-def _org_summary(session: Session, org: Organization, workspace: Workspace) -> dict[str, Any]:
-    status, status_id = _status_fields(org)
+def _org_summaries(session: Session, orgs: Sequence[Organization], workspace: Workspace) -> list[dict[str, Any]]:
+    """Rows of allowed-organizations: IQM's status (`org_status`), the owner as contact person, the logo.
+    adplane has no organization title, so `title` is null (as in IQM's examples)."""
     owner = repo.workspace_owner_org(session, workspace.id)
-    return {
-        "owId": org.ow_id,
-        "organizationName": org.name,
-        "ownerUserEmail": repo.org_admin_email(session, org.ow_id),
-        "workspaceDomain": workspace.host,
-        "customerType": "Workspace" if org.is_workspace_owner else "Advertiser",
-        "dateOfJoining": org.created_at.date().isoformat() if org.created_at else None,
-        "status": status,
-        "statusId": status_id,
-        "workspaceOwnerOrganizationName": owner.name if owner else None,
-    }
+    ids = [org.ow_id for org in orgs]
+    statuses = org_status.statuses(session, ids)
+    contacts = org_status.owners(session, ids)
+    rows = []
+    for org in orgs:
+        status_id = statuses[org.ow_id]
+        contact = contacts.get(org.ow_id)
+        rows.append({
+            "owId": org.ow_id,
+            "organizationName": org.name,
+            "ownerUserEmail": contact.email if contact else None,
+            "workspaceDomain": workspace.host,
+            "customerType": "Workspace" if org.is_workspace_owner else "Advertiser",
+            "logoUrl": org.logo_url,
+            "dateOfJoining": org.created_at.date().isoformat() if org.created_at else None,
+            "title": None,
+            "status": org_status.OW_STATUS_LABELS[status_id],
+            "statusId": status_id,
+            "contactPersonName": contact.name if contact else None,
+            "workspaceOwnerOrganizationName": owner.name if owner else None,
+        })
+    return rows
 
 
 def profile(session: Session, principal: Principal) -> dict[str, Any]:
@@ -52,11 +64,13 @@ def profile(session: Session, principal: Principal) -> dict[str, Any]:
     owner = repo.workspace_owner_org(session, workspace.id)
     parent = None
     if owner is not None and owner.ow_id != org.ow_id:
+        owner_member = repo.membership(session, user.id, owner.ow_id)
         parent = {
             "owId": owner.ow_id,
             "organizationName": owner.name,
             "workspaceDomain": workspace.host,
-            "isAccess": principal.is_workspace_admin,
+            # the user may switch to it: an active member of the owner organization
+            "isAccess": owner_member is not None and owner_member.status == USER_STATUS_ACTIVE,
         }
     display = repo.display_name(user)
     return {
@@ -66,8 +80,10 @@ def profile(session: Session, principal: Principal) -> dict[str, Any]:
         "firstName": user.first_name,
         "lastName": user.last_name,
         "displayName": display,
+        "userAvatar": user.avatar_url,
         "email": user.email,
         "organizationName": org.name,
+        "organizationLogo": org.logo_url,
         "isOwnerUser": principal.role == "admin",
         "isPlatformOwnerOrg": False,
         "isWorkspaceOwnerOrg": org.is_workspace_owner,
@@ -81,7 +97,8 @@ def profile(session: Session, principal: Principal) -> dict[str, Any]:
 def allowed_organizations(
     session: Session, principal: Principal, search: str | None, page_no: int, no_of_entries: int, sort_by: str
 ) -> dict[str, Any]:
-    sortable = {"owId": Organization.ow_id, "organizationName": Organization.name, "status": Organization.status}
+    sortable = {"owId": Organization.ow_id, "organizationName": Organization.name, "status": org_status.status_sql(),
+                "dateOfJoining": Organization.created_at}
     order = parse_sort(sort_by, sortable, "+organizationName")
     base = (
         select(Organization)
@@ -97,10 +114,10 @@ def allowed_organizations(
     assert workspace is not None
     current = session.get(Organization, principal.ow_id)
     return {
-        "data": [_org_summary(session, org, workspace) for org in rows],
+        "data": _org_summaries(session, rows, workspace),
         "totalRecords": total,
         "filteredRecords": filtered,
-        "currentOrganization": _org_summary(session, current, workspace) if current else None,
+        "currentOrganization": _org_summaries(session, [current], workspace)[0] if current else None,
     }
 
 
@@ -116,6 +133,7 @@ def put_on_hold(session: Session, ow_id: int, reason: str, support_email: str) -
     org.status = ORG_STATUS_ON_HOLD
     org.hold_reason = reason
     org.support_email = support_email
+    org.modified_at = utcnow()
     session.commit()
     return org
 
@@ -124,6 +142,7 @@ def release_hold(session: Session, ow_id: int) -> Organization:
     org = get_org(session, ow_id)
     org.status = ORG_STATUS_ACTIVE
     org.hold_reason = None
+    org.modified_at = utcnow()
     session.commit()
     return org
 
@@ -152,3 +171,13 @@ def change_funds(
     session.add(entry)
     session.flush()
     return entry
+
+
+def gross_margins(session: Session, ow_ids: Iterable[int]) -> dict[int, Decimal]:
+    """The workspace's gross margin (percent of the customer's spend) on each of these organizations."""
+    wanted = sorted(set(ow_ids))
+    if not wanted:
+        return {}
+    rows = session.execute(select(Organization.ow_id, Organization.gross_margin).where(
+        Organization.ow_id.in_(wanted)))
+    return {ow_id: Decimal(margin or 0) for ow_id, margin in rows}

@@ -4,7 +4,7 @@ The older auth answers (token, profile, organizations) are in `adplane.auth.sche
 
 from __future__ import annotations
 
-from adplane.core.envelopes import ResponseModel
+from adplane.core.envelopes import Number, ResponseModel
 
 
 class UserRow(ResponseModel):
@@ -67,3 +67,120 @@ class EmailCheck(ResponseModel):
     isValid: bool
     owId: int
     isWorkspaceAllowed: bool
+
+
+# --------------------------------------------------------------------------- organization profile and customers
+
+
+class OrganizationProfile(ResponseModel):
+    """GET /api/v3/ua/organization/view-profile: every key, null when not set (as IQM)."""
+
+    organizationName: str
+    email: str | None = None
+    website: str | None = None
+    contactNumber: str | None = None
+    address: str | None = None
+    city: str | None = None
+    state: int | None = None
+    country: int | None = None
+    zipcode: str | None = None
+    isAvatarUrl: bool
+    organizationLogo: str | None = None
+    industry: str | None = None
+    companySize: int | None = None
+    companyId: str | None = None
+    taxId: str | None = None
+    currency: str | None = None
+    dateFormat: str | None = None
+    description: str | None = None
+    verticalId: int | None = None
+    expertize: str | None = None
+
+
+class OrganizationProfileUpdated(ResponseModel):
+    organizationId: int  # the owId
+    organizationName: str
+    organizationLogo: str | None = None
+    message: str
+
+
+class CatalogItem(ResponseModel):
+    """An item of IQM's static lists (`name`, `id`, `label`, `order`)."""
+
+    name: str
+    id: int
+    label: str
+    order: int
+
+
+class CustomerPaymentTypes(ResponseModel):
+    totalRecords: int
+    filteredRecords: int
+    customerPaymentTypes: list[CatalogItem]
+
+
+class CustomerRow(ResponseModel):
+    """A customer of the workspace (GET /api/v3/ua/customers/list); every key is given, null when unknown."""
+
+    isUserAllowed: bool
+    isWorkspaceOwner: bool
+    owId: int
+    organizationName: str
+    workspaceName: str
+    workspaceDomain: str
+    owStatus: str
+    owStatusId: int
+    createdAt: str
+    modifiedAt: str
+    parentOrganizationName: str | None = None
+    tags: list[str]
+    customersCount: int
+    balance: Number
+    contactPersonName: str | None = None
+    contactPersonEmail: str | None = None
+    approvedBy: str | None = None
+    approvedByEmail: str | None = None
+    logoUrl: str | None = None
+    companySize: int | None = None
+    workspaceId: int
+    lastAccess: int  # epoch milliseconds of the latest login into it, 0 for never
+    verticalTypeId: int | None = None
+    onHoldReason: str | None = None
+
+
+class CustomerList(ResponseModel):
+    data: list[CustomerRow]
+    totalRecords: int
+    filteredRecords: int
+
+
+class BasicCustomerRow(ResponseModel):
+    owId: int
+    organizationName: str
+    organizationLogo: str | None = None
+    owStatus: str
+    owStatusId: int
+    wsId: int
+    ownerUserName: str | None = None
+    ownerUserEmail: str | None = None
+
+
+class BasicCustomerList(ResponseModel):
+    data: list[BasicCustomerRow]
+    totalRecords: int
+    filteredRecords: int
+
+
+class CustomerInviteResult(ResponseModel):
+    successfulEmails: list[str]
+    failedEmails: list[str]  # the customer was created, but its invitation mail was not accepted: re-send it
+    message: str
+
+
+class CustomerConfig(ResponseModel):
+    """GET /api/v3/ua/customer/config/{customerOwId}: what adplane knows of a customer's configuration."""
+
+    organizationType: str  # "advertiser" (a customer) or "workspace" (the workspace owner)
+    vertical: str | None = None
+    customerTypeId: int | None = None  # adplane's addition: as invited
+    customerPaymentTypeId: int | None = None  # adplane's addition: 1 prepaid, 2 postpaid (as invited)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, Field
+from typing import Annotated, Any
 
-from adplane.core.schemas import DbId, WireModel
+from pydantic import BaseModel, BeforeValidator, Field
+
+from adplane.core.schemas import DbId, IdList, WireModel
 
 
 class LoginRequest(WireModel):
@@ -58,6 +60,8 @@ class TokenData(BaseModel):
 
 
 class ParentOrganization(WireModel):
+    """The workspace owner organization above a customer (IQM's breadcrumb; adplane has one level)."""
+
     ow_id: int
     organization_name: str
     workspace_domain: str
@@ -71,8 +75,10 @@ class Profile(WireModel):
     first_name: str | None
     last_name: str | None
     display_name: str
+    user_avatar: str | None = None
     email: str
     organization_name: str
+    organization_logo: str | None = None
     is_owner_user: bool
     is_platform_owner_org: bool
     is_workspace_owner_org: bool
@@ -88,9 +94,12 @@ class AllowedOrganization(WireModel):
     owner_user_email: str | None
     workspace_domain: str
     customer_type: str
+    logo_url: str | None = None
     date_of_joining: str | None
+    title: str | None = None
     status: str
     status_id: int
+    contact_person_name: str | None = None
     workspace_owner_organization_name: str | None
 
 
@@ -172,3 +181,108 @@ class ProfileUpdate(WireModel):
     last_name: str | None = Field(default=None, max_length=255, pattern=NAME_PATTERN)
     user_avatar: str | None = Field(default=None, max_length=2048, pattern=AVATAR_URL_PATTERN)
     remove_user_profile: bool = False
+
+
+# --------------------------------------------------------------------------- organization profile and customers
+
+# an organization's name goes into mail subjects: no line or paragraph separators either (str.splitlines splits
+# on them, and a header may not contain a line break)
+ORG_NAME_PATTERN = "^[^\\p{C}\u2028\u2029]*$"  # U+2028/U+2029: the Zl and Zp categories
+PHONE_PATTERN = r"^\+?[0-9][0-9 ()\-.]*$"
+WEBSITE_PATTERN = r"^[^\s\p{C}]+$"  # a link or a bare domain ("neworgwebsite.com")
+ZIPCODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9 \-]*$"
+DATE_FORMAT_PATTERN = r"^[DMY]{1,4}([/.\- ][DMY]{1,4}){2}$"  # DD/MM/YYYY, MM-DD-YYYY, YYYY.MM.DD, ...
+ID_LIST_PATTERN = r"^ *[0-9]{1,9} *(, *[0-9]{1,9} *)*$"
+
+
+def _number_as_text(value: Any) -> Any:
+    """IQM's form sends `zipcode` as a number; a JSON number is taken as its digits."""
+    return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+
+
+def _ids_as_text(value: Any) -> Any:
+    """`expertize` is "1,2,3"; a JSON list of ids is taken as that."""
+    if isinstance(value, list) and all(isinstance(v, int) and not isinstance(v, bool) for v in value):
+        return ",".join(str(v) for v in value)
+    return value
+
+
+class OrganizationProfileUpdate(WireModel):
+    """PATCH /api/v3/ua/organization/update-profile as form fields (IQM) or JSON; an uploaded
+    `organizationLogo` image is handled apart. A field given empty is cleared (but the name)."""
+
+    organization_name: str | None = Field(default=None, max_length=255, pattern=ORG_NAME_PATTERN)
+    email: str | None = Field(default=None, max_length=320, pattern=EMAIL_PATTERN)
+    website: str | None = Field(default=None, max_length=2048, pattern=WEBSITE_PATTERN)
+    contact_number: str | None = Field(default=None, max_length=50, pattern=PHONE_PATTERN)
+    address: str | None = Field(default=None, max_length=1000, pattern=TEXT_PATTERN)
+    city: str | None = Field(default=None, max_length=255, pattern=NAME_PATTERN)
+    state: DbId | None = Field(default=None, description="a state id (GET /api/v2/master/segment/states)")
+    country: DbId | None = Field(default=None, description="a country id (GET /api/v2/master/segment/country)")
+    zipcode: Annotated[str | None, BeforeValidator(_number_as_text)] = Field(default=None, max_length=20,
+                                                                            pattern=ZIPCODE_PATTERN)
+    industry: str | None = Field(default=None, max_length=255, pattern=NAME_PATTERN)
+    company_size: int | None = Field(default=None, ge=1, le=7, description="GET /api/v3/ua/static/company-size")
+    company_id: str | None = Field(default=None, max_length=100, pattern=NAME_PATTERN)
+    tax_id: str | None = Field(default=None, max_length=100, pattern=NAME_PATTERN)
+    currency: str | None = Field(default=None, max_length=50, pattern=NAME_PATTERN)
+    date_format: str | None = Field(default=None, max_length=20, pattern=DATE_FORMAT_PATTERN)
+    expertize: Annotated[str | None, BeforeValidator(_ids_as_text)] = Field(
+        default=None, max_length=500, pattern=ID_LIST_PATTERN, description="comma-separated expertise ids")
+    description: str | None = Field(default=None, max_length=2000, pattern=TEXT_PATTERN)
+    vertical_id: int | None = Field(default=None, ge=1, le=3, description="1 political, 2 healthcare, 3 specialty")
+    organization_logo: str | None = Field(default=None, max_length=2048, pattern=AVATAR_URL_PATTERN)
+    remove_organization_logo: bool = False
+
+
+class CustomerOperationDetails(WireModel):
+    customer_type_id: int | None = Field(default=None, ge=1, le=3,
+                                         description="1 self served, 2 managed services, 3 app users")
+    customer_payment_type_id: int | None = Field(default=None, ge=1, le=2, description="1 prepaid, 2 postpaid")
+    country_id: DbId | None = None
+    # accepted for IQM's sake; adplane does not assign customers to users or label them (yet)
+    ad_ops_assignee_user_ids: IdList | None = None
+    seller_assignee_user_ids: IdList | None = None
+    label_ids: IdList | None = None
+
+
+class CustomerInvitation(WireModel):
+    """One customer of POST /api/v3/ua/customer/invite: its organization `name` and first admin `email`."""
+
+    email: str = Field(min_length=3, max_length=320, pattern=EMAIL_PATTERN)
+    name: str = Field(min_length=1, max_length=255, pattern=ORG_NAME_PATTERN)
+    password: str | None = Field(default=None, max_length=1000, description="not used: the invitee sets their own "
+                                 "password with the mailed invite token")
+    owner_user_name: str | None = Field(default=None, max_length=255, pattern=NAME_PATTERN)
+    vertical_id: int | None = Field(default=None, ge=1, le=3)
+    logo_url: str | None = Field(default=None, max_length=2048, pattern=AVATAR_URL_PATTERN)
+    customer_operation_details: CustomerOperationDetails | None = None
+
+
+class CustomerReSendRequest(WireModel):
+    """`inviteHash`: a token of the customer's invitation (as mailed, e.g. an expired one the invitee forwarded);
+    or `owId`, adplane's addition: the customer whose pending invitation to send again."""
+
+    invite_hash: str | None = Field(default=None, min_length=1, max_length=500)
+    ow_id: DbId | None = None
+
+
+class CustomerHoldRequest(WireModel):
+    ow_id: DbId
+    status_reason: str = Field(min_length=1, max_length=1000, pattern=TEXT_PATTERN)
+
+
+class CustomerRequest(WireModel):
+    ow_id: DbId
+
+
+class BasicCustomerListRequest(WireModel):
+    search_field: str | None = Field(default=None, max_length=255, pattern=SEARCH_PATTERN)
+    no_of_entries: int = Field(default=20, ge=1, le=1000)
+    page_no: int = Field(default=1, ge=1, le=1_000_000)
+    offset: int | None = Field(default=None, ge=0, le=2_147_483_647)
+    ow_ids: IdList | None = None
+    ow_status_ids: list[Annotated[int, Field(ge=1, le=5)]] | None = Field(default=None, max_length=5)
+    provide_running_campaigns: bool = False
+    sort_by: str | None = Field(default=None, max_length=100)
+    order: str | None = Field(default=None, max_length=10)

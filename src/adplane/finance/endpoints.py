@@ -7,16 +7,17 @@ from decimal import Decimal, InvalidOperation
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Path, Query, Request
+from pydantic import Field
 
 from adplane.auth.deps import PrincipalDep
 from adplane.core.deps import SessionDep
 from adplane.core.envelopes import V3, v3
 from adplane.core.errors import ValidationFailed
-from adplane.core.schemas import MAX_DB_INT
+from adplane.core.schemas import MAX_DB_INT, DbId, WireModel
 from adplane.finance import catalog, service
 from adplane.finance.models import STATUS_PAID
 from adplane.finance.providers import default_provider
-from adplane.finance.responses import PaymentList, StaticItem
+from adplane.finance.responses import MarginList, PaymentList, StaticItem
 
 router = APIRouter(tags=["Finance API"])
 
@@ -161,3 +162,23 @@ def cancel_payment(request: Request, principal: PrincipalDep, session: SessionDe
                    owId: FormText = None, actionNote: NoteForm = None) -> dict:  # wire names
     """Withdraw a processing payment (the workspace admin, or the organization that made it)."""
     return _decide("cancel", request, principal, session, paymentId, owId, actionNote)
+
+
+class MarginEdit(WireModel):
+    ow_id: DbId
+    margin_type_id: DbId = 1
+    margin_value: Annotated[Decimal, Field(ge=0, lt=100, decimal_places=4)]
+
+
+@router.get("/api/v3/fa/customer/view-margin", response_model=V3[MarginList])
+def view_margin(principal: PrincipalDep, session: SessionDep,
+                owId: Annotated[int, Query(ge=1, le=MAX_DB_INT)],  # wire name
+                marginTypeIds: Annotated[str | None, Query(max_length=200)] = None) -> dict:  # wire name
+    """The workspace's margin on one of its organizations (workspace admins)."""
+    return v3(service.view_margin(session, principal, owId, marginTypeIds))
+
+
+@router.post("/api/v3/fa/customer/edit-margin", response_model=V3[str])
+def edit_margin(body: MarginEdit, principal: PrincipalDep, session: SessionDep) -> dict:
+    service.edit_margin(session, principal, body.ow_id, body.margin_type_id, body.margin_value)
+    return v3("Customer margin updated successfully.")

@@ -8,6 +8,8 @@ from decimal import Decimal
 from sqlalchemy import JSON, Date, ForeignKey, Integer, Numeric, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
+from adplane.auth.models import PAYMENT_TYPE_POSTPAID as AUTH_PAYMENT_TYPE_POSTPAID
+from adplane.auth.models import PAYMENT_TYPE_PREPAID as AUTH_PAYMENT_TYPE_PREPAID
 from adplane.core.clock import utcnow
 from adplane.core.db import Base, UtcDateTime
 
@@ -39,19 +41,10 @@ class Payment(Base):
     modified_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
 
-# IQM's customer payment types (`/api/v3/ua/static/customer-payment-types`)
-PAYMENT_TYPE_PREPAID, PAYMENT_TYPE_POSTPAID = 1, 2
-
-
-class FinanceAccount(Base):
-    """An organization's billing terms. Prepaid organizations' campaigns pause when the balance runs out;
-    postpaid ones (the default: no row) run into a negative balance that invoices settle."""
-
-    __tablename__ = "finance_accounts"
-
-    ow_id: Mapped[int] = mapped_column(ForeignKey("organizations.ow_id", ondelete="CASCADE"), primary_key=True)
-    payment_type_id: Mapped[int] = mapped_column(Integer, default=PAYMENT_TYPE_POSTPAID)
-    modified_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, onupdate=utcnow)
+# Billing terms live on the organization (`Organization.payment_type_id`, set when a workspace invites a
+# customer, or by `adplane admin billing`): prepaid organizations' campaigns pause when the balance runs out,
+# postpaid ones (and those never given terms) run into a negative balance that invoices settle.
+PAYMENT_TYPE_PREPAID, PAYMENT_TYPE_POSTPAID = AUTH_PAYMENT_TYPE_PREPAID, AUTH_PAYMENT_TYPE_POSTPAID
 
 
 class SpendPosting(Base):

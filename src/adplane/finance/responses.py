@@ -89,3 +89,16 @@ class InvoiceList(ResponseModel):
     data: list[InvoiceRow]
     totalRecords: int
     filteredRecords: int
+
+
+class Margin(ResponseModel):
+    marginTypeId: int
+    marginType: str
+    marginValue: float  # percent
+
+
+class MarginList(ResponseModel):
+    totalRecords: int
+    data: list[Margin]
+    filteredRecords: int
+    isBidShadingEnabled: bool

@@ -180,3 +180,34 @@ def decide_payment(session: Session, principal: Principal, payment_id: int, ow_i
         change_funds(session, payment.ow_id, Decimal(payment.amount), "payment", f"payment:{payment.id}")
     session.commit()
     return answer
+
+
+# --------------------------------------------------------------------------- the workspace's margins
+
+GROSS_MARGIN = 1
+MARGIN_TYPES = {GROSS_MARGIN: "Gross Margin"}
+
+
+def _margin_target(session: Session, principal: Principal, ow_id: int) -> Organization:
+    if not principal.is_workspace_admin:
+        raise Forbidden("Only workspace admins can see or change customer margins.")
+    return visible_organization(session, principal, ow_id)
+
+
+def view_margin(session: Session, principal: Principal, ow_id: int, margin_type_ids: str | None) -> dict[str, Any]:
+    org = _margin_target(session, principal, ow_id)
+    wanted = parse_ids(margin_type_ids, "marginTypeIds") or list(MARGIN_TYPES)
+    rows = [{"marginTypeId": type_id, "marginType": MARGIN_TYPES[type_id], "marginValue": float(org.gross_margin or 0)}
+            for type_id in wanted if type_id in MARGIN_TYPES]
+    return {"totalRecords": len(MARGIN_TYPES), "data": rows, "filteredRecords": len(rows),
+            "isBidShadingEnabled": False}
+
+
+def edit_margin(session: Session, principal: Principal, ow_id: int, margin_type_id: int, value: Decimal) -> None:
+    """Set the workspace's gross margin on an organization: its campaigns' `customerSpent` is then the platform's
+    price grossed up by it (`io/campaigns/list`)."""
+    org = _margin_target(session, principal, ow_id)
+    if margin_type_id not in MARGIN_TYPES:
+        raise ValidationFailed("Invalid marginTypeId (1: Gross Margin).", field="marginTypeId")
+    org.gross_margin = value
+    session.commit()

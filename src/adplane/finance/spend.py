@@ -30,8 +30,9 @@ from adplane.auth.organizations import change_funds
 from adplane.campaigns.models import STATUS_PAUSED, STATUS_RUNNING, Campaign
 from adplane.core.clock import as_utc, utcnow
 from adplane.core.db import Database
+from adplane.core.errors import NotFound
 from adplane.core.settings import Settings
-from adplane.finance.models import PAYMENT_TYPE_PREPAID, FinanceAccount, FundsPause, SpendPosting
+from adplane.finance.models import PAYMENT_TYPE_PREPAID, FundsPause, SpendPosting
 from adplane.jobs.registry import periodic
 
 # ledger entry kind → the store's money measure it charges
@@ -78,17 +79,18 @@ def store_spend(store: AnalyticsStore, ow_ids: Sequence[int] | None = None) -> d
 
 
 def is_prepaid(session: Session, ow_id: int) -> bool:
-    account = session.get(FinanceAccount, ow_id)
-    return account is not None and account.payment_type_id == PAYMENT_TYPE_PREPAID
+    org = session.get(Organization, ow_id)
+    return org is not None and org.payment_type_id == PAYMENT_TYPE_PREPAID
 
 
-def set_payment_type(session: Session, ow_id: int, payment_type_id: int) -> FinanceAccount:
+def set_payment_type(session: Session, ow_id: int, payment_type_id: int) -> Organization:
     """Set an organization's billing terms (1 prepaid, 2 postpaid); the caller commits."""
-    account = session.get(FinanceAccount, ow_id) or FinanceAccount(ow_id=ow_id)
-    account.payment_type_id = payment_type_id
-    session.add(account)
+    org = session.get(Organization, ow_id)
+    if org is None:
+        raise NotFound(f"Organization {ow_id} not found", field="owId")
+    org.payment_type_id = payment_type_id
     session.flush()
-    return account
+    return org
 
 
 def _post_organization(session: Session, ow_id: int, spend: dict[SpendKey, Decimal], result: PostingPass) -> None:

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from adplane.analytics.counters import DeliveryTotals
 from adplane.analytics.store import AnalyticsStore
+from adplane.auth.organizations import gross_margins
 from adplane.campaigns import delivery
 from adplane.campaigns.models import Campaign
 from adplane.campaigns.service import creative_ids_by_campaign
@@ -64,6 +65,24 @@ def _measures(t: DeliveryTotals) -> dict[str, Any]:
     }
 
 
+HUNDRED = Decimal("100")
+
+
+def margin_figures(spend: Decimal, budget_total: Decimal | None, gross_margin: Decimal,
+                   platform_margin: Decimal) -> dict[str, Any]:
+    """The money chain of a customer's campaign: delivery is priced by the platform (`workspaceSpent`: media +
+    data + the platform's margin, what budgets cap and the ledger charges); the workspace's gross margin on the
+    customer is carved out of the customer's budget, so the customer's spend is `workspaceSpent / (1 - margin)`,
+    and `mediaBudget` is the part of the budget that reaches the platform."""
+    share = gross_margin / HUNDRED
+    customer = spend / (1 - share) if share < 1 else spend
+    return {
+        "workspaceSpent": _money(spend), "customerSpent": _money(customer),
+        "workspaceEarning": _money(customer - spend), "platformEarning": _money(platform_margin),
+        "mediaBudget": _money((budget_total or ZERO) * (1 - share)),
+    }
+
+
 def campaign_rows(session: Session, campaigns: list[Campaign], ios: dict[int, InsertionOrder],
                   store: AnalyticsStore | None, *, start: datetime | None, end: datetime | None,
                   now: datetime) -> list[dict[str, Any]]:
@@ -74,6 +93,7 @@ def campaign_rows(session: Session, campaigns: list[Campaign], ios: dict[int, In
     reach = delivery.reach_by_campaign(store, ids, start=start, end=end)
     creatives = creative_ids_by_campaign(session, ids)
     who = owners(session, campaigns)
+    margins = gross_margins(session, (c.ow_id for c in campaigns))
     rows = []
     for campaign in campaigns:
         io = ios[campaign.io_id]
@@ -106,6 +126,8 @@ def campaign_rows(session: Session, campaigns: list[Campaign], ios: dict[int, In
             "campaignTypeId": campaign.campaign_type_id, "targetImpression": campaign.target_impressions,
             "dailyImpression": today[campaign.id].impressions, "campaignPriority": None, "totalCount": 0,
             "reach": reach[campaign.id], "frequency": _ratio(impressions, reach[campaign.id]), "date": None,
+            **margin_figures(window[campaign.id].spend, campaign.budget_total, margins.get(campaign.ow_id, ZERO),
+                             window[campaign.id].platform_margin),
         }
         rows.append(row)
     return rows
@@ -113,7 +135,8 @@ def campaign_rows(session: Session, campaigns: list[Campaign], ios: dict[int, In
 
 _SUMMED = ("clicks", "impressions", "dailyImpression", "bidImpressions", "startCount", "firstCount", "midCount",
            "thirdCount", "completeCount", "audioVideoViewed", "totalAttributedConversion")
-_SUMMED_MONEY = ("dataCost", "mediaSpent", "spent", "budgetSpent", "customerSpent", "platformSpent", "budgetDay",
+_SUMMED_MONEY = ("dataCost", "mediaSpent", "spent", "budgetSpent", "customerSpent", "platformSpent", "workspaceSpent",
+                 "workspaceEarning", "platformEarning", "mediaBudget", "budgetDay",
                  "budgetTotal", "actualSpent", "expectedSpent", "expectedDailySpent", "actualDailySpent")
 
 

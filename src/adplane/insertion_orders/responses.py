@@ -91,8 +91,12 @@ class CampaignDelivery(ResponseModel):
     mediaSpent: Number | None
     spent: Number | None
     budgetSpent: Number | None
-    customerSpent: Number | None
+    customerSpent: Number | None  # the customer's spend: workspaceSpent grossed up by the workspace's margin
     platformSpent: Number | None
+    workspaceSpent: Number | None = None  # what the platform charges: media + data + platform margin
+    workspaceEarning: Number | None = None
+    platformEarning: Number | None = None
+    mediaBudget: Number | None = None  # the part of the budget that reaches the platform
     winRate: Number | None
     CTR: Number | None
     CVR: Number | None

@@ -1,5 +1,9 @@
 """Rules of the inventory domain: deals (PMP floor price, PG fixed price), block lists, inventory groups
-and what each campaign includes or excludes. `delivery_rules` is what the simulator honours."""
+and what each campaign includes or excludes. `delivery_rules` is what the simulator honours.
+
+PG deals are listed in SQL. The PMP and all-deals lists filter on figures worked out in Python (a PMP deal's
+in-use status from its campaigns, creative types held as a JSON list, exchange names from the static catalogue),
+so they sort and page those few rows per organization in memory with the same parsed sort and paging."""
 
 from __future__ import annotations
 
@@ -9,6 +13,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
+from sqlalchemy import func
 from sqlalchemy.orm import Session
 
 from adplane.analytics.store import AnalyticsStore
@@ -17,8 +22,19 @@ from adplane.campaigns.service import get_campaign
 from adplane.core.clock import to_epoch_ms, to_epoch_s
 from adplane.core.deps import Principal
 from adplane.core.errors import NotFound, ValidationFailed
-from adplane.core.listing import page_offset, page_rows, parse_ids, parse_sort, sort_in_memory, text_matches
-from adplane.core.tenancy import get_scoped
+from adplane.core.listing import (
+    count,
+    fetch_page,
+    in_ids,
+    page_offset,
+    page_rows,
+    parse_ids,
+    parse_sort,
+    sort_in_memory,
+    text_matches,
+    where_search,
+)
+from adplane.core.tenancy import get_scoped, scoped
 from adplane.inventory import catalogue, repository
 from adplane.inventory.models import (
     DEAL_KIND_PG,
@@ -242,23 +258,25 @@ class PgListQuery:
     exchange_ids: list[int] = field(default_factory=list)
 
 
+PG_SORT: dict[str, Any] = {"id": Deal.id, "dealName": func.lower(Deal.name), "cpm": func.coalesce(Deal.cpm, 0),
+                           "cmp": func.coalesce(Deal.cpm, 0)}
+
+
 def list_pg_deals(session: Session, principal: Principal, query: PgListQuery) -> dict:
-    deals = repository.deals(session, principal.ow_id, DEAL_KIND_PG)
-    campaigns = repository.campaigns_of_deals(session, [d.id for d in deals])
-
-    def keep(deal: Deal) -> bool:
-        status = PG_STATUS_ACTIVE if deal.active else PG_STATUS_INACTIVE
-        return (text_matches(query.search_field, (deal.deal_id, deal.name, str(deal.id)))
-                and (not query.ids or deal.id in query.ids)
-                and (not query.payment_type_ids or deal.payment_type_id in query.payment_type_ids)
-                and (not query.status_ids or status in query.status_ids)
-                and (not query.exchange_ids or deal.exchange_id in query.exchange_ids))
-
-    order = parse_sort(query.sort_by, {"id": lambda d: d.id, "dealName": lambda d: d.name.lower(),
-                                       "cpm": lambda d: d.cpm or 0, "cmp": lambda d: d.cpm or 0}, "-id")
-    matching = sort_in_memory([d for d in deals if keep(d)], order)
-    page = page_rows(matching, *page_offset(query.page_no, query.no_of_entries))
-    return {"totalRecords": len(deals), "filteredRecords": len(matching),
+    """PG deals, filtered, searched, sorted and paged in SQL (`core.listing`)."""
+    order = parse_sort(query.sort_by, PG_SORT, "-id")
+    base = scoped(Deal, principal.ow_id).where(Deal.kind == DEAL_KIND_PG)
+    stmt = where_search(base, query.search_field, [Deal.deal_id, Deal.name], Deal.id)
+    for column, ids in ((Deal.id, query.ids), (Deal.payment_type_id, query.payment_type_ids),
+                        (Deal.exchange_id, query.exchange_ids)):
+        if ids:
+            stmt = stmt.where(in_ids(column, ids))
+    if query.status_ids:
+        stmt = stmt.where(Deal.active.in_([status == PG_STATUS_ACTIVE for status in query.status_ids]))
+    offset, limit = page_offset(query.page_no, query.no_of_entries)
+    page, matching = fetch_page(session, stmt, order, tiebreak=Deal.id, offset=offset, limit=limit)
+    campaigns = repository.campaigns_of_deals(session, [d.id for d in page])
+    return {"totalRecords": count(session, base), "filteredRecords": matching,
             "pgDealData": [pg_to_wire(d, campaigns[d.id]) for d in page]}
 
 

@@ -1,5 +1,4 @@
-"""finance: spend postings (media, data and platform fees charged to the ledger per campaign-day), billing
-terms (prepaid/postpaid), campaigns paused for funds; ledger and balances exact to the micro-dollar; who
+"""finance: spend postings (media, data and platform fees charged to the ledger per campaign-day), campaigns paused for funds; ledger and balances exact to the micro-dollar; who
 decided a payment and why; credits offered to organizations; monthly invoices
 
 Revision ID: 0020_finance_spend
@@ -29,13 +28,6 @@ def upgrade() -> None:
     with op.batch_alter_table('finance_payments') as batch:
         batch.add_column(sa.Column('action_note', sa.String(length=1000), nullable=True))
         batch.add_column(sa.Column('modified_by_email', sa.String(length=320), nullable=True))
-    op.create_table('finance_accounts',
-    sa.Column('ow_id', sa.Integer(), nullable=False),
-    sa.Column('payment_type_id', sa.Integer(), nullable=False),
-    sa.Column('modified_at', adplane.core.db.UtcDateTime(), nullable=False),
-    sa.ForeignKeyConstraint(['ow_id'], ['organizations.ow_id'], ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('ow_id')
-    )
     op.create_table('finance_spend_postings',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('ow_id', sa.Integer(), nullable=False),
@@ -129,7 +121,6 @@ def downgrade() -> None:
     op.drop_table('finance_funds_pauses')
     op.drop_index(op.f('ix_finance_spend_postings_ow_id'), table_name='finance_spend_postings')
     op.drop_table('finance_spend_postings')
-    op.drop_table('finance_accounts')
     with op.batch_alter_table('finance_payments') as batch:
         batch.drop_column('modified_by_email')
         batch.drop_column('action_note')
