@@ -30,6 +30,7 @@ from adplane.jobs.runner import BackgroundRunner
 ROUTER_MODULES = [
     "adplane.auth.endpoints",
     "adplane.auth.user_endpoints",
+    "adplane.auth.app_endpoints",
     "adplane.auth.customer_endpoints",
     "adplane.files.endpoints",
     "adplane.master.endpoints",

@@ -6,9 +6,10 @@ from __future__ import annotations
 
 from typing import Annotated, NoReturn
 
-from fastapi import Depends, Security
+from fastapi import Depends, Request, Security
 from sqlalchemy.orm import Session
 
+from adplane.auth import apps
 from adplane.auth import repository as auth_repo
 from adplane.auth.models import ORG_STATUS_ACTIVE, USER_STATUS_ACTIVE, USER_STATUS_DELETED, Organization, User
 from adplane.auth.service import check_access_token
@@ -17,7 +18,8 @@ from adplane.core.errors import Forbidden, Unauthorized, ValidationFailed
 from adplane.core.openapi import bearer_auth, ow_id_header
 
 
-def _principal(session: Session, authorization: str | None, ow_header: str | None, required: bool) -> Principal:
+def _principal(session: Session, authorization: str | None, ow_header: str | None, required: bool,
+               path: str = "") -> Principal:
     token = check_access_token(session, bearer_token(authorization))
     ow_id = parse_ow_id(ow_header, required=required) or token.ow_id
     if ow_id is None:
@@ -29,6 +31,7 @@ def _principal(session: Session, authorization: str | None, ow_header: str | Non
         raise Forbidden("User is not allowed to access the provided organization.", field="X-IAA-OW-ID")
     if membership.status != USER_STATUS_ACTIVE:
         _refuse_inactive(token.ow_id == ow_id)
+    apps.check_access(session, membership, path)
     if org.status != ORG_STATUS_ACTIVE:
         raise Forbidden(
             "User is not allowed to access provided customer",
@@ -64,21 +67,24 @@ def _refuse_inactive(own_session: bool) -> NoReturn:
 
 
 def get_principal(
+    request: Request,
     session: SessionDep,
     authorization: Annotated[str | None, Security(bearer_auth)],
     x_iaa_ow_id: Annotated[str | None, Security(ow_id_header)],
 ) -> Principal:
-    """Bearer token + X-IAA-OW-ID: 401 for a bad token, 403 for an organization not the user's."""
-    return _principal(session, authorization, x_iaa_ow_id, required=True)
+    """Bearer token + X-IAA-OW-ID: 401 for a bad token, 403 for an organization not the user's or an application
+    the user was not given (`auth.apps`)."""
+    return _principal(session, authorization, x_iaa_ow_id, required=True, path=request.url.path)
 
 
 def get_principal_default_org(
+    request: Request,
     session: SessionDep,
     authorization: Annotated[str | None, Security(bearer_auth)],
     x_iaa_ow_id: Annotated[str | None, Security(ow_id_header)],
 ) -> Principal:
     """As get_principal, but falls back to the organization chosen at login (profile endpoints)."""
-    return _principal(session, authorization, x_iaa_ow_id, required=False)
+    return _principal(session, authorization, x_iaa_ow_id, required=False, path=request.url.path)
 
 
 def require_workspace_admin(principal: Annotated[Principal, Depends(get_principal)]) -> Principal:

@@ -112,6 +112,18 @@ class Membership(Base):
     # USER_STATUS_ACTIVE, _ON_HOLD (deactivated: no login, no tokens) or _DELETED (removed / invitation revoked)
     status: Mapped[int] = mapped_column(Integer, default=USER_STATUS_ACTIVE, server_default=str(USER_STATUS_ACTIVE))
     status_reason: Mapped[str | None] = mapped_column(String(1000))
+    # False: every application (the default); True: only the applications in `membership_apps`
+    apps_restricted: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+
+
+class MembershipApp(Base):
+    """An application a user with restricted access may use in an organization (IQM's app access)."""
+
+    __tablename__ = "membership_apps"
+
+    uow_id: Mapped[int] = mapped_column(ForeignKey("memberships.uow_id", ondelete="CASCADE"), primary_key=True)
+    app_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    access_level: Mapped[str] = mapped_column(String(20), default="Full")
 
 
 # The client app the web console signs in with (`adplane.console.credentials`); admin lists leave it out.

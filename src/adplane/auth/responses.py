@@ -184,3 +184,29 @@ class CustomerConfig(ResponseModel):
     vertical: str | None = None
     customerTypeId: int | None = None  # adplane's addition: as invited
     customerPaymentTypeId: int | None = None  # adplane's addition: 1 prepaid, 2 postpaid (as invited)
+
+
+class GrantableApp(ResponseModel):
+    appId: int
+    appName: str
+    appIcon: str
+    appUrl: str
+
+
+class AppAccess(ResponseModel):
+    appId: int
+    appName: str
+    appOwner: str
+    appType: str
+
+
+class AppAccessList(ResponseModel):
+    data: list[AppAccess]
+    totalRecords: int
+    filteredRecords: int
+
+
+class RemainingApp(ResponseModel):
+    applicationId: int
+    applicationName: str
+    applicationCode: str

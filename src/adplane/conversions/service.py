@@ -300,7 +300,7 @@ def type_wise_count(session: Session, principal: Principal, search: str | None) 
         Conversion.ow_id == principal.ow_id, Conversion.is_deleted.is_(False))
     if (condition := repo.search_clause(search)) is not None:
         stmt = stmt.where(condition)
-    counts = dict(session.execute(stmt.group_by(Conversion.type_id)).tuples().all())
+    counts = {type_id: n for type_id, n in session.execute(stmt.group_by(Conversion.type_id))}
     return [{"conversionType": catalog.TYPE_NAMES[t["id"]].upper(), "conversionCount": counts.get(t["id"], 0),
              "order": t["order"]} for t in catalog.CONVERSION_TYPES]
 

@@ -108,8 +108,8 @@ def issue_invoices(session: Session, now: datetime | None = None, ow_ids: list[i
 
 def _issue(session: Session, ow_id: int, month: date, draft: _Draft, now: datetime) -> Invoice:
     org = session.get(Organization, ow_id)
-    names = dict(session.execute(select(Campaign.id, Campaign.name).where(
-        in_ids(Campaign.id, [c for c, _ in draft.totals if c is not None]))).tuples().all())
+    names: dict[int, str] = {campaign_id: name for campaign_id, name in session.execute(
+        select(Campaign.id, Campaign.name).where(in_ids(Campaign.id, [c for c, _ in draft.totals if c is not None])))}
     amount = sum(draft.totals.values(), ZERO)
     prepaid = is_prepaid(session, ow_id)
     invoice = Invoice(

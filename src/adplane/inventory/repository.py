@@ -84,8 +84,8 @@ def org_campaigns(session: Session, ow_id: int) -> list[Campaign]:
 
 
 def assign_deals(session: Session, campaign_ids: list[int], deal_ids: list[int]) -> None:
-    existing = set(session.execute(select(CampaignDeal.campaign_id, CampaignDeal.deal_id).where(
-        CampaignDeal.campaign_id.in_(campaign_ids), CampaignDeal.deal_id.in_(deal_ids))).tuples())
+    existing = {(c, d) for c, d in session.execute(select(CampaignDeal.campaign_id, CampaignDeal.deal_id).where(
+        CampaignDeal.campaign_id.in_(campaign_ids), CampaignDeal.deal_id.in_(deal_ids)))}
     session.add_all(CampaignDeal(campaign_id=c, deal_id=d) for c in campaign_ids for d in deal_ids
                     if (c, d) not in existing)
     session.flush()
