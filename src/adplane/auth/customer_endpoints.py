@@ -31,12 +31,13 @@ from adplane.auth.schemas import (
     BasicCustomerListRequest,
     CustomerHoldRequest,
     CustomerInvitation,
+    CustomerOperationsUpdate,
     CustomerRequest,
     CustomerReSendRequest,
     OrganizationProfileUpdate,
 )
 from adplane.core.deps import IdPath, Principal, SessionDep, SettingsDep
-from adplane.core.envelopes import V3, v3
+from adplane.core.envelopes import V3, Message, v3
 from adplane.core.errors import ValidationFailed
 from adplane.core.schemas import MAX_DB_INT, json_field
 
@@ -168,6 +169,14 @@ def hold_customer(body: CustomerHoldRequest, session: SessionDep, principal: Pri
 @router.patch("/api/v3/ua/customer/re-activate", response_model=V3[str])
 def reactivate_customer(body: CustomerRequest, session: SessionDep, principal: PrincipalDep) -> dict:
     return v3(customers.reactivate(session, principal, body.ow_id))
+
+
+@router.patch("/api/v3/ua/customer-operations/{owId}", response_model=V3[Message])
+def update_customer_operations(owId: IdPath, body: CustomerOperationsUpdate, session: SessionDep,  # noqa: N803
+                               principal: PrincipalDep) -> dict:
+    """A customer's type, payment type (its billing terms) and country, set or reset by a workspace admin."""
+    return v3(customers.update_operations(session, principal, owId, body.customer_operations_details,
+                                          body.resets()))
 
 
 @router.get("/api/v3/ua/customer/config/{customerOwId}", response_model=V3[CustomerConfig])

@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from pydantic.alias_generators import to_camel
 from sqlalchemy import ColumnElement, Select, delete, false, func, select, true
 from sqlalchemy.orm import Session
 
@@ -37,7 +38,7 @@ from adplane.auth.models import (
     Workspace,
 )
 from adplane.auth.org_profile import NAME_TAKEN, name_taken
-from adplane.auth.schemas import BasicCustomerListRequest, CustomerInvitation
+from adplane.auth.schemas import BasicCustomerListRequest, CustomerInvitation, CustomerOperationDetails
 from adplane.auth.service import add_membership, create_organization
 from adplane.core.clock import as_utc, utcnow
 from adplane.core.deps import Principal
@@ -456,3 +457,29 @@ def check_view(view: str | None) -> None:
     """`view` of organization-workspace-status (the Customers app's tab) does not change the list here."""
     if view is not None and view.strip() and view.strip().lower() not in STATIC_VIEWS:
         raise ValidationFailed("view must be customer, approval or finance.", field="view")
+
+
+# --------------------------------------------------------------------------- operations details
+
+OPERATIONS_UPDATED = "Customer operation details updated successfully"
+OPERATION_FIELDS = (("customer_type_id", "customer_type_id"), ("customer_payment_type_id", "payment_type_id"),
+                    ("country_id", "country_id"))
+
+
+def update_operations(session: Session, principal: Principal, ow_id: int, details: CustomerOperationDetails | None,
+                      reset: dict[str, bool]) -> dict[str, str]:
+    """PATCH /api/v3/ua/customer-operations/{owId} (workspace admins): a customer's type, payment type (its
+    billing terms: prepaid customers' campaigns pause at a zero balance) and country; `resetFields` clears them.
+    Assignees and labels are checked as ids but adplane keeps no assignments or labels."""
+    workspace_owner_for(session, principal)
+    org = get_customer(session, principal, ow_id, for_update=True)
+    given = details.model_fields_set if details is not None else set()
+    for field, column in OPERATION_FIELDS:
+        wire = to_camel(field)
+        if reset.get(wire):
+            setattr(org, column, None)
+        elif field in given and getattr(details, field) is not None:
+            setattr(org, column, getattr(details, field))
+    org.modified_at = utcnow()
+    session.commit()
+    return {"message": OPERATIONS_UPDATED}

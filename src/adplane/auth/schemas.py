@@ -286,3 +286,29 @@ class BasicCustomerListRequest(WireModel):
     provide_running_campaigns: bool = False
     sort_by: str | None = Field(default=None, max_length=100)
     order: str | None = Field(default=None, max_length=10)
+
+
+class OperationResets(WireModel):
+    customer_type_id: bool = False
+    customer_payment_type_id: bool = False
+    country_id: bool = False
+    ad_ops_assignee_user_ids: bool = False
+    seller_assignee_user_ids: bool = False
+    label_ids: bool = False
+
+
+class CustomerOperationsDetails(CustomerOperationDetails):
+    reset_fields: OperationResets | None = None
+
+
+class CustomerOperationsUpdate(WireModel):
+    """PATCH /api/v3/ua/customer-operations/{owId}; `resetFields` inside the details (IQM's TypeScript) or
+    beside them (its JSON sample)."""
+
+    customer_operations_details: CustomerOperationsDetails | None = None
+    reset_fields: OperationResets | None = None
+
+    def resets(self) -> dict[str, bool]:
+        chosen = self.reset_fields or (self.customer_operations_details.reset_fields
+                                       if self.customer_operations_details else None)
+        return chosen.model_dump(by_alias=True) if chosen else {}

@@ -52,6 +52,7 @@ ROUTE_MODELS: dict[tuple[str, str], Any] = {
     ("GET", "/api/v3/conversion/{conversionId}"): conversions.ConversionDetails,
     ("POST", "/api/v3/ra/conversion/custom-field/list"): conversions.CustomFieldList,
     ("GET", "/api/v3/fa/available-balance"): float,
+    ("PATCH", "/api/v3/ua/customer-operations/{owId}"): envelopes.Message,
     ("GET", "/api/v3/ua/user/allowed-applications"): list[users.GrantableApp],
     ("GET", "/api/v3/ua/user/applications/list"): users.AppAccessList,
     ("GET", "/api/v3/ua/user/remaining-applications"): list[users.RemainingApp],
