@@ -22,12 +22,11 @@ from adplane.core.errors import Forbidden, NotFound, ValidationFailed
 from adplane.core.listing import apply_sort, count, page_offset, parse_sort
 from adplane.finance.models import CREDIT_CLAIMED, CREDIT_EXPIRED, CREDIT_REVOKED, CREDIT_UNCLAIMED, Credit
 from adplane.finance.service import visible_organization
+from adplane.finance.spend import CHARGE_KINDS
 
 STATUS_LABELS = {CREDIT_UNCLAIMED: "Unclaimed", CREDIT_CLAIMED: "Claimed", CREDIT_REVOKED: "Revoked",
                  CREDIT_EXPIRED: "Expired"}
-MAX_CREDIT = Decimal("10000000")
-# ledger kinds that spend money (what consumes claimed credit first)
-CHARGE_KINDS = ("media_spend", "data_cost", "platform_fee", "insight_charge", "insight_refund")
+MAX_CREDIT = Decimal("10000000")  # creditAmount's bound (its format is checked by the request schema)
 
 
 def _status(credit: Credit, now: datetime) -> int:
@@ -38,13 +37,6 @@ def _status(credit: Credit, now: datetime) -> int:
 
 def _iso(value: datetime) -> str:
     return as_utc(value).strftime("%Y-%m-%dT%H:%M:%S.000+00:00")
-
-
-def check_amount(amount: Decimal) -> Decimal:
-    if not amount.is_finite() or amount <= 0 or amount > MAX_CREDIT or amount != amount.quantize(Decimal("0.01")):
-        raise ValidationFailed(f"creditAmount must be a positive amount up to {MAX_CREDIT} with at most 2 decimals.",
-                               field="creditAmount")
-    return amount
 
 
 def _admin_customer(session: Session, principal: Principal, ow_id: int) -> Organization:
@@ -75,7 +67,7 @@ def offer(session: Session, principal: Principal, ow_id: int, amount: Decimal,
         raise ValidationFailed("expiresAt must be in the future.", field="expiresAt")
     offerer = session.get(Organization, principal.ow_id)
     credit = Credit(ow_id=ow_id, offered_by_ow_id=principal.ow_id, offered_by_uow_id=principal.uow_id,
-                    offered_by_name=offerer.name if offerer else "", amount=check_amount(amount),
+                    offered_by_name=offerer.name if offerer else "", amount=amount,
                     status_id=CREDIT_UNCLAIMED, expires_at=expires_at, created_at=utcnow(), modified_at=utcnow())
     session.add(credit)
     session.commit()
@@ -86,7 +78,7 @@ def edit(session: Session, principal: Principal, ow_id: int, credit_id: int, amo
     _admin_customer(session, principal, ow_id)
     credit = _credit_of(session, ow_id, credit_id)
     _unclaimed(credit, "updated")
-    credit.amount = check_amount(amount)
+    credit.amount = amount
     credit.modified_at = utcnow()
     session.commit()
 

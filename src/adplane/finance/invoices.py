@@ -30,7 +30,6 @@ from adplane.core.errors import NotFound
 from adplane.core.listing import apply_sort, count, in_ids, page_offset, parse_ids, parse_sort, where_search
 from adplane.core.settings import Settings
 from adplane.finance.catalog import INVOICE_STATUSES, label
-from adplane.finance.credits import CHARGE_KINDS
 from adplane.finance.models import (
     INVOICE_OVERDUE,
     INVOICE_PAID,
@@ -40,7 +39,7 @@ from adplane.finance.models import (
     InvoiceLine,
 )
 from adplane.finance.service import visible_organization
-from adplane.finance.spend import is_prepaid
+from adplane.finance.spend import CHARGE_KINDS, is_prepaid
 from adplane.jobs.registry import periodic
 
 KIND_LABELS = {"media_spend": "Media spend", "data_cost": "Data cost", "platform_fee": "Platform fee",

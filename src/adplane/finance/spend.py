@@ -39,6 +39,8 @@ from adplane.jobs.registry import periodic
 SPEND_KINDS: tuple[tuple[str, str], ...] = (
     ("media_spend", "media_cost"), ("data_cost", "data_cost"), ("platform_fee", "platform_margin"))
 SPEND_KIND_NAMES = tuple(kind for kind, _ in SPEND_KINDS)
+# every ledger kind that charges for something (what invoices bill and what uses claimed credit first)
+CHARGE_KINDS = (*SPEND_KIND_NAMES, "insight_charge", "insight_refund")
 ZERO = Decimal("0")
 
 SpendKey = tuple[int, date, str]  # (campaign id, UTC day, ledger kind)
