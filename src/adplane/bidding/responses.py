@@ -74,3 +74,27 @@ class ModelledEntities(ResponseModel):
     totalRecords: int
     filteredRecords: int
     campaignBidDetails: CampaignBidDetails
+
+
+class EntityCampaigns(ResponseModel):
+    entityId: int
+    campaignIds: list[int]
+
+
+class ModelledEntityData(ResponseModel):
+    modelledEntityIds: list[int]
+    modelledCampaignDetails: list[EntityCampaigns] | None = None
+
+
+class MasterInventory(ResponseModel):
+    id: int
+    publisherId: int
+    trafficType: str
+    bundleDomain: str
+    name: str
+
+
+class MasterInventories(ResponseModel):
+    data: list[MasterInventory]
+    totalRecords: int
+    filteredRecords: int

@@ -100,3 +100,73 @@ class ModelledEntitiesRequest(WireModel):
     search_field: Annotated[str, Field(max_length=255)] | None = None
     no_of_entries: Annotated[int, Field(ge=1, le=10_000)] = 10
     skip_reporting: bool = False
+
+
+# ------------------------------------------------------------------ insertion-order and campaign-wide bodies
+
+CampaignIds = Annotated[list[DbId], Field(max_length=10_000)]
+
+
+class IoEntityMapping(WireModel):
+    """A campaign (its priority within the IO) or a dimension's entity (a multiplier for the IO's campaigns;
+    with `campaignId` too, for that campaign only)."""
+
+    campaign_id: DbId | None = None
+    dimension_id: DbId | None = None
+    entity_id: EntityId | None = None
+
+
+class IoBidModelRequest(WireModel):
+    action: Literal["ADD", "UPDATE", "DELETE"]
+    bid_model_data: BidModelData | None = None
+    dimension_entity_mappings: Annotated[list[IoEntityMapping], Field(max_length=10_000)] | None = None
+    bid_model_data_ids: Annotated[list[DbId], Field(max_length=10_000)] | None = None
+
+
+class IoExcludeMapping(WireModel):
+    campaign_id: DbId | None = None
+    dimension_id: DbId
+    ids: Any = None
+    is_excluded: Annotated[int, Field(ge=0, le=1)] | bool
+
+
+class IoBidModels(WireModel):
+    """`PUT /api/v3/bm/io/{ioId}/bid-models`."""
+
+    bid_model_requests: Annotated[list[IoBidModelRequest], Field(max_length=10_000)] | None = None
+    base_bid: BaseBid | None = None
+    exclude_dimension_entity_mappings: Annotated[list[IoExcludeMapping], Field(max_length=100)] | None = None
+
+
+class IoPriorities(WireModel):
+    """`POST`/`PATCH /api/v3/bm/io/{ioId}/bid-models`; IQM's example spells the list `campaignIdList`."""
+
+    priority: Priority
+    campaign_ids: CampaignIds | None = None
+    campaign_id_list: CampaignIds | None = None
+
+
+class CampaignModelling(WireModel):
+    bid_model_data: BidModelData | None = None
+    dimension_entity_mappings: Annotated[list[EntityMapping], Field(min_length=1, max_length=10_000)]
+
+
+class CampaignBidModelling(WireModel):
+    """`POST /api/v3/bm/campaigns/{campaignId}/bid-models`."""
+
+    bid_modelling: Annotated[list[CampaignModelling], Field(min_length=1, max_length=10_000)]
+
+
+class CampaignBidModelUpdate(WireModel):
+    """`PATCH /api/v3/bm/campaigns/{campaignId}/bid-models`: each entry names its bid model data `id`."""
+
+    bid_model_data: Annotated[list[BidModelData], Field(min_length=1, max_length=10_000)]
+
+
+class ModelledEntityQuery(WireModel):
+    """`POST /api/v3/bm/bid-models/dimension/entity`."""
+
+    dimension_id: DbId
+    entity_ids: Annotated[list[EntityId], Field(max_length=10_000)] = []
+    include_campaign_info: bool = False
+    group_id_based: bool = False

@@ -19,6 +19,8 @@ from adplane.bidding.models import (
     BidModelBundle,
     CampaignBidSettings,
     DimensionTargeting,
+    IoBidModel,
+    IoBidSettings,
 )
 from adplane.bidding.schemas import DimensionBidModels, EntityDetail, ModelledEntitiesRequest
 from adplane.campaigns.models import Campaign
@@ -30,6 +32,18 @@ from adplane.inventory.repository import inventories_by_ids
 
 MICRO = 1_000_000
 OTHERS = -1
+DIMENSION_CREATIVE = 1
+DIMENSION_DEVICE_TYPE = 8
+
+
+def entity_key(dimension_id: int, entity_id: int) -> int:
+    """The id an entity is stored and delivered under: IQM's device-type ids (20300001...) name the 11-15 ids
+    delivery uses; every other id is itself."""
+    if dimension_id == DIMENSION_DEVICE_TYPE:
+        from adplane.master import catalog
+
+        return catalog.legacy_device_type_id(entity_id)
+    return entity_id
 
 
 @dataclass
@@ -68,7 +82,35 @@ def delivery_bid_rules(session: Session, campaign_ids: list[int]) -> dict[int, D
         rules = out.setdefault(target.campaign_id, DeliveryBidRules())
         by = rules.excluded if target.is_excluded else rules.included
         by.setdefault(target.dimension_id, set()).add(target.entity_id)
+    _merge_io_rules(session, campaign_ids, out)
     return out
+
+
+def _merge_io_rules(session: Session, campaign_ids: list[int], out: dict[int, DeliveryBidRules]) -> None:
+    """Insertion-order models apply to each campaign of the IO: an entity (or "others") the campaign models
+    itself keeps the campaign's multiplier, and the IO's base bid is used where the campaign has none."""
+    io_of = dict(session.execute(select(Campaign.id, Campaign.io_id).where(Campaign.id.in_(campaign_ids))).all())
+    io_ids = set(io_of.values())
+    if not io_ids:
+        return
+    tables: dict[int, dict[int, dict[int | str, float]]] = {}
+    for model in session.scalars(select(IoBidModel).where(IoBidModel.io_id.in_(io_ids),
+                                                          IoBidModel.dimension_id.is_not(None),
+                                                          IoBidModel.bid_multiplier.is_not(None))
+                                 .order_by(IoBidModel.id)):
+        key: int = OTHERS if model.entity_type_id == ENTITY_OTHERS else (model.entity_id or 0)
+        tables.setdefault(model.io_id, {}).setdefault(model.dimension_id or 0, {})[key] = float(
+            model.bid_multiplier or 0)
+    base_bids = {row.io_id: int(row.base_bid * MICRO) for row in session.scalars(
+        select(IoBidSettings).where(IoBidSettings.io_id.in_(io_ids))) if row.base_bid is not None}
+    for campaign_id, io_id in io_of.items():
+        if io_id not in tables and io_id not in base_bids:
+            continue
+        rules = out.setdefault(campaign_id, DeliveryBidRules())
+        for dimension_id, table in tables.get(io_id, {}).items():
+            rules.multipliers[dimension_id] = {**table, **rules.multipliers.get(dimension_id, {})}
+        if rules.base_bid_micro is None:
+            rules.base_bid_micro = base_bids.get(io_id)
 
 
 # ------------------------------------------------------------------------------------- dimensions
@@ -111,7 +153,7 @@ def _settings(session: Session, campaign_id: int) -> CampaignBidSettings:
     return row
 
 
-def _check_entities(session: Session, campaign: Campaign, dimension_id: int, ids: list[int]) -> None:
+def check_entities(session: Session, campaign: Campaign, dimension_id: int, ids: list[int]) -> None:
     """Creative entities must be the campaign's own creatives (another organization's are not found)."""
     if dimension_id != 1:
         return
@@ -128,20 +170,20 @@ def _models(session: Session, campaign_id: int, dimension_id: int | None = None)
     return list(session.scalars(stmt))
 
 
-def _model_by_id(session: Session, campaign_id: int, model_id: int) -> BidModel:
+def model_by_id(session: Session, campaign_id: int, model_id: int) -> BidModel:
     model = session.get(BidModel, model_id)
     if model is None or model.campaign_id != campaign_id:
         raise NotFound(f"Bid model data {model_id} not found.", field="bidModelDataId")
     return model
 
 
-def _set_values(model: BidModel, detail: Any) -> None:
+def set_values(model: BidModel | IoBidModel, detail: Any) -> None:
     for name in ("priority", "bid_multiplier", "spend_ratio", "spend_ratio_type_id"):
         if name in detail.model_fields_set:
             setattr(model, name, getattr(detail, name))
 
 
-def _add(session: Session, campaign: Campaign, dimension_id: int, detail: EntityDetail) -> None:
+def add_model(session: Session, campaign: Campaign, dimension_id: int, detail: EntityDetail) -> None:
     entity_type = detail.entity_type_id or (ENTITY_OTHERS if detail.entity_id == -1 else ENTITY_SINGLE)
     model = BidModel(campaign_id=campaign.id, dimension_id=dimension_id, entity_type_id=entity_type)
     if entity_type == ENTITY_BUNDLE:
@@ -150,22 +192,24 @@ def _add(session: Session, campaign: Campaign, dimension_id: int, detail: Entity
             if bundle is None or bundle.campaign_id != campaign.id:
                 raise NotFound(f"Bundle {detail.entity_id} not found.", field="entityId")
         else:
-            _check_entities(session, campaign, dimension_id, list(detail.entity_ids or []))
+            check_entities(session, campaign, dimension_id, list(detail.entity_ids or []))
             bundle = BidModelBundle(campaign_id=campaign.id, dimension_id=dimension_id,
-                                    name=detail.bundle_name or "bundle", entity_ids=list(detail.entity_ids or []))
+                                    name=detail.bundle_name or "bundle",
+                                    entity_ids=[entity_key(dimension_id, e) for e in detail.entity_ids or []])
             session.add(bundle)
             session.flush()
         model.bundle_id = bundle.id
     elif entity_type == ENTITY_SINGLE:
         if detail.entity_id is None or detail.entity_id < 0:
             raise ValidationFailed("entityId is required for a single entity.", field="entityId")
-        _check_entities(session, campaign, dimension_id, [detail.entity_id])
-        model.entity_id = detail.entity_id
-    _set_values(model, detail)
+        check_entities(session, campaign, dimension_id, [detail.entity_id])
+        model.entity_id = entity_key(dimension_id, detail.entity_id)
+    set_values(model, detail)
     session.add(model)
 
 
-def _target(session: Session, campaign_id: int, dimension_id: int, ids: list[int], excluded: bool) -> None:
+def target(session: Session, campaign_id: int, dimension_id: int, ids: list[int], excluded: bool) -> None:
+    ids = list(dict.fromkeys(entity_key(dimension_id, i) for i in ids))
     if not ids:
         return
     session.execute(delete(DimensionTargeting).where(
@@ -183,22 +227,22 @@ def update_dimension(session: Session, principal: Principal, campaign_id: int, d
     for request in body.bid_model_requests or []:
         if request.action == "DELETE":
             for model_id in request.bid_model_data_ids or []:
-                session.delete(_model_by_id(session, campaign.id, model_id))
+                session.delete(model_by_id(session, campaign.id, model_id))
         elif request.action == "UPDATE":
             if request.bid_model_data is None or request.bid_model_data.id is None:
                 raise ValidationFailed("bidModelData.id is required to update.", field="bidModelData")
-            _set_values(_model_by_id(session, campaign.id, request.bid_model_data.id), request.bid_model_data)
+            set_values(model_by_id(session, campaign.id, request.bid_model_data.id), request.bid_model_data)
         else:
             data = request.bid_model_data.model_dump(exclude_unset=True) if request.bid_model_data else {}
             data.pop("id", None)
             for mapping in request.dimension_entity_mappings or []:
                 if mapping.dimension_id not in (None, dimension_id):
                     raise ValidationFailed("dimensionId differs from the path's.", field="dimensionId")
-                _add(session, campaign, dimension_id, EntityDetail(entityId=mapping.entity_id, **data))
+                add_model(session, campaign, dimension_id, EntityDetail(entityId=mapping.entity_id, **data))
     wise = body.action_wise_bid_model_entities
     if wise is not None:
         for model_id in wise.delete.bid_model_data_id if wise.delete else []:
-            session.delete(_model_by_id(session, campaign.id, model_id))
+            session.delete(model_by_id(session, campaign.id, model_id))
         for bundle_id in wise.delete.bundle_ids if wise.delete else []:
             bundle = session.get(BidModelBundle, bundle_id)
             if bundle is None or bundle.campaign_id != campaign.id:
@@ -207,26 +251,26 @@ def update_dimension(session: Session, principal: Principal, campaign_id: int, d
         for detail in wise.update.bid_model_entity_details if wise.update else []:
             if detail.bid_model_data_id is None:
                 raise ValidationFailed("bidModelDataId is required to update.", field="bidModelDataId")
-            model = _model_by_id(session, campaign.id, detail.bid_model_data_id)
-            _set_values(model, detail)
+            model = model_by_id(session, campaign.id, detail.bid_model_data_id)
+            set_values(model, detail)
             if model.bundle_id and detail.entity_ids is not None:
                 bundle = session.get(BidModelBundle, model.bundle_id)
                 if bundle is not None:
-                    _check_entities(session, campaign, dimension_id, list(detail.entity_ids))
+                    check_entities(session, campaign, dimension_id, list(detail.entity_ids))
                     bundle.entity_ids = list(detail.entity_ids)
                     bundle.name = detail.bundle_name or bundle.name
         for detail in wise.add.bid_model_entity_details if wise.add else []:
-            _add(session, campaign, dimension_id, detail)
-    for target in body.exclude_dimension_entity_mappings or []:
-        check_dimension(target.dimension_id)
-        ids = parse_ids(target.ids, "ids")
-        _check_entities(session, campaign, target.dimension_id, ids)
-        _target(session, campaign.id, target.dimension_id, ids, bool(target.is_excluded))
+            add_model(session, campaign, dimension_id, detail)
+    for exclusion in body.exclude_dimension_entity_mappings or []:
+        check_dimension(exclusion.dimension_id)
+        ids = parse_ids(exclusion.ids, "ids")
+        check_entities(session, campaign, exclusion.dimension_id, ids)
+        target(session, campaign.id, exclusion.dimension_id, ids, bool(exclusion.is_excluded))
     if body.inclusion_exclusion_entity_map is not None:
         for ids, excluded in ((body.inclusion_exclusion_entity_map.include, False),
                               (body.inclusion_exclusion_entity_map.exclude, True)):
-            _check_entities(session, campaign, dimension_id, list(ids))
-            _target(session, campaign.id, dimension_id, list(ids), excluded)
+            check_entities(session, campaign, dimension_id, list(ids))
+            target(session, campaign.id, dimension_id, list(ids), excluded)
     if body.base_bid is not None:
         if campaign.max_bid is not None and body.base_bid > campaign.max_bid:
             raise ValidationFailed("baseBid cannot be more than the campaign's max bid.", field="baseBid")
@@ -239,8 +283,8 @@ def include_exclude(session: Session, principal: Principal, campaign_id: int, di
     check_dimension(dimension_id)
     campaign = get_campaign(session, principal.ow_id, campaign_id)
     ids = parse_ids(raw_ids, "ids", required=True)
-    _check_entities(session, campaign, dimension_id, ids)
-    _target(session, campaign.id, dimension_id, ids, excluded)
+    check_entities(session, campaign, dimension_id, ids)
+    target(session, campaign.id, dimension_id, ids, excluded)
     session.commit()
 
 

@@ -21,10 +21,9 @@ from adplane.analytics.store import AnalyticsStore
 from adplane.inventory.models import Inventory
 from adplane.master import catalog
 
-TRAFFIC_CTV = 13
-TRAFFIC_DOOH = 14
+TRAFFIC_CTV = catalog.TRAFFIC_TYPE_CTV
 INVENTORY_TYPE_BY_TRAFFIC = {catalog.TRAFFIC_TYPE_APP: "App", catalog.TRAFFIC_TYPE_WEB: "Site",
-                             TRAFFIC_CTV: "CTV", TRAFFIC_DOOH: "DOOH"}
+                             catalog.TRAFFIC_TYPE_OTT: "CTV", catalog.TRAFFIC_TYPE_CTV: "CTV"}  # IQM's 13 OTT, 14 CTV
 VIDEO_CREATIVE_TYPES = (catalog.CREATIVE_TYPE_VIDEO,)
 
 

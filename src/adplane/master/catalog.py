@@ -280,14 +280,20 @@ def legacy_device_type_id(device_type_id: int) -> int:
     return _LEGACY_DEVICE_TYPE_IDS.get(device_type_id, device_type_id)
 
 
+# IQM's traffic types (`/api/v3/master/traffic-types`). adplane named 13 "CTV" and 14 "DOOH" before;
+# 13 was only ever produced for connected-TV supply, which IQM's OTT (13) still describes, and 14 was
+# never delivered, so the ids keep their stored meaning closely enough to take IQM's names.
 TRAFFIC_TYPE_APP = 11
 TRAFFIC_TYPE_WEB = 12
+TRAFFIC_TYPE_OTT = 13
+TRAFFIC_TYPE_CTV = 14
 TRAFFIC_TYPES: list[Segment] = [
     Segment(TRAFFIC_TYPE_APP, "App"),
     Segment(TRAFFIC_TYPE_WEB, "Web"),
-    Segment(13, "CTV"),
-    Segment(14, "DOOH"),
+    Segment(TRAFFIC_TYPE_OTT, "OTT"),
+    Segment(TRAFFIC_TYPE_CTV, "CTV"),
 ]
+TV_TRAFFIC_TYPES = frozenset({TRAFFIC_TYPE_OTT, TRAFFIC_TYPE_CTV})  # IQM's `isTvAd`
 
 GENDERS: list[Segment] = [
     Segment(10200001, "Male"),
@@ -453,6 +459,15 @@ TRAFFIC_TYPES_BY_ID: dict[int, Segment] = {item.id: item for item in TRAFFIC_TYP
 GENDERS_BY_ID: dict[int, Segment] = {item.id: item for item in GENDERS}
 AGE_RANGES_BY_ID: dict[int, Segment] = {item.id: item for item in AGE_RANGES}
 OPERATING_SYSTEMS_BY_ID: dict[int, Segment] = {item.id: item for item in OPERATING_SYSTEMS}
+# IQM's device-OS ids (`/api/v2/master/segment/device-os`, 202xxxxx) name operating systems too; delivery data
+# stores the OS name, so both ids resolve to it (the device-OS list uses the same names as OPERATING_SYSTEMS).
+DEVICE_OS: list[Segment] = [Segment(p.id, p.name) for p in refdata.segment_list("device_os")]
+OPERATING_SYSTEMS_BY_ID.update({item.id: item for item in DEVICE_OS})
+_DEVICE_OS_BY_NAME = {item.name: item.id for item in DEVICE_OS}
+OS_IQM_IDS: dict[int, int] = {item.id: _DEVICE_OS_BY_NAME[item.name] for item in OPERATING_SYSTEMS}
+"""The legacy OS id (11-99) → IQM's device-OS id of the same name."""
+# IAB Content Taxonomy 1.0 (`/api/v3/master/adcategories`): the ids campaigns take as `publisherAdCategory`
+AD_CATEGORIES_BY_ID: dict[int, Segment] = {p.id: Segment(p.id, p.name) for p in refdata.segment_list("ad_categories")}
 EXCHANGES_BY_ID: dict[int, Exchange] = {item.id: item for item in EXCHANGES}
 COUNTRIES_BY_ID: dict[int, Country] = {item.id: item for item in COUNTRIES}
 COUNTRIES_BY_CODE: dict[str, Country] = {item.code: item for item in COUNTRIES}

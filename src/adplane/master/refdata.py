@@ -84,6 +84,19 @@ def geo(kind: str) -> RefList:
     senate_districts or house_districts (KeyError for anything else: a programming error)."""
     if kind not in GEO_KINDS:
         raise KeyError(kind)
+    return _load(kind)
+
+
+@cache
+def segment_list(kind: str) -> RefList:
+    """A non-geographic list: device_os, device_manufacturers, device_carriers, languages, ethnicities,
+    interests or ad_categories (`abbreviation` holds the ISO or IAB code, `parent_id` the group/parent)."""
+    if kind not in SEGMENT_KINDS:
+        raise KeyError(kind)
+    return _load(kind)
+
+
+def _load(kind: str) -> RefList:
     items = [
         Place(
             id=int(row["id"]),
@@ -105,6 +118,10 @@ def geo(kind: str) -> RefList:
 GEO_KINDS = (
     "countries", "states", "counties", "cities", "zips", "dmas",
     "congressional_districts", "senate_districts", "house_districts",
+)
+
+SEGMENT_KINDS = (
+    "device_os", "device_manufacturers", "device_carriers", "languages", "ethnicities", "interests", "ad_categories",
 )
 
 ZIP_BASE = 30500000

@@ -133,3 +133,57 @@ class LocationType(ResponseModel):
     id: int
     name: str
     order: int
+
+
+class ParentSegment(Segment):
+    """Rows of lists with groups (ethnicity → ethnicity group, interest → its tier-1 interest)."""
+
+    parentId: int | None = None
+
+
+class ParentSegments(Counts):
+    data: list[ParentSegment]
+
+
+class NamedSegment(Segment):
+    label: str
+
+
+class CreativeSizesV2(ResponseModel):
+    videoPlayerSizes: list[Segment]
+    standardDimensions: list[str]
+    creativeDurations: list[Segment]
+
+
+class CreativeSizes(ResponseModel):
+    standardDimensions: list[Segment]
+    creativeDurations: list[Segment]
+    videoPlayerSizes: list[Segment]
+
+
+class TrafficType(Segment):
+    isTvAd: bool
+
+
+class TrafficTypes(Counts):
+    data: list[TrafficType]
+
+
+class AdCategory(Segment):
+    parentId: int | None
+    iabCategoryId: str
+    parentName: str | None
+
+
+class AdCategories(Counts):
+    data: list[AdCategory]
+
+
+class Cta(ResponseModel):
+    id: int
+    ctaText: str
+    defaultCta: bool
+
+
+class CtaList(Counts):
+    ctaDetailsList: list[Cta]

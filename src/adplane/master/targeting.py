@@ -45,6 +45,18 @@ CAMPAIGN_TARGETING: dict[str, Callable[[Any], list[int]]] = {
     "senate-district": _extra_ids("senateDistrictIds"),
     "house-district": _extra_ids("houseDistrictIds"),
 }
+# IQM's demographic and device fields, kept with the campaign as sent
+CAMPAIGN_TARGETING.update({
+    "gender": _extra_ids("genderIds"),
+    "age": _extra_ids("ageRangeIds"),
+    "language": _extra_ids("languageIds"),
+    "interest": _extra_ids("interestIds"),
+    "ethnicity": _extra_ids("ethnicityIds"),
+    "device-os": _extra_ids("os"),
+    "device-manufacturer": _extra_ids("manufacturer"),
+    "device-carrier": _extra_ids("carriers"),
+    "adcategories": lambda c: list(c.publisher_ad_category_ids or []),
+})
 CAMPAIGN_TARGETING["state"] = CAMPAIGN_TARGETING["states"]
 
 
@@ -53,7 +65,7 @@ def campaign_segment_ids(
 ) -> list[int] | None:
     """The ids a campaign of the caller's organization targets in this list (None: no campaign given).
 
-    Lists a campaign cannot target (age, gender, os) are empty for any campaign; another
+    Lists a campaign cannot target (the legacy os list, income, ...) are empty for any campaign; another
     organization's campaign is a 404.
     """
     if campaign_id is None:

@@ -177,6 +177,8 @@ def _coerce_values(dimension: Dimension, values: list[Any]) -> list[Any]:
             if item is None:
                 raise ValidationFailed(f"Unknown os id {value}.", field="dimensions")
             value = item.name
+        if dimension.key == "deviceType" and isinstance(value, int) and not isinstance(value, bool):
+            value = master.legacy_device_type_id(value)  # IQM's ids (20300001...) name the stored 11-15
         if dimension.value_type is int:
             if isinstance(value, bool) or not isinstance(value, int) or not 0 < value < 2**53:
                 raise ValidationFailed(f"Values of dimension {dimension.key} must be ids.", field="dimensions")

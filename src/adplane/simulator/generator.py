@@ -137,9 +137,9 @@ class Dimensions:
         self.exchange_ids = np.array([e.id for e in catalog.EXCHANGES])
         ranks = np.arange(1, len(self.exchange_ids) + 1)
         self.exchange_share = 1 / ranks**0.8
-        # Publishers by traffic type (app, web, CTV, DOOH), Zipf-like popularity.
+        # Publishers by traffic type (app, web, OTT, CTV), Zipf-like popularity.
         pools = {catalog.TRAFFIC_TYPE_APP: profiles.APP_PUBLISHERS, catalog.TRAFFIC_TYPE_WEB: profiles.WEB_PUBLISHERS,
-                 13: profiles.CTV_PUBLISHERS, 14: profiles.WEB_PUBLISHERS}
+                 catalog.TRAFFIC_TYPE_OTT: profiles.CTV_PUBLISHERS, catalog.TRAFFIC_TYPE_CTV: profiles.CTV_PUBLISHERS}
         self.publishers = sorted({p for pool in pools.values() for p in pool})
         position = {p: i for i, p in enumerate(self.publishers)}
         self.traffic_pub_cdf = np.zeros((len(self.traffic_types), len(self.publishers)))

@@ -59,12 +59,12 @@ OS_BY_DEVICE: dict[int, dict[str, float]] = {
     15: {"Roku OS": 0.35, "Tizen": 0.2, "webOS": 0.12, "tvOS": 0.13, "Fire OS": 0.2},
     14: {"Other": 1.0},
 }
-# Traffic type by device: connected TV is CTV inventory, desktop is web.
+# Traffic type by device: connected TV is CTV (and OTT) inventory, desktop is web.
 TRAFFIC_BY_DEVICE: dict[int, dict[int, float]] = {
     11: {catalog.TRAFFIC_TYPE_APP: 0.7, catalog.TRAFFIC_TYPE_WEB: 0.3},
     12: {catalog.TRAFFIC_TYPE_APP: 0.6, catalog.TRAFFIC_TYPE_WEB: 0.4},
     13: {catalog.TRAFFIC_TYPE_WEB: 1.0},
-    15: {13: 1.0},
+    15: {catalog.TRAFFIC_TYPE_CTV: 0.7, catalog.TRAFFIC_TYPE_OTT: 0.3},
     14: {catalog.TRAFFIC_TYPE_WEB: 0.5, catalog.TRAFFIC_TYPE_APP: 0.5},
 }
 GENDER_SHARE = {10200001: 0.47, 10200002: 0.48, 10299999: 0.05}
