@@ -71,7 +71,7 @@ def test_a_kind_registered_elsewhere_is_run_without_touching_the_worker(db, run_
     assert sorted(test_kinds["echo"]) == ["hello", "world"] and test_kinds["count"] == [1]
     # every built-in periodic kind ran too
     assert periodic_rows(db) == {"test-count", "campaign-lifecycle", "analytics-maintenance",
-                                 "conversion-attribution", "finance-spend-posting",
+                                 "conversion-attribution", "finance-spend-posting", "audience-refresh",
                                  "finance-invoicing"}
     with db.session() as session:
         assert set(session.scalars(select(Job.status).where(Job.kind == "test-echo"))) == {"done"}

@@ -190,3 +190,27 @@ PRICE_RANGES = [
 def public(rows: list[dict], *hidden: str) -> list[dict]:
     """A static list without its internal keys."""
     return [{k: v for k, v in row.items() if k not in hidden} for row in rows]
+
+# ------------------------------------------------------- retargeted, geo-farmed and contextual audiences
+# (adplane.audiences.retargeting, .geofarm, .contextual)
+
+RETARGET_BY_MONTH = "month"  # a rolling lookback of `dataCollectionPeriod` months
+RETARGET_BY_DATE_RANGE = "date_range"  # visits between startDate and endDate (endDate optional)
+RETARGET_MAX_MONTHS = 12
+
+FREQUENCY_TOTAL = 1
+FREQUENCY_WEEKLY = 2
+FREQUENCY_MONTHLY = 3
+
+COLLECTION_STATIC = 1  # contextual: a fixed window (startDate..endDate)
+COLLECTION_DYNAMIC = 2  # contextual: the last `dataCollectionDays` days, rebuilt every 24 hours
+DATA_COLLECTION_METHODS = [
+    {"id": COLLECTION_STATIC, "name": "static", "order": 1, "displayName": "Static"},
+    {"id": COLLECTION_DYNAMIC, "name": "dynamic", "order": 2, "displayName": "Dynamic"},
+]
+
+# Data CPM (USD) of the kinds. IQM's contextual examples price contextual data at $1.50; adplane prices
+# geo-farmed data the same; retargeted audiences are the advertiser's own site visitors (no data cost).
+RETARGETED_CPM = Decimal("0")
+CONTEXTUAL_CPM = Decimal("1.5")
+GEOFARMED_CPM = Decimal("1.5")

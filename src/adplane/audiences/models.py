@@ -85,3 +85,35 @@ class PixelVisit(Base):
     user_id: Mapped[int] = mapped_column(BigInteger)
     url: Mapped[str | None] = mapped_column(String(2000))
     visited_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
+class AudienceInsight(Base):
+    """An insights report of one audience (`adplane.audiences.audience_insights`): its computed widgets
+    (distributions of the members by state, device type, age and gender, and identifier counts)."""
+
+    __tablename__ = "audience_insights"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    ow_id: Mapped[int] = mapped_column(ForeignKey("organizations.ow_id", ondelete="CASCADE"), index=True)
+    audience_id: Mapped[int] = mapped_column(ForeignKey("audiences.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(300))
+    status_id: Mapped[int] = mapped_column(SmallInteger)  # 1 processing, 2 ready, 3 failed (IQM's list)
+    content: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    failure_reason: Mapped[str | None] = mapped_column(String(1000))
+    created_by_user_id: Mapped[int | None] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    modified_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, onupdate=utcnow)
+
+
+# A retargeting pixel keeps one row per (audience, visitor): the visitor's latest visit
+# (`adplane.audiences.retargeting`), so a repeated visit updates it instead of adding a row.
+Index("ux_audience_pixel_visits_visitor", PixelVisit.audience_id, PixelVisit.user_id, unique=True)
+
+
+class AudienceNpi(Base):
+    """An NPI an ABM audience selected (`adplane.audiences.abm`): its members are these NPIs' user keys."""
+
+    __tablename__ = "audience_npis"
+
+    audience_id: Mapped[int] = mapped_column(ForeignKey("audiences.id", ondelete="CASCADE"), primary_key=True)
+    npi: Mapped[str] = mapped_column(String(10), primary_key=True)

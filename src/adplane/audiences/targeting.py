@@ -59,6 +59,9 @@ def check_ids(session: Session, ow_id: int, extra: dict[str, Any]) -> None:
         bad = [i for i in ids if rows[i].status_id in UNUSABLE]
         if bad:
             raise ValidationFailed(f"Audiences {', '.join(map(str, bad[:10]))} are failed or rejected.", field=field)
+    from adplane.audiences.prebid import check_campaign_segments
+
+    check_campaign_segments(extra)
     both = sorted(set(included) & set(excluded))
     if both:
         raise ValidationFailed(f"Audiences {', '.join(map(str, both))} cannot be both included and excluded.",
@@ -87,10 +90,12 @@ def audience_targeting(session: Session, ow_id: int, extra: dict[str, Any] | Non
         return None
     ready_in = _ready(session, ow_id, included)
     ready_out = _ready(session, ow_id, excluded)
-    blocked = repo.member_ids(session, [a.id for a in ready_out])
+    blocked = repo.member_ids(session, [a.id for a in ready_out if a.type_id != catalog.TYPE_PREBID])
     allowed = None
-    if included:
-        allowed = np.setdiff1d(repo.member_ids(session, [a.id for a in ready_in]), blocked)
+    # a pre-bid audience filters impressions, not users: it adds its CPM but does not narrow the users
+    if set(included) - _prebid_ids(session, ow_id, included):
+        allowed = np.setdiff1d(repo.member_ids(session, [a.id for a in ready_in if a.type_id != catalog.TYPE_PREBID]),
+                               blocked)
     cost = sum((a.data_cost or Decimal("0") for a in ready_in), Decimal("0"))
     return AudienceTargeting(allowed, blocked, cost)
 
@@ -100,3 +105,10 @@ def _ready(session: Session, ow_id: int, ids: Sequence[int]) -> list[Audience]:
         return []
     return list(session.scalars(select(Audience).where(Audience.ow_id == ow_id, Audience.id.in_(list(ids)),
                                                        Audience.status_id == catalog.STATUS_READY)))
+
+
+def _prebid_ids(session: Session, ow_id: int, ids: Sequence[int]) -> set[int]:
+    if not ids:
+        return set()
+    return set(session.scalars(select(Audience.id).where(Audience.ow_id == ow_id, Audience.id.in_(list(ids)),
+                                                         Audience.type_id == catalog.TYPE_PREBID)))

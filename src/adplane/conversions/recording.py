@@ -4,8 +4,6 @@ IQM's repeat-conversion rule, and a pixel turning Active with its first hit."""
 from __future__ import annotations
 
 import hmac
-import threading
-import time
 import uuid as uuid_module
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -19,7 +17,8 @@ from sqlalchemy.orm import Session
 from adplane.conversions import catalog
 from adplane.conversions.models import HIT_PENDING, HIT_REPEAT, Conversion, ConversionHit
 from adplane.core.clock import as_utc, from_epoch_ms, from_epoch_s, utcnow
-from adplane.core.errors import Forbidden, TooManyRequests, ValidationFailed
+from adplane.core.errors import Forbidden, ValidationFailed
+from adplane.core.limits import RateLimiter
 
 MAX_KEY_CHARS = 128
 MAX_FIELD_CHARS = 256
@@ -113,29 +112,7 @@ def check_postback_token(expected: str, given: str | None) -> None:
         raise Forbidden("Invalid postback token.", field="token")
 
 
-class RateLimiter:
-    """Hits per conversion per second in this process (a token bucket): a runaway tag cannot flood the store."""
-
-    def __init__(self) -> None:
-        self._buckets: dict[int, tuple[float, float]] = {}
-        self._lock = threading.Lock()
-
-    def take(self, conversion_id: int, per_second: int) -> None:
-        if per_second <= 0:
-            return
-        now = time.monotonic()
-        with self._lock:
-            tokens, last = self._buckets.get(conversion_id, (float(per_second), now))
-            tokens = min(float(per_second), tokens + (now - last) * per_second)
-            if tokens < 1:
-                self._buckets[conversion_id] = (tokens, now)
-                raise TooManyRequests("Too many conversion hits; slow down.", headers={"Retry-After": "1"})
-            self._buckets[conversion_id] = (tokens - 1, now)
-            if len(self._buckets) > 100_000:
-                self._buckets.clear()
-
-
-LIMITER = RateLimiter()
+LIMITER = RateLimiter("conversion hits")
 
 
 def _repeat_window(conversion: Conversion) -> timedelta | None:

@@ -7,12 +7,14 @@ Both are plain ASGI middleware so they run before routing, dependencies and body
 from __future__ import annotations
 
 import json
+import threading
+import time
 from typing import Any
 
 import structlog
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from adplane.core.errors import error_body
+from adplane.core.errors import TooManyRequests, error_body
 from adplane.core.settings import Settings
 
 log = structlog.get_logger("adplane.errors")
@@ -133,3 +135,28 @@ class ShieldMiddleware:
             log.exception("unhandled_error", path=scope.get("path"))
             if not started:
                 await send_envelope(send, scope.get("path", ""), 500, "server encountered an error !")
+
+
+class RateLimiter:
+    """Hits per key per second in this process (a token bucket): a runaway tag cannot flood the store.
+    Used by the public intakes (conversion pixels and postbacks, retargeting pixels)."""
+
+    def __init__(self, what: str) -> None:
+        self._what = what
+        self._buckets: dict[int, tuple[float, float]] = {}
+        self._lock = threading.Lock()
+
+    def take(self, key: int, per_second: int) -> None:
+        """One token for `key`; 429 with Retry-After when none is left. `per_second` <= 0: no limit."""
+        if per_second <= 0:
+            return
+        now = time.monotonic()
+        with self._lock:
+            tokens, last = self._buckets.get(key, (float(per_second), now))
+            tokens = min(float(per_second), tokens + (now - last) * per_second)
+            if tokens < 1:
+                self._buckets[key] = (tokens, now)
+                raise TooManyRequests(f"Too many {self._what}; slow down.", headers={"Retry-After": "1"})
+            self._buckets[key] = (tokens - 1, now)
+            if len(self._buckets) > 100_000:
+                self._buckets.clear()

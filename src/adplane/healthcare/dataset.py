@@ -20,7 +20,9 @@ from pathlib import Path
 from sqlalchemy import Table, delete, insert
 from sqlalchemy.orm import Session
 
+from adplane.audiences import identities
 from adplane.core.db import Base
+from adplane.healthcare import abm_data
 from adplane.healthcare.models import (
     CONCEPT_KINDS,
     AudienceMember,
@@ -180,4 +182,7 @@ def store(session: Session, dataset: Dataset) -> dict[str, int]:
         for chunk in _chunks(rows):  # Core executemany: the ORM's bulk path costs ~3x on 100k volume rows
             session.connection().execute(insert(_table(model)), chunk)
     session.flush()
+    # ABM healthcare data rows and each prescriber's NPI identity (its own user key) follow the prescribers.
+    identities.seed_prescribers(session, (p["npi"] for p in dataset.prescribers))
+    abm_data.rebuild(session)
     return dataset.counts()

@@ -115,3 +115,43 @@ class CampaignNpi(Base):
     campaign_id: Mapped[int] = mapped_column(Integer, index=True)
     npi: Mapped[str] = mapped_column(String(10))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
+class AbmMapping(Base):
+    """One row of IQM's ABM "healthcare data": the professionals sharing an account, a title, a speciality and
+    a city (`reach` of them). Derived from the prescribers by `adplane.healthcare.abm_data.rebuild`; ids are
+    reassigned (1..n in a stable order) whenever the reference data is replaced."""
+
+    __tablename__ = "hc_abm_mappings"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    data_provider_id: Mapped[int] = mapped_column(Integer, index=True)
+    health_system_id: Mapped[int] = mapped_column(Integer, index=True)
+    health_system_name: Mapped[str] = mapped_column(String(255))
+    account_id: Mapped[int] = mapped_column(Integer, index=True)
+    account_name: Mapped[str] = mapped_column(String(255))
+    account_type_id: Mapped[int] = mapped_column(Integer)
+    account_type_name: Mapped[str] = mapped_column(String(100))
+    account_subtype_id: Mapped[int] = mapped_column(Integer)
+    account_subtype_name: Mapped[str] = mapped_column(String(100))
+    title_id: Mapped[int] = mapped_column(Integer)
+    title_name: Mapped[str] = mapped_column(String(50))
+    speciality_id: Mapped[int] = mapped_column(Integer, index=True)
+    speciality_name: Mapped[str] = mapped_column(String(100))
+    taxonomy_code: Mapped[str | None] = mapped_column(String(10))
+    audience_subtype_id: Mapped[int | None] = mapped_column(Integer)
+    country_id: Mapped[int] = mapped_column(Integer)
+    state_id: Mapped[int | None] = mapped_column(Integer)
+    state_name: Mapped[str] = mapped_column(String(100))
+    city_id: Mapped[int | None] = mapped_column(Integer)
+    city_name: Mapped[str] = mapped_column(String(150))
+    reach: Mapped[int] = mapped_column(Integer)  # professionals (NPIs) of the row
+
+
+class AbmProfessional(Base):
+    """Which ABM healthcare-data row a prescriber belongs to (each NPI to exactly one)."""
+
+    __tablename__ = "hc_abm_professionals"
+
+    npi: Mapped[str] = mapped_column(String(10), primary_key=True)
+    mapping_id: Mapped[int] = mapped_column(ForeignKey("hc_abm_mappings.id", ondelete="CASCADE"), index=True)

@@ -1,0 +1,1 @@
+"""Wire models of the derived audience routes (lookalike, campaign, v2 lists, insights)."""
