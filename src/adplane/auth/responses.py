@@ -4,6 +4,8 @@ The older auth answers (token, profile, organizations) are in `adplane.auth.sche
 
 from __future__ import annotations
 
+from typing import Any
+
 from adplane.core.envelopes import Number, ResponseModel
 
 
@@ -210,3 +212,81 @@ class RemainingApp(ResponseModel):
     applicationId: int
     applicationName: str
     applicationCode: str
+
+
+class AdvertiserProfile(ResponseModel):
+    """A political advertiser profile (GET /api/v3/ua/organization/advertisers/list)."""
+
+    id: int
+    advertiserName: str
+    website: str
+    chiefName: str
+    contactNumber: str
+    address: str | None
+    legalInfo: str | None
+    politicalIdentifier: str | None = None  # the guide's FEC id or state equivalent
+    links: list[str]
+
+
+class AdvertiserProfileList(ResponseModel):
+    data: list[AdvertiserProfile]
+    totalRecords: int
+    filteredRecords: int
+
+
+class VerticalItem(CatalogItem):
+    description: str
+
+
+class UserConfig(ResponseModel):
+    """GET /api/v3/ua/users/config: `marginAccess` for a workspace account, nothing for an advertiser."""
+
+    marginAccess: bool | None = None
+
+
+class LinkItem(ResponseModel):
+    label: str
+    url: str
+
+
+class WhitelabelPages(ResponseModel):
+    landingPages: list[str]
+    help_url: list[LinkItem]
+    header: list[LinkItem]
+    footer: list[LinkItem]
+
+
+class WorkspaceInit(ResponseModel):
+    """GET /api/v3/ua/init: the specification's fields, then the guide's."""
+
+    wsId: int
+    orgId: int
+    owId: int
+    organizationName: str
+    isIncludeOrganizationName: bool
+    largeLogoUrl: str
+    smallLogoUrl: str
+    supportEmail: str
+    ihpOwner: bool
+    workspaceURLSuffix: str
+    pages: WhitelabelPages
+    workspaceId: int
+    workspaceName: str
+    domain: str
+    isActive: bool
+
+
+class Chatbot(ResponseModel):
+    chatbotAppId: str  # "" when the workspace has none
+
+
+class SignUpEmailCheck(ResponseModel):
+    userName: str
+    isNewUser: bool
+    isOrganizationOwnerUser: bool
+
+
+class InteractionEvent(ResponseModel):
+    userInteractionEvent: str
+    eventCount: int
+    metaData: dict[str, Any] | None = None  # adplane's addition: the latest occurrence's metadata

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from adplane.audiences import service as audiences_service
 from adplane.audiences.targeting import EXCLUDED_FIELD, INCLUDED_FIELD, parse
 from adplane.audiences.targeting import check_ids as check_audience_ids
+from adplane.auth import advertisers
 from adplane.campaigns import rules
 from adplane.campaigns.lifecycle import deliverable_campaigns, expire_spent_campaigns
 from adplane.campaigns.models import (
@@ -106,7 +107,8 @@ def _apply_targeting(campaign: Campaign, body: CampaignBody) -> None:
         ("traffic_type", "traffic_type_ids", "trafficType", catalog.TRAFFIC_TYPES_BY_ID, "traffic type"),
         ("exchanges", "exchange_ids", "exchanges", catalog.EXCHANGES_BY_ID, "exchange"),
         ("state_ids", "state_ids", "stateIds", catalog.STATES_BY_ID, "state"),
-        ("publisher_ad_category", "publisher_ad_category_ids", "publisherAdCategory", None, None),
+        ("publisher_ad_category", "publisher_ad_category_ids", "publisherAdCategory", catalog.AD_CATEGORIES_BY_ID,
+         "publisher ad category"),
     )
     for attr, column, wire, known, label in lists:
         if attr not in sent:
@@ -195,6 +197,10 @@ def validate_campaign(session: Session, campaign: Campaign, io: InsertionOrder, 
             _fail("advertiserDomain", "advertiserDomain must be a valid domain or URL.")
     elif complete:
         _fail("advertiserDomain", "advertiserDomain is required.")
+    political = (campaign.extra or {}).get("politicalAdvertiserClientId")
+    if political not in (None, "", 0) and not advertisers.exists(session, campaign.ow_id, political):
+        _fail("politicalAdvertiserClientId", "politicalAdvertiserClientId must be an advertiser profile of the "
+              "organization (GET /api/v3/ua/organization/advertisers/list).")
     _validate_money(campaign, io, complete=complete)
     _validate_dates(campaign, io, complete=complete)
     _validate_creatives(session, campaign, creative_ids, complete=complete)

@@ -170,3 +170,21 @@ def billing(
         set_payment_type(session, ow_id, types[payment_type.lower()])
         session.commit()
     emit({"owId": ow_id, "paymentType": payment_type.lower()}, as_json)
+
+
+@app.command("chatbot")
+def chatbot(
+    host: str = typer.Option(..., help="Workspace host."),
+    app_id: str = typer.Option(..., "--app-id", help="The chatbot application id; '' removes it."),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """The workspace's chatbot application id (GET /api/v3/ua/chatbot and /api/v3/ua/st/chatbot)."""
+    from adplane.auth.workspace_init import set_chatbot
+
+    _settings, db = open_database()
+    with db.session() as session:
+        try:
+            result = set_chatbot(session, host, app_id)
+        except ApiError as exc:
+            _fail(exc)
+    emit(result, as_json)
