@@ -15,6 +15,10 @@ JOB_MODULES = [
     "adplane.campaigns.lifecycle",
     "adplane.conversions.attribution",
     "adplane.audiences.worker",
+    "adplane.audiences.abm",
+    "adplane.audiences.kind_worker",
+    "adplane.audiences.segments",
+    "adplane.audiences.derived_jobs",
     "adplane.finance.spend",
     "adplane.finance.invoices",
 ]

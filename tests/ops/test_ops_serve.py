@@ -117,3 +117,50 @@ def test_version_flag_prints_the_installed_version():
     result = subprocess.run([*ADPLANE, "--version"], capture_output=True, timeout=60)
     assert result.returncode == 0
     assert result.stdout.decode().strip() == f"adplane {version('adplane')}"
+
+
+def test_workers_need_postgresql(tmp_path: Path):
+    result = subprocess.run([*ADPLANE, "serve", "--workers", "2", "--port", str(_free_port())],
+                            env=_env(tmp_path / "var"), capture_output=True, text=True, timeout=120)
+    assert result.returncode == 2
+    assert "--workers needs ADPLANE_DATABASE_URL on PostgreSQL" in result.stderr
+
+
+def test_workers_serve_from_several_processes(tmp_path: Path, backend: str, database_url: str,
+                                              make_tenant) -> None:  # noqa: ANN001
+    """`serve --workers 2` on PostgreSQL: two API processes under one supervisor answer logins and lists;
+    a logout through one is seen by the other on the next request (the auth epoch)."""
+    if backend != "postgresql":
+        pytest.skip("several server processes need PostgreSQL")
+    from conftest import basic_auth
+
+    tenant = make_tenant()
+    port = _free_port()
+    with (tmp_path / "serve.err").open("wb") as err:
+        server = subprocess.Popen([*ADPLANE, "serve", "--workers", "2", "--port", str(port)],
+                                  env=_env(tmp_path / "var", ADPLANE_DATABASE_URL=database_url),
+                                  stdout=subprocess.DEVNULL, stderr=err)
+    try:
+        _wait_ready(server, port)
+        children = Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split()
+        assert len(children) >= 2, children  # uvicorn's two workers (and its resource tracker, if any)
+        base = f"http://127.0.0.1:{port}"
+        login = httpx.post(f"{base}/api/v3/ua/login", timeout=30,
+                           headers={"Authorization": basic_auth(tenant), "X-IAA-HOST": tenant["host"]},
+                           json={"grantType": "password", "email": tenant["email"], "password": tenant["password"]})
+        assert login.status_code == 200, login.text
+        headers = {"Authorization": f"Bearer {login.json()['data']['access_token']}",
+                   "X-IAA-OW-ID": str(tenant["owId"])}
+        with httpx.Client(base_url=base, headers=headers, timeout=30) as client:
+            # fresh connections spread over both workers; each caches the caller
+            for _ in range(8):
+                assert httpx.get(f"{base}/api/v2/cmp/campaigns/list", headers=headers).status_code == 200
+            assert client.post("/api/v3/ua/logout").status_code == 200
+        for _ in range(8):
+            assert httpx.get(f"{base}/api/v2/cmp/campaigns/list", headers=headers).status_code == 401
+        lines = [json.loads(line) for line in (tmp_path / "serve.err").read_text().splitlines() if line.strip()]
+        assert not [line for line in lines if line.get("level") == "error"], lines
+    finally:
+        if server.poll() is None:
+            server.terminate()
+        server.wait(timeout=30)

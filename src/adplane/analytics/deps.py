@@ -9,7 +9,7 @@ from fastapi import Depends, Request
 from adplane.analytics.store import AnalyticsStore
 
 
-def get_analytics(request: Request) -> AnalyticsStore:
+async def get_analytics(request: Request) -> AnalyticsStore:
     return request.app.state.analytics
 
 

@@ -65,12 +65,19 @@ def allowed_app_ids(session: Session, membership: Membership) -> set[int]:
     return set(session.scalars(select(MembershipApp.app_id).where(MembershipApp.uow_id == membership.uow_id)))
 
 
-def check_access(session: Session, membership: Membership, path: str) -> None:
-    """403 when a restricted member calls a route of an application they were not given."""
+def granted_app_ids(session: Session, membership: Membership) -> frozenset[int] | None:
+    """The applications a member may use; None when not restricted (organization admins never are)."""
     if not membership.apps_restricted or membership.role == "admin":
+        return None
+    return frozenset(allowed_app_ids(session, membership))
+
+
+def check_path(granted: frozenset[int] | None, path: str) -> None:
+    """403 when a restricted member calls a route of an application they were not given."""
+    if granted is None:
         return
     app = app_for_path(path)
-    if app is not None and app.id not in allowed_app_ids(session, membership):
+    if app is not None and app.id not in granted:
         raise Forbidden(f"You do not have access to the {app.name} application.")
 
 

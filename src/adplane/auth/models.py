@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import Boolean, ForeignKey, Identity, Integer, Numeric, String, UniqueConstraint, false
+from sqlalchemy import JSON, Boolean, ForeignKey, Identity, Integer, Numeric, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from adplane.core.clock import utcnow
@@ -230,3 +231,55 @@ class FundsLedgerEntry(Base):
     kind: Mapped[str] = mapped_column(String(40))
     reference: Mapped[str | None] = mapped_column(String(255))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
+from adplane.auth.epoch import AuthEpoch  # noqa: E402,F401  (its table and change events load with the models)
+
+
+class PoliticalAdvertiser(Base):
+    """A political advertiser profile of an organization (IQM's advertiser profiles); campaigns name it by id
+    (`politicalAdvertiserClientId`). The name is unique per organization, case-insensitively (`name_key`)."""
+
+    __tablename__ = "political_advertisers"
+    __table_args__ = (UniqueConstraint("ow_id", "name_key", name="uq_political_advertisers_name"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    ow_id: Mapped[int] = mapped_column(ForeignKey("organizations.ow_id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(255))
+    name_key: Mapped[str] = mapped_column(String(255))  # lower(name), for the uniqueness per organization
+    website: Mapped[str] = mapped_column(String(2048))
+    chief_name: Mapped[str] = mapped_column(String(255))
+    contact_number: Mapped[str] = mapped_column(String(50))
+    address: Mapped[str | None] = mapped_column(String(1000))
+    legal_info: Mapped[str | None] = mapped_column(String(2000))
+    political_identifier: Mapped[str | None] = mapped_column(String(100))  # FEC id or the state's equivalent
+    links: Mapped[list[str]] = mapped_column(JSON, default=list)
+    created_by_user_id: Mapped[int | None] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    modified_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
+class UserInteractionEvent(Base):
+    """How often a user triggered a named interaction (IQM's user interaction events), with its latest metadata."""
+
+    __tablename__ = "user_interaction_events"
+    __table_args__ = (UniqueConstraint("user_id", "event", name="uq_user_interaction_events_event"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    event: Mapped[str] = mapped_column(String(100))
+    event_count: Mapped[int] = mapped_column(Integer, default=1)
+    meta_data: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    ow_id: Mapped[int | None] = mapped_column(Integer)  # the organization the user acted for, the latest time
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    modified_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
+class WorkspaceSetting(Base):
+    """A workspace's whitelabel settings beyond its row: the chatbot application id (`adplane admin chatbot`)."""
+
+    __tablename__ = "workspace_settings"
+
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"), primary_key=True)
+    chatbot_app_id: Mapped[str | None] = mapped_column(String(64))
+    modified_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)

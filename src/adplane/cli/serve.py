@@ -16,6 +16,9 @@ def serve(
     simulate: bool | None = typer.Option(
         None, "--simulate/--no-simulate",
         help="Generate delivery for running campaigns in real time (default: on with --demo)."),
+    workers: int = typer.Option(1, "--workers", min=1, max=64,
+                                help="Server processes. More than one needs ADPLANE_DATABASE_URL on PostgreSQL (the "
+                                     "embedded SQLite and DuckDB files belong to one process)."),
 ) -> None:
     """Run the API server (applies pending migrations first).
 
@@ -29,7 +32,7 @@ def serve(
     configure_logging(settings.log_level, settings.log_line_max_chars, libraries=True)
     try:
         with hold_data_dir(settings):
-            _run(settings, host, port, demo, simulate)
+            _run(settings, host, port, demo, simulate, workers)
     except DataDirInUse as exc:
         structlog.get_logger("adplane.serve").error(str(exc), data_dir=str(exc.data_dir), holder_pid=exc.pid)
         raise typer.Exit(code=1) from None
@@ -38,7 +41,7 @@ def serve(
         raise typer.Exit(code=1) from None
 
 
-def _run(settings: Settings, host: str, port: int, demo: bool, simulate: bool | None) -> None:
+def _run(settings: Settings, host: str, port: int, demo: bool, simulate: bool | None, workers: int) -> None:
     import uvicorn
 
     from adplane.app import create_app
@@ -58,10 +61,66 @@ def _run(settings: Settings, host: str, port: int, demo: bool, simulate: bool | 
         load_clock(settings)  # where a previous run left the sandbox clock
     if demo:
         typer.echo(login_hint(ensure_demo(settings), host, port))
-    app = create_app(settings)
+    if workers > 1:
+        _refuse_embedded_stores(settings)
+    app = create_app(settings, background=None if workers == 1 else False)  # None: as the settings say
     local_host = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host  # where this machine's CLI reaches it
-    with advertise(settings, app, f"http://{local_host}:{port}"), RealtimeSimulator.maybe(
+    with advertise(settings, app, f"http://{local_host}:{port}") as server, RealtimeSimulator.maybe(
             app, enabled=demo if simulate is None else simulate):
         # proxy_headers=False: uvicorn must not rewrite the client address from X-Forwarded-For;
         # adplane.core.addresses believes that header only from ADPLANE_TRUSTED_PROXIES
-        uvicorn.run(app, host=host, port=port, log_config=None, access_log=False, proxy_headers=False)
+        if workers == 1:
+            uvicorn.run(app, host=host, port=port, log_config=None, access_log=False, proxy_headers=False)
+            return
+        _serve_workers(settings, app, server.key, host, port, workers)
+
+
+def _refuse_embedded_stores(settings: Settings) -> None:
+    """With a PostgreSQL database the analytics store is PostgreSQL too (or ClickHouse, by its own URL)."""
+    if not settings.resolved_database_url.startswith("postgresql"):
+        structlog.get_logger("adplane.serve").error(
+            "--workers needs ADPLANE_DATABASE_URL on PostgreSQL: the embedded SQLite and DuckDB files belong "
+            "to one process")
+        raise typer.Exit(code=2)
+
+
+def _serve_workers(settings: Settings, app: object, control_key: str, host: str, port: int, workers: int) -> None:
+    """uvicorn's process manager runs `workers` copies of the API (`worker_app`); this process keeps what
+    must run once: the background jobs, the real-time simulator and the control file."""
+    import os
+
+    import uvicorn
+
+    from adplane.job_kinds import load_job_kinds
+    from adplane.jobs.runner import BackgroundRunner
+
+    os.environ.update({
+        "ADPLANE_PUBLIC_BASE_URL": settings.public_base_url,
+        "ADPLANE_SANDBOX": "true" if settings.sandbox else "false",
+        "ADPLANE_RUN_BACKGROUND_JOBS": "false",
+        CONTROL_KEY_ENV: control_key,
+    })
+    runner = BackgroundRunner(app.state.db, settings, load_job_kinds().select())  # type: ignore[attr-defined]
+    runner.start()
+    try:
+        uvicorn.run("adplane.cli.serve:worker_app", factory=True, workers=workers, host=host, port=port,
+                    log_config=None, access_log=False, proxy_headers=False)
+    finally:
+        runner.stop()
+
+
+CONTROL_KEY_ENV = "ADPLANE_SERVE_CONTROL_KEY"
+
+
+def worker_app() -> object:
+    """One `serve --workers` process: the API without background jobs (the supervising process runs them)."""
+    import os
+
+    from adplane.app import create_app
+    from adplane.core.logging import configure_logging
+
+    settings = get_settings()
+    configure_logging(settings.log_level, settings.log_line_max_chars, libraries=True)
+    app = create_app(settings, background=False)
+    app.state.control_key = os.environ.get(CONTROL_KEY_ENV)
+    return app

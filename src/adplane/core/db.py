@@ -44,9 +44,11 @@ class UtcDateTime(TypeDecorator[datetime]):
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
-def make_engine(url: str) -> Engine:
+def make_engine(url: str, *, connections: int | None = None) -> Engine:
+    """`connections`: a fixed pool of that many (no overflow); default: 10 + 20 on PostgreSQL."""
+    sized: dict[str, Any] = {} if connections is None else {"pool_size": connections, "max_overflow": 0}
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30}, **sized)
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -59,7 +61,7 @@ def make_engine(url: str) -> Engine:
         return engine
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    return create_engine(url, pool_pre_ping=True, **(sized or {"pool_size": 10, "max_overflow": 20}))
 
 
 class Database:
@@ -69,6 +71,15 @@ class Database:
         self.url = url
         self.engine = make_engine(url)
         self.session_factory = sessionmaker(self.engine, expire_on_commit=False)
+        self._loop_engine: Engine | None = None
+
+    @property
+    def loop_engine(self) -> Engine:
+        """One connection for the event loop's own quick reads (the auth epoch of every request). Never
+        used from a thread-pool thread, so a checkout from the loop never waits for the loop itself."""
+        if self._loop_engine is None:
+            self._loop_engine = make_engine(self.url, connections=1)
+        return self._loop_engine
 
     @property
     def is_postgres(self) -> bool:
@@ -87,6 +98,8 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+        if self._loop_engine is not None:
+            self._loop_engine.dispose()
 
 
 def first_id_on_sqlite(session: Session, id_column: Any, start: int) -> int | None:

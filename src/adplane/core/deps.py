@@ -16,15 +16,19 @@ from adplane.core.schemas import MAX_DB_INT
 from adplane.core.settings import Settings
 
 
-def get_database(request: Request) -> Database:
+# `async def` although they do no awaiting: FastAPI runs a sync dependency in its thread pool, and the
+# hop costs more than reading an attribute. Anything that touches the database stays sync (see get_session).
+async def get_database(request: Request) -> Database:
     return request.app.state.db
 
 
-def get_settings(request: Request) -> Settings:
+async def get_settings(request: Request) -> Settings:
     return request.app.state.settings
 
 
 def get_session(db: Annotated[Database, Depends(get_database)]) -> Iterator[Session]:
+    """Sync on purpose: closing the session returns its connection to the pool, which must not wait on
+    the event loop (with the pool exhausted, a loop blocked on a checkout would wait for itself)."""
     with db.session() as session:
         yield session
 
@@ -36,7 +40,7 @@ SessionDep = Annotated[Session, Depends(get_session)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 
 
-@dataclass
+@dataclass(frozen=True)
 class Principal:
     """The authenticated caller acting for one organization (the X-IAA-OW-ID)."""
 

@@ -76,6 +76,7 @@ class Settings(BaseSettings):
     max_upload_bytes: int = 1024 * 1024 * 1024  # creative and matched-audience uploads
     max_ingest_bytes: int = 1024 * 1024 * 1024  # event batches (POST /api/v3/adplane/events/batches)
     conversion_hits_per_second: int = 200  # pixel/postback hits per conversion per second, per process (0: no limit)
+    audience_pixel_hits_per_second: int = 200  # retargeting pixel hits per audience per second, per process
     run_background_jobs: bool = True
     # Sandbox for testing integrations (adplane.sandbox): reset and clock endpoints; `serve --demo` sets it.
     sandbox: bool = False

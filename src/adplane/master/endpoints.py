@@ -54,13 +54,13 @@ def _timezones(search: str | None) -> list[catalog.Timezone]:
 
 
 @router.get("/api/v3/master/timezones", response_model=V3[r.Timezones])
-def timezones_v3(_: PrincipalDep, search_field: SearchField = None) -> dict:
+async def timezones_v3(_: PrincipalDep, search_field: SearchField = None) -> dict:
     rows = [_timezone_row(tz) for tz in _timezones(search_field)]
     return v3({"data": rows, "totalRecords": len(catalog.TIMEZONES), "filteredRecords": len(rows)})
 
 
 @router.get("/api/v2/adv/static/timezones", response_model=V2[list[r.Timezone]])
-def timezones_v2(_: PrincipalDep, search_field: SearchField = None) -> dict:
+async def timezones_v2(_: PrincipalDep, search_field: SearchField = None) -> dict:
     return v2([_timezone_row(tz) for tz in _timezones(search_field)])
 
 
@@ -76,20 +76,20 @@ def _named_rows(items: Sequence[catalog.NamedItem], only_id: int | None = None) 
 
 
 @router.get("/api/v3/cmp/static/campaign/budget-type", response_model=V3[r.BudgetTypes])
-def budget_types(_: PrincipalDep) -> dict:
+async def budget_types(_: PrincipalDep) -> dict:
     rows = _named_rows(catalog.BUDGET_TYPES)
     return v3({"totalRecords": len(catalog.BUDGET_TYPES), "filteredRecords": len(rows), "budgetTypeData": rows})
 
 
 @router.get("/api/v3/cmp/static/io/status/list", response_model=V3[r.IoStatuses])
-def io_statuses(_: PrincipalDep) -> dict:
+async def io_statuses(_: PrincipalDep) -> dict:
     rows = _named_rows(catalog.IO_STATUSES)
     return v3({"ioStatusList": rows, "totalRecords": len(catalog.IO_STATUSES), "filteredRecords": len(rows)})
 
 
 @router.get("/api/v3/cmp/static/budget-distribution-method/list",
             response_model=V3[r.BudgetDistributionMethods])
-def budget_distribution_methods(
+async def budget_distribution_methods(
     _: PrincipalDep,
     budget_distribution_method: Annotated[int, Query(alias="budgetDistributionMethod", ge=0, le=1000)] = 0,
 ) -> dict:
@@ -105,7 +105,7 @@ def budget_distribution_methods(
 
 
 @router.get("/api/v3/cmp/static/campaign/type", response_model=V3[r.CampaignTypes])
-def campaign_types(_: PrincipalDep) -> dict:
+async def campaign_types(_: PrincipalDep) -> dict:
     rows = _named_rows(catalog.CAMPAIGN_TYPES)
     return v3({"campaignTypeData": rows, "totalRecords": len(catalog.CAMPAIGN_TYPES), "filteredRecords": len(rows)})
 
@@ -114,7 +114,7 @@ def campaign_types(_: PrincipalDep) -> dict:
 
 
 @router.get("/api/v3/crt/master/static/creative-types", response_model=V3[r.CreativeTypes])
-def creative_types(
+async def creative_types(
     _: PrincipalDep,
     display_all_type: Annotated[bool, Query(alias="displayAllType")] = False,
     search_field: SearchField = None,
@@ -145,7 +145,7 @@ def creative_types(
 
 
 @router.get("/api/v3/crt/master/static/creative-status", response_model=V3[r.CreativeStatuses])
-def creative_statuses(
+async def creative_statuses(
     _: PrincipalDep,
     display_all_status_option: Annotated[bool, Query(alias="displayAllStatusOption")] = False,
 ) -> dict:
@@ -161,7 +161,7 @@ def creative_statuses(
 
 
 @router.get("/api/v3/master/exchanges", response_model=V3[r.Exchanges])
-def exchanges(
+async def exchanges(
     _: PrincipalDep,
     exchange_ids: Annotated[str | None, Query(alias="exchangeIds", max_length=10_000)] = None,
     ids: IdsParam = None,
