@@ -119,3 +119,37 @@ def test_a_hold_is_seen_at_once(client: TestClient, db: Database, tenant: dict[s
         org.status = "on_hold"
         session.commit()
     assert client.get(STATIC, headers=headers).status_code == 403
+
+
+def test_a_role_change_by_an_operator_applies_on_the_next_request(client: TestClient, db: Database,
+                                                                  settings: Settings, tenant: dict[str, Any],
+                                                                  headers: dict[str, str], database_url: str,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """`adplane admin role`: IQM has no role operation, so operators change roles; the last admin stays."""
+    from typer.testing import CliRunner
+
+    from adplane.cli.main import app as cli
+    from adplane.core.settings import get_settings
+
+    add_member(db, settings, tenant, "one@a.test")
+    other = add_member(db, settings, tenant, "two@a.test")
+    member_headers = login_as(client, tenant, "one@a.test")
+    hold_other = {"uowId": other["uowId"], "status": 4}
+    assert client.put(UPDATE_STATUS, headers=member_headers, json=hold_other).status_code == 403  # cached: member
+    monkeypatch.setenv("ADPLANE_DATABASE_URL", database_url)
+    monkeypatch.setenv("ADPLANE_DATA_DIR", str(settings.data_dir))
+    get_settings.cache_clear()
+    runner = CliRunner()
+    base = ["admin", "role", "--ow-id", str(tenant["owId"])]
+    promoted = runner.invoke(cli, [*base, "--email", "one@a.test", "--role", "admin", "--json"])
+    assert promoted.exit_code == 0, promoted.output
+    assert client.put(UPDATE_STATUS, headers=member_headers, json=hold_other).status_code == 200
+    refused = runner.invoke(cli, [*base, "--email", "one@a.test", "--role", "owner"])
+    assert refused.exit_code == 2 and "role must be" in refused.stderr
+    # demoting every admin but the last works; the last one stays
+    assert runner.invoke(cli, [*base, "--email", tenant["email"], "--role", "member"]).exit_code == 0
+    last = runner.invoke(cli, [*base, "--email", "one@a.test", "--role", "member"])
+    assert last.exit_code == 2 and "at least one active admin" in last.stderr
+    unknown = runner.invoke(cli, [*base, "--email", "nobody@a.test", "--role", "member"])
+    assert unknown.exit_code == 2
+    get_settings.cache_clear()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from adplane.auth import invitations
@@ -16,6 +16,7 @@ from adplane.auth.models import (
     USER_STATUS_ACTIVE,
     USER_STATUS_DELETED,
     ClientApp,
+    Membership,
     Organization,
     User,
     Workspace,
@@ -184,3 +185,27 @@ def set_sign_up_policy(session: Session, host: str, open_sign_up: bool | None) -
         workspace.open_sign_up = open_sign_up
         session.commit()
     return {"host": workspace.host, "openSignUp": workspace.open_sign_up}
+
+
+def set_role(session: Session, *, ow_id: int, email: str, role: str) -> dict[str, Any]:
+    """An operator changes a member's role in one organization (IQM's API has no role operation; roles are
+    otherwise given at invitation). An organization keeps at least one active admin. Cached callers see
+    the new role on their next request (the membership change moves the auth epoch)."""
+    from adplane.auth.organizations import get_org
+
+    if role not in ("admin", "member"):
+        raise ValidationFailed("role must be 'admin' or 'member'", field="role")
+    org = get_org(session, ow_id)
+    user = repo.user_by_email(session, email.strip().lower())
+    member = repo.membership(session, user.id, org.ow_id) if user is not None else None
+    if user is None or member is None:
+        raise NotFound(f"{email} is not a member of organization {ow_id}.", field="email")
+    if member.role == ROLE_ADMIN and role != ROLE_ADMIN:
+        admins = session.scalar(select(func.count()).select_from(Membership).where(
+            Membership.ow_id == org.ow_id, Membership.role == ROLE_ADMIN, Membership.status == USER_STATUS_ACTIVE,
+            Membership.uow_id != member.uow_id))
+        if not admins:
+            raise ValidationFailed("The organization must keep at least one active admin.", field="role")
+    member.role = role
+    session.commit()
+    return {"owId": org.ow_id, "uowId": member.uow_id, "email": user.email, "role": role}

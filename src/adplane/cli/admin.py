@@ -105,6 +105,23 @@ def add_user(
     emit(result, as_json)
 
 
+@app.command("role")
+def role(
+    ow_id: int = typer.Option(..., "--ow-id"),
+    email: str = typer.Option(...),
+    new_role: str = typer.Option(..., "--role", help="admin or member"),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """Change a member's role in an organization (the organization keeps at least one active admin)."""
+    _settings, db = open_database()
+    with db.session() as session:
+        try:
+            result = admin_service.set_role(session, ow_id=ow_id, email=email, role=new_role)
+        except ApiError as exc:
+            _fail(exc)
+    emit(result, as_json)
+
+
 @app.command("sign-up-policy")
 def sign_up_policy(
     host: str = typer.Option(..., help="Workspace host."),
