@@ -77,7 +77,8 @@ CUSTOMER_SORTABLE_FIELDS: list[dict[str, Any]] = [
 DEFAULT_SORT = "-createdAt"
 
 ACCOUNT_TYPE_ADVERTISER, ACCOUNT_TYPE_WORKSPACE = 1, 2  # GET /api/v3/ua/static/customer-account-types
-VERTICAL_NAMES = {1: "political", 2: "healthcare", 3: "specialty"}  # GET /api/v3/ua/static/verticals
+# GET /api/v3/ua/static/verticals numbers specialty 17; 3 is how adplane stored it before it served that list
+VERTICAL_NAMES = {1: "political", 2: "healthcare", 3: "specialty", 17: "specialty"}
 STATIC_VIEWS = ("customer", "approval", "finance")  # `view` of organization-workspace-status
 
 INVITATIONS_SENT = "{} invitations sent successfully."

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, Field
 
 from adplane.core.schemas import DbId, IdList, WireModel
+
+VerticalId = Literal[1, 2, 17]  # GET /api/v3/ua/static/verticals
 
 
 class LoginRequest(WireModel):
@@ -230,7 +232,7 @@ class OrganizationProfileUpdate(WireModel):
     expertize: Annotated[str | None, BeforeValidator(_ids_as_text)] = Field(
         default=None, max_length=500, pattern=ID_LIST_PATTERN, description="comma-separated expertise ids")
     description: str | None = Field(default=None, max_length=2000, pattern=TEXT_PATTERN)
-    vertical_id: int | None = Field(default=None, ge=1, le=3, description="1 political, 2 healthcare, 3 specialty")
+    vertical_id: VerticalId | None = Field(default=None, description="1 political, 2 healthcare, 17 specialty")
     organization_logo: str | None = Field(default=None, max_length=2048, pattern=AVATAR_URL_PATTERN)
     remove_organization_logo: bool = False
 
@@ -254,7 +256,7 @@ class CustomerInvitation(WireModel):
     password: str | None = Field(default=None, max_length=1000, description="not used: the invitee sets their own "
                                  "password with the mailed invite token")
     owner_user_name: str | None = Field(default=None, max_length=255, pattern=NAME_PATTERN)
-    vertical_id: int | None = Field(default=None, ge=1, le=3)
+    vertical_id: VerticalId | None = None
     logo_url: str | None = Field(default=None, max_length=2048, pattern=AVATAR_URL_PATTERN)
     customer_operation_details: CustomerOperationDetails | None = None
 
