@@ -18,7 +18,7 @@ import structlog
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from adplane.audiences import catalog, identities
+from adplane.audiences import building, catalog, identities
 from adplane.audiences import repository as repo
 from adplane.audiences.models import Audience, AudienceNpi
 from adplane.core.clock import to_epoch_s, utcnow
@@ -108,13 +108,6 @@ def _money(value: Decimal | None) -> int | float:
 
 # ------------------------------------------------------------------------------------------------ job
 
-def _locked(session: Session, audience_id: int) -> Audience | None:
-    stmt = select(Audience).where(Audience.id == audience_id, Audience.status_id == catalog.STATUS_PROCESSING)
-    if session.get_bind().dialect.name == "postgresql":
-        stmt = stmt.with_for_update()
-    return session.scalar(stmt.execution_options(populate_existing=True))
-
-
 def build(ctx: JobContext, session: Session, job: Job) -> str | None:
     """Handle one "audience-abm" job: look the NPIs up, then (holding the lease) write members and outcome."""
     audience_id = int(job.payload["audienceId"])
@@ -124,27 +117,12 @@ def build(ctx: JobContext, session: Session, job: Job) -> str | None:
                             note="the audience is no longer processing")
         return leases.CANCELLED if won else "lost"
     members = member_ids(session, npis_of(session, audience_id))
-    session.rollback()
-    if not leases.hold(session, job, worker=ctx.worker):
-        session.rollback()
-        return "lost"
-    mine = _locked(session, audience_id)
-    if mine is None:
-        session.rollback()
-        return "lost"
-    repo.replace_members(session, mine.id, members)
-    mine.reach = len(members)
-    mine.status_id = catalog.STATUS_READY
-    mine.failure_reason = None
-    leases.finish(session, job, worker=ctx.worker, now=utcnow(), commit=False)
-    session.commit()
-    log.info("audience_abm_built", audience_id=audience_id, reach=len(members))
-    return leases.DONE
+    return building.store_ready(ctx, session, job, audience_id, members, "audience_abm_built")
 
 
 def on_last_failure(ctx: JobContext, session: Session, job: Job, exc: BaseException) -> None:
     log.error("audience_abm_failed", audience_id=job.payload.get("audienceId"), error=type(exc).__name__)
-    mine = _locked(session, int(job.payload["audienceId"]))
+    mine = building.locked(session, int(job.payload["audienceId"]))
     if mine is not None:
         mine.status_id = catalog.STATUS_FAILED
         mine.failure_reason = f"Building the audience failed: {type(exc).__name__}"

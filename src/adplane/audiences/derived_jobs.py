@@ -14,13 +14,11 @@ from collections.abc import Callable
 
 import numpy as np
 import structlog
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from adplane.analytics.handle import store_for
 from adplane.analytics.store import AnalyticsStore
-from adplane.audiences import campaign_audience, catalog, lookalike
-from adplane.audiences import repository as repo
+from adplane.audiences import building, campaign_audience, catalog, lookalike
 from adplane.audiences.campaign_audience import DERIVE_KIND
 from adplane.audiences.models import Audience
 from adplane.core.clock import utcnow
@@ -44,13 +42,6 @@ def queue_build(session: Session, audience: Audience) -> None:
     enqueue(session, DERIVE_KIND, str(audience.id), {"audienceId": audience.id})
 
 
-def _locked(session: Session, audience_id: int) -> Audience | None:
-    stmt = select(Audience).where(Audience.id == audience_id, Audience.status_id == catalog.STATUS_PROCESSING)
-    if session.get_bind().dialect.name == "postgresql":
-        stmt = stmt.with_for_update()
-    return session.scalar(stmt.execution_options(populate_existing=True))
-
-
 def build(ctx: JobContext, session: Session, job: Job) -> str | None:
     """Handle one "audience-derive" job."""
     audience_id = int(job.payload["audienceId"])
@@ -64,22 +55,7 @@ def build(ctx: JobContext, session: Session, job: Job) -> str | None:
         members = builder(session, store_for(ctx.settings), audience)
     except ValueError as exc:
         return _fail(ctx, session, job, audience_id, str(exc))
-    session.rollback()
-    if not leases.hold(session, job, worker=ctx.worker):
-        session.rollback()
-        return "lost"
-    mine = _locked(session, audience_id)
-    if mine is None:
-        session.rollback()
-        return "lost"
-    repo.replace_members(session, mine.id, members)
-    mine.reach = len(members)
-    mine.status_id = catalog.STATUS_READY
-    mine.failure_reason = None
-    leases.finish(session, job, worker=ctx.worker, now=utcnow(), commit=False)
-    session.commit()
-    log.info("audience_built", audience_id=audience_id, type_id=mine.type_id, reach=len(members))
-    return leases.DONE
+    return building.store_ready(ctx, session, job, audience_id, members, "audience_built")
 
 
 def fail(audience: Audience, reason: str) -> None:
@@ -92,7 +68,7 @@ def _fail(ctx: JobContext, session: Session, job: Job, audience_id: int, reason:
     if not leases.hold(session, job, worker=ctx.worker):
         session.rollback()
         return "lost"
-    mine = _locked(session, audience_id)
+    mine = building.locked(session, audience_id)
     if mine is not None:
         fail(mine, reason)
     leases.finish(session, job, worker=ctx.worker, now=utcnow(), status=leases.FAILED, note=reason, commit=False)
@@ -102,7 +78,7 @@ def _fail(ctx: JobContext, session: Session, job: Job, audience_id: int, reason:
 
 def on_last_failure(ctx: JobContext, session: Session, job: Job, exc: BaseException) -> None:
     log.error("audience_build_failed", audience_id=job.payload.get("audienceId"), error=type(exc).__name__)
-    mine = _locked(session, int(job.payload["audienceId"]))
+    mine = building.locked(session, int(job.payload["audienceId"]))
     if mine is not None:
         fail(mine, f"Building the audience failed: {type(exc).__name__}")
 

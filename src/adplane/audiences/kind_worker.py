@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from adplane.analytics.handle import store_for
-from adplane.audiences import catalog, contextual, geofarm, kind_common, retargeting
+from adplane.audiences import building, catalog, contextual, geofarm, kind_common, retargeting
 from adplane.audiences.models import Audience
 from adplane.core.clock import utcnow
 from adplane.core.db import Database
@@ -30,13 +30,6 @@ from adplane.jobs.registry import JobContext, periodic, queued
 log = structlog.get_logger("adplane.audiences")
 BUILT_TYPES = (catalog.TYPE_GEOFARMED, catalog.TYPE_CONTEXTUAL)
 LIVE = (catalog.STATUS_PROCESSING, catalog.STATUS_READY)
-
-
-def _locked(session: Session, audience_id: int) -> Audience | None:
-    stmt = select(Audience).where(Audience.id == audience_id, Audience.status_id.in_(LIVE))
-    if session.get_bind().dialect.name == "postgresql":
-        stmt = stmt.with_for_update()
-    return session.scalar(stmt.execution_options(populate_existing=True))
 
 
 def build(ctx: JobContext, session: Session, job: Job) -> str:
@@ -55,7 +48,7 @@ def build(ctx: JobContext, session: Session, job: Job) -> str:
     if not leases.hold(session, job, worker=ctx.worker):
         session.rollback()
         return "lost"
-    mine = _locked(session, audience_id)
+    mine = building.locked(session, audience_id, LIVE)
     if mine is None:
         session.rollback()
         return "lost"
@@ -68,7 +61,7 @@ def build(ctx: JobContext, session: Session, job: Job) -> str:
 
 def on_last_failure(ctx: JobContext, session: Session, job: Job, exc: BaseException) -> None:
     log.error("audience_build_failed", audience_id=job.payload.get("audienceId"), error=type(exc).__name__)
-    mine = _locked(session, int(job.payload["audienceId"]))
+    mine = building.locked(session, int(job.payload["audienceId"]), LIVE)
     if mine is not None and mine.status_id == catalog.STATUS_PROCESSING:
         mine.status_id = catalog.STATUS_FAILED
         mine.failure_reason = f"Building the audience failed: {type(exc).__name__}"[:1000]

@@ -30,7 +30,7 @@ import structlog
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from adplane.audiences import catalog, identities
+from adplane.audiences import building, catalog, identities
 from adplane.audiences import repository as repo
 from adplane.audiences.models import Audience
 from adplane.core.clock import to_epoch_ms, utcnow
@@ -621,13 +621,6 @@ def segments_by_audience(session: Session, principal: Principal, audience_ids: l
 
 # ------------------------------------------------------------------------------------------ job
 
-def _locked(session: Session, audience_id: int) -> Audience | None:
-    stmt = select(Audience).where(Audience.id == audience_id, Audience.status_id == catalog.STATUS_PROCESSING)
-    if session.get_bind().dialect.name == "postgresql":
-        stmt = stmt.with_for_update()
-    return session.scalar(stmt.execution_options(populate_existing=True))
-
-
 def build(ctx: JobContext, session: Session, job: Job) -> str | None:
     """Handle one "audience-segments" job: compute the members outside any write, then write them, the
     reach and the ready status with the job's outcome while the lease is held. A job of an older
@@ -645,7 +638,7 @@ def build(ctx: JobContext, session: Session, job: Job) -> str | None:
     if not leases.hold(session, job, worker=ctx.worker):
         session.rollback()
         return "lost"
-    mine = _locked(session, audience_id)
+    mine = building.locked(session, audience_id)
     if mine is None or int((mine.details or {}).get("buildVersion", 0)) != version:
         session.rollback()
         leases.finish(session, job, worker=ctx.worker, now=utcnow(), status=leases.CANCELLED,
@@ -671,7 +664,7 @@ def _members_of(audience: Audience) -> np.ndarray:
 
 
 def on_last_failure(ctx: JobContext, session: Session, job: Job, exc: BaseException) -> None:
-    mine = _locked(session, int(job.payload["audienceId"]))
+    mine = building.locked(session, int(job.payload["audienceId"]))
     if mine is not None:
         mine.status_id = catalog.STATUS_FAILED
         mine.failure_reason = f"Building the audience failed: {type(exc).__name__}"

@@ -11,10 +11,9 @@ attempt.
 from __future__ import annotations
 
 import structlog
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from adplane.audiences import catalog, matching, service
+from adplane.audiences import building, catalog, matching, service
 from adplane.audiences.models import Audience
 from adplane.core.clock import utcnow
 from adplane.core.db import Database
@@ -26,13 +25,6 @@ from adplane.jobs.queue import drain
 from adplane.jobs.registry import JobContext, queued
 
 log = structlog.get_logger("adplane.audiences")
-
-
-def _locked(session: Session, audience_id: int) -> Audience | None:
-    stmt = select(Audience).where(Audience.id == audience_id, Audience.status_id == catalog.STATUS_PROCESSING)
-    if session.get_bind().dialect.name == "postgresql":
-        stmt = stmt.with_for_update()
-    return session.scalar(stmt.execution_options(populate_existing=True))
 
 
 def match(ctx: JobContext, session: Session, job: Job) -> str | None:
@@ -54,7 +46,7 @@ def match(ctx: JobContext, session: Session, job: Job) -> str | None:
         session.rollback()
         result_path.unlink(missing_ok=True)
         return "lost"
-    mine = _locked(session, audience_id)
+    mine = building.locked(session, audience_id)
     if mine is None:
         session.rollback()
         result_path.unlink(missing_ok=True)
@@ -72,7 +64,7 @@ def _fail(ctx: JobContext, session: Session, job: Job, audience_id: int, reason:
     if not leases.hold(session, job, worker=ctx.worker):
         session.rollback()
         return "lost"
-    mine = _locked(session, audience_id)
+    mine = building.locked(session, audience_id)
     if mine is not None:
         service.fail_match(mine, reason)
     leases.finish(session, job, worker=ctx.worker, now=utcnow(), status=leases.FAILED, note=reason, commit=False)
@@ -82,7 +74,7 @@ def _fail(ctx: JobContext, session: Session, job: Job, audience_id: int, reason:
 
 def on_last_failure(ctx: JobContext, session: Session, job: Job, exc: BaseException) -> None:
     log.error("audience_match_failed", audience_id=job.payload.get("audienceId"), error=type(exc).__name__)
-    mine = _locked(session, int(job.payload["audienceId"]))
+    mine = building.locked(session, int(job.payload["audienceId"]))
     if mine is not None:
         service.fail_match(mine, f"Matching failed: {type(exc).__name__}")
 
