@@ -4,7 +4,7 @@ one commit. Shared by the matched, segment, kind, derived and ABM build jobs."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 import structlog
@@ -51,3 +51,18 @@ def store_ready(ctx: JobContext, session: Session, job: Job, audience_id: int, m
     session.commit()
     log.info(event, audience_id=audience_id, type_id=mine.type_id, reach=len(members))
     return leases.DONE
+
+
+def store_failed(ctx: JobContext, session: Session, job: Job, audience_id: int, reason: str,
+                 mark: Callable[[Audience, str], None]) -> str:
+    """The audience marked failed (`mark`, the kind's own wording) with the job's failed outcome, in one commit."""
+    session.rollback()
+    if not leases.hold(session, job, worker=ctx.worker):
+        session.rollback()
+        return "lost"
+    mine = locked(session, audience_id)
+    if mine is not None:
+        mark(mine, reason)
+    leases.finish(session, job, worker=ctx.worker, now=utcnow(), status=leases.FAILED, note=reason, commit=False)
+    session.commit()
+    return leases.FAILED

@@ -60,16 +60,7 @@ def match(ctx: JobContext, session: Session, job: Job) -> str | None:
 
 
 def _fail(ctx: JobContext, session: Session, job: Job, audience_id: int, reason: str) -> str:
-    session.rollback()
-    if not leases.hold(session, job, worker=ctx.worker):
-        session.rollback()
-        return "lost"
-    mine = building.locked(session, audience_id)
-    if mine is not None:
-        service.fail_match(mine, reason)
-    leases.finish(session, job, worker=ctx.worker, now=utcnow(), status=leases.FAILED, note=reason, commit=False)
-    session.commit()
-    return leases.FAILED
+    return building.store_failed(ctx, session, job, audience_id, reason, service.fail_match)
 
 
 def on_last_failure(ctx: JobContext, session: Session, job: Job, exc: BaseException) -> None:
