@@ -10,7 +10,7 @@ from fastapi.responses import JSONResponse
 
 from adplane.analytics.deps import AnalyticsDep
 from adplane.auth.deps import PrincipalDep
-from adplane.campaigns import bulk, duplicate, queries, service, status
+from adplane.campaigns import bulk, duplicate, hooks, queries, service, status
 from adplane.campaigns.budget_info import budget_info
 from adplane.campaigns.delivery import totals_for
 from adplane.campaigns.models import Campaign
@@ -100,7 +100,8 @@ def get_campaign(campaign_id: IdPath, principal: PrincipalDep, session: SessionD
     creatives = service.creative_ids_by_campaign(session, [campaign.id])[campaign.id]
     spent = totals_for(store, [campaign.id])[campaign.id].spend if isSpentRequired else None
     owner = owners(session, [campaign])[campaign.id]
-    return v2(campaign_detail(campaign, io, creatives, owner, principal, spent))
+    return v2({**campaign_detail(campaign, io, creatives, owner, principal, spent),
+               **hooks.extra_detail(session, campaign)})
 
 
 @router.patch("/api/v2/cmp/campaign/{campaign_id}", response_model=V2[CampaignSaved])

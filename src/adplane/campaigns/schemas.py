@@ -124,3 +124,11 @@ class CountRequest(WireModel):
     creative_type_ids: str | None = Field(default=None, max_length=2000)
     campaign_expired_after_epoch: EpochS | None = None
     search_field: str | None = Field(default=None, max_length=255)
+
+
+class IncludeExclude(WireModel):
+    """IQM's v2 `cmp/{deviceType,exchange,trafficsource}/includeExclude` body: `ids` "15" or "11,12"."""
+
+    ids: Annotated[str, Field(max_length=10_000)] | Annotated[list[int], Field(max_length=1000)] | int
+    is_excluded: Annotated[int, Field(ge=0, le=1)]
+    campaign_id: DbId

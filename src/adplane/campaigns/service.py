@@ -6,7 +6,7 @@ an auto-sum IO's total in the same transaction (`adplane.insertion_orders.servic
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from decimal import Decimal
 
 from sqlalchemy import delete, select
@@ -279,7 +279,10 @@ def _check_io_open(io: InsertionOrder) -> None:
 # --------------------------------------------------------------------------- commands
 
 
-def create_campaign(session: Session, principal: Principal, body: CampaignBody, *, draft: bool) -> Campaign:
+def create_campaign(session: Session, principal: Principal, body: CampaignBody, *, draft: bool,
+                    on_saved: Callable[[Campaign], None] | None = None) -> Campaign:
+    """`on_saved` (a higher domain's part of the campaign, e.g. PG deals) runs once the campaign has its id,
+    in the same transaction."""
     if body.io_id is None:
         _fail("ioId", "ioId is required.")
     assert body.io_id is not None
@@ -306,6 +309,8 @@ def create_campaign(session: Session, principal: Principal, body: CampaignBody, 
     session.add(campaign)
     session.flush()
     set_creatives(session, campaign, creative_ids)
+    if on_saved is not None:
+        on_saved(campaign)
     io_service.sync_auto_sum(session, io)
     io_service.check_campaign_budgets_fit(session, io)
     session.commit()
@@ -313,10 +318,11 @@ def create_campaign(session: Session, principal: Principal, body: CampaignBody, 
 
 
 def patch_campaign(session: Session, principal: Principal, campaign_id: int, body: CampaignBody, *,
-                   keep_draft: bool = False) -> Campaign:
+                   keep_draft: bool = False, on_saved: Callable[[Campaign], None] | None = None) -> Campaign:
     """Update any field; a draft becomes pending (and must then be complete), other statuses stay.
 
-    `keep_draft` (PUT .../campaign/draft/{id}) edits a draft and leaves it a draft.
+    `keep_draft` (PUT .../campaign/draft/{id}) edits a draft and leaves it a draft; `on_saved` as in
+    `create_campaign`.
     """
     probe = get_campaign(session, principal.ow_id, campaign_id)
     io = io_service.lock_io(session, principal.ow_id, probe.io_id, field="ioId")
@@ -345,6 +351,8 @@ def patch_campaign(session: Session, principal: Principal, campaign_id: int, bod
     validate_campaign(session, campaign, io, complete=not keep_draft, creative_ids=creative_ids)
     if "creative_ids" in body.model_fields_set:
         set_creatives(session, campaign, creative_ids)
+    if on_saved is not None:
+        on_saved(campaign)
     io_service.sync_auto_sum(session, io)
     io_service.check_campaign_budgets_fit(session, io)
     session.commit()

@@ -27,6 +27,7 @@ from adplane.master import responses as master
 from adplane.reports import responses as reports
 from adplane.sandbox import responses as sandbox
 from adplane.schedules import responses as schedules
+from adplane.simulator import responses as estimator
 
 ROUTE_MODELS: dict[tuple[str, str], Any] = {
     ("POST", "/api/v3/audience/abm"): abm.AbmCreated,
@@ -228,6 +229,9 @@ ROUTE_MODELS: dict[tuple[str, str], Any] = {
     ("PUT", "/api/v2/cmp/campaigns/update-status"): campaigns.BulkStatusUpdate,
     ("PUT", "/api/v2/cmp/campaigns/update_budget"): campaigns.BulkUpdate,
     ("POST", "/api/v2/cmp/inventorygroup/{group_id}/includeExclude"): envelopes.Message,
+    ("POST", "/api/v2/cmp/deviceType/includeExclude"): envelopes.Message,
+    ("POST", "/api/v2/cmp/exchange/includeExclude"): envelopes.Message,
+    ("POST", "/api/v2/cmp/trafficsource/includeExclude"): envelopes.Message,
     ("POST", "/api/v2/inv/group/addMappings"): list[inventory.InventoryGroup],
     ("POST", "/api/v2/inv/inventories/includeExclude"): envelopes.Message,
     ("GET", "/api/v2/master/segment/age"): master.Segments,
@@ -265,6 +269,14 @@ ROUTE_MODELS: dict[tuple[str, str], Any] = {
     ("GET", "/api/v3/cmp/io/{io_id}"): insertion_orders.InsertionOrder,
     ("PATCH", "/api/v3/cmp/io/{io_id}"): str,
     ("PATCH", "/api/v3/cmp/pg/campaigns/mappings"): str,
+    ("POST", "/api/v3/cmp/campaign/estimation/reach"): estimator.ReachEstimate,
+    ("POST", "/api/v3/cmp/campaign/estimation/bid-landscape"): estimator.BidLandscape,
+    ("POST", "/api/v3/cmp/estimate-reach"): estimator.EstimatedReach,
+    ("GET", "/api/v3/cmp/static/campaign/estimator/dimension/list"): estimator.EstimatorDimensions,
+    ("POST", "/api/v3/cmp/pg/campaigns/add"): inventory.PgCampaignSaved,
+    ("POST", "/api/v3/cmp/pg/campaigns/draft/add"): inventory.PgCampaignSaved,
+    ("PATCH", "/api/v3/cmp/pg/campaigns/{campaign_id}"): inventory.PgCampaignSaved,
+    ("PATCH", "/api/v3/cmp/pg/campaigns/draft/{campaign_id}"): inventory.PgCampaignSaved,
     ("PATCH", "/api/v3/cmp/pmp/campaigns/mappings"): str,
     ("GET", "/api/v3/cmp/static/budget-distribution-method/list"): master.BudgetDistributionMethods,
     ("GET", "/api/v3/cmp/static/campaign/budget-type"): master.BudgetTypes,

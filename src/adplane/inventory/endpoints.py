@@ -12,7 +12,7 @@ from adplane.auth.deps import PrincipalDep
 from adplane.core.deps import IdPath, SessionDep
 from adplane.core.envelopes import V2, V3, Message, v2, v3
 from adplane.core.listing import parse_ids
-from adplane.inventory import service
+from adplane.inventory import pg_campaigns, service
 from adplane.inventory.models import DEAL_KIND_PG, DEAL_KIND_PMP
 from adplane.inventory.responses import (
     BlockedInventoryList,
@@ -29,6 +29,7 @@ from adplane.inventory.responses import (
     InventoryGroup,
     InventoryGroupList,
     InventoryList,
+    PgCampaignSaved,
     PgDeal,
     PgDealList,
     PmpDeal,
@@ -46,6 +47,7 @@ from adplane.inventory.schemas import (
     GroupCreate,
     GroupMappings,
     GroupUpdate,
+    PgCampaignBody,
     PgDealCreate,
     PgDealUpdate,
     PmpDealCreate,
@@ -170,6 +172,33 @@ def pmp_mappings(body: DealMappings, principal: PrincipalDep, session: SessionDe
 def pg_mappings(body: DealMappings, principal: PrincipalDep, session: SessionDep) -> dict:
     service.map_deals(session, principal, body, DEAL_KIND_PG)
     return v3("PG deal campaign mappings updated successfully")
+
+
+# PG campaigns (after the mappings route: "mappings" is not a campaign id)
+
+@router.post("/api/v3/cmp/pg/campaigns/add", response_model=V3[PgCampaignSaved])
+def add_pg_campaign(body: PgCampaignBody, principal: PrincipalDep, session: SessionDep) -> dict:
+    campaign = pg_campaigns.create(session, principal, body, draft=False)
+    return v3({"message": "PG Campaign Created successfully", "campaignId": campaign.id})
+
+
+@router.post("/api/v3/cmp/pg/campaigns/draft/add", response_model=V3[PgCampaignSaved])
+def add_pg_draft(body: PgCampaignBody, principal: PrincipalDep, session: SessionDep) -> dict:
+    campaign = pg_campaigns.create(session, principal, body, draft=True)
+    return v3({"message": "PG Campaign Created successfully", "campaignId": campaign.id})
+
+
+@router.patch("/api/v3/cmp/pg/campaigns/draft/{campaign_id}", response_model=V3[PgCampaignSaved])
+def edit_pg_draft(campaign_id: IdPath, body: PgCampaignBody, principal: PrincipalDep, session: SessionDep) -> dict:
+    campaign = pg_campaigns.update(session, principal, campaign_id, body, keep_draft=True)
+    return v3({"message": "PG Campaign Updated successfully", "campaignId": campaign.id})
+
+
+@router.patch("/api/v3/cmp/pg/campaigns/{campaign_id}", response_model=V3[PgCampaignSaved])
+def edit_pg_campaign(campaign_id: IdPath, body: PgCampaignBody, principal: PrincipalDep,
+                     session: SessionDep) -> dict:
+    campaign = pg_campaigns.update(session, principal, campaign_id, body, keep_draft=False)
+    return v3({"message": "PG Campaign Updated successfully", "campaignId": campaign.id})
 
 
 @router.get("/api/v3/cmp/campaigns/{campaign_type_id}/deals", response_model=V3[DealsByCampaign])

@@ -20,6 +20,7 @@ from adplane.inventory.models import (
     InventoryGroup,
     InventoryGroupMember,
 )
+from adplane.master.catalog import CAMPAIGN_TYPE_PG
 
 CHUNK = 1000
 
@@ -81,6 +82,15 @@ def owned_campaigns(session: Session, ow_id: int, ids: list[int]) -> dict[int, C
 def org_campaigns(session: Session, ow_id: int) -> list[Campaign]:
     return list(session.scalars(scoped(Campaign, ow_id).where(Campaign.status != STATUS_DELETED)
                                 .order_by(Campaign.id.desc())))
+
+
+def pg_campaign_ids(session: Session, campaign_ids: list[int]) -> set[int]:
+    """Which of the campaigns are PG campaigns (campaign type 2)."""
+    out: set[int] = set()
+    for chunk in chunks(campaign_ids):
+        out.update(session.scalars(select(Campaign.id).where(Campaign.id.in_(chunk),
+                                                             Campaign.campaign_type_id == CAMPAIGN_TYPE_PG)))
+    return out
 
 
 def assign_deals(session: Session, campaign_ids: list[int], deal_ids: list[int]) -> None:

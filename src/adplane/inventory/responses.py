@@ -12,6 +12,11 @@ class CreatedWithId(ResponseModel):
     message: str
 
 
+class PgCampaignSaved(ResponseModel):
+    message: str
+    campaignId: int
+
+
 class DeletedDeals(ResponseModel):
     id: list[int]
     message: str

@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from pydantic import Field
+from pydantic import AliasChoices, Field
 
 from adplane.core.schemas import MAX_DB_INT, DbId, WireModel
 
@@ -157,3 +157,61 @@ class GroupMappings(WireModel):
     contextual_keywords: Annotated[list[Search], Field(max_length=1000)] | None = None
     contextual_urls: Annotated[list[Annotated[str, Field(max_length=1000)]], Field(max_length=1000)] | None = None
     is_all_inventories: bool | None = None
+
+
+# ----------------------------------------------------------------------------------------- PG campaigns
+
+Money = Annotated[Decimal, Field(ge=0, le=Decimal("10000000000"), allow_inf_nan=False)]
+EpochSeconds = Annotated[int, Field(ge=0, le=32_503_680_000)]
+# IQM's examples send id lists as text ("[644506]", "[30,12]"); its schema and guide as arrays of numbers
+IdsText = Annotated[str, Field(max_length=100_000)] | Annotated[list[int], Field(max_length=5000)] | int
+
+
+class PgCampaignInfo(WireModel):
+    """`pgCampaignInfo` (also spelled `pgCampaignInfoVO`): the campaign itself. Times are epoch seconds (the
+    specification's description and every example; the guide's prose says milliseconds)."""
+
+    campaign_name: str | None = Field(default=None, max_length=255)
+    io_id: DbId | None = None
+    time_zone_id: DbId | None = None
+    total_impressions: Annotated[int, Field(ge=0, le=9_000_000_000_000)] | None = None
+    budget_total: Money | None = None
+    spending_budget: Money | None = None
+    total_budget: Money | None = None
+    max_bid: Money | None = None
+    start_time: EpochSeconds | None = None
+    end_time: EpochSeconds | None = None
+    budget_type_id: DbId | None = None
+    campaign_type_id: DbId | None = None
+    advertiser_domain: str | None = Field(default=None, max_length=1000)
+    advertiser_type: str | None = Field(default=None, max_length=50)
+    creative_type_id: DbId | None = None
+    pg_fees_percentage: Annotated[Decimal, Field(ge=0, le=100, allow_inf_nan=False)] | None = None
+
+
+class PgCreativeTargeting(WireModel):
+    creative_type_id: DbId | None = None
+    creative_ids: IdsText | None = None
+
+
+class PgInventoryTargeting(WireModel):
+    pg_deal_ids: IdsText | None = None
+    payment_type_id: DbId | None = None
+
+
+class PgConversionTargeting(WireModel):
+    conversion_type_id: Annotated[int, Field(ge=0, le=1000)] | None = None
+    conversion_ids: IdsText | None = None
+
+
+class PgCampaignBody(WireModel):
+    """`POST /api/v3/cmp/pg/campaigns/add|draft/add` and `PATCH /api/v3/cmp/pg/campaigns/{id}|draft/{id}`."""
+
+    pg_campaign_info: PgCampaignInfo | None = Field(
+        default=None, validation_alias=AliasChoices("pgCampaignInfo", "pgCampaignInfoVO"))
+    creative_targeting: PgCreativeTargeting | None = None
+    inventory_targeting: PgInventoryTargeting | None = None
+    conversion_targeting: PgConversionTargeting | None = None
+    political_advertiser_client_id: Annotated[int, Field(ge=0, le=MAX_DB_INT)] | None = None
+    country_id: DbId | None = None
+    campaign_id: DbId | None = None  # PATCH: the path's campaign

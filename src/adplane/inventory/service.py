@@ -7,7 +7,7 @@ so they sort and page those few rows per organization in memory with the same pa
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -609,60 +609,88 @@ class InventoryRules:
     blocked: set[str] = field(default_factory=set)
     allowed: set[str] | None = None
     deals: list[DealTerms] = field(default_factory=list)
+    deals_only: bool = False  # a PG campaign: it buys through its deals or not at all
 
     @property
     def is_open(self) -> bool:
-        return not self.blocked and self.allowed is None and not self.deals
+        return not self.blocked and self.allowed is None and not self.deals and not self.deals_only
+
+
+@dataclass
+class RuleInputs:
+    """What one buyer asks of the inventory: single inventories it allows or blocks (inventory id, excluded),
+    inventory groups it targets or blocks (group id, excluded), and its deals; `pg_only`: a PG campaign."""
+
+    ow_id: int
+    singles: list[tuple[int, bool]] = field(default_factory=list)
+    groups: list[tuple[int, bool]] = field(default_factory=list)
+    deals: list[Deal] = field(default_factory=list)
+    pg_only: bool = False
 
 
 def delivery_rules(session: Session, campaigns: Sequence[tuple[int, int]]) -> dict[int, InventoryRules]:
     """Rules per campaign for (campaign id, owner ow_id) pairs: the organization's block list, the campaign's
-    inventory includes/excludes and targeted/blocked groups, and its active deals (PMP groups it includes
-    bring their deals; contextual groups do not restrict delivery)."""
+    inventory includes/excludes and targeted/blocked groups, and its deals (see `compose_rules`). A PG campaign
+    buys only through its active PG deals, and nothing without one."""
     campaign_ids = [c for c, _ in campaigns]
+    pg_campaigns = repository.pg_campaign_ids(session, campaign_ids)
     singles = repository.campaign_inventories(session, campaign_ids)
     targeted = repository.campaign_groups(session, campaign_ids)
     deals = repository.deals_of_campaigns(session, campaign_ids)
-    group_ids = sorted({t.group_id for rows in targeted.values() for t in rows})
+    return compose_rules(session, {campaign_id: RuleInputs(
+        ow_id, [(row.inventory_id, row.is_excluded) for row in singles[campaign_id]],
+        [(row.group_id, row.is_excluded) for row in targeted[campaign_id]], deals[campaign_id],
+        campaign_id in pg_campaigns) for campaign_id, ow_id in campaigns})
+
+
+def compose_rules(session: Session, inputs: Mapping[Any, RuleInputs]) -> dict[Any, InventoryRules]:
+    """The delivery rules of each buyer: the organization's block list, single and group excludes block;
+    single and group includes (open exchange, CTV) allow only theirs; active deals, with those of included PMP
+    groups, are what it buys through (contextual groups do not restrict delivery)."""
+    group_ids = sorted({g for one in inputs.values() for g, _ in one.groups})
     members = repository.members(session, group_ids)
     group_types = {g.id: g.group_type_id for g in repository.groups_by_any_ids(session, group_ids)}
-    blocked_by_org = {ow: {b.inventory_id for b in repository.blocked(session, ow)} for ow in {o for _, o in campaigns}}
+    blocked_by_org = {ow: {b.inventory_id for b in repository.blocked(session, ow)}
+                      for ow in {one.ow_id for one in inputs.values()}}
     inventory_ids = {i for ids in blocked_by_org.values() for i in ids}
-    inventory_ids |= {s.inventory_id for rows in singles.values() for s in rows}
+    inventory_ids |= {i for one in inputs.values() for i, _ in one.singles}
     inventory_ids |= {int(m.ref) for rows in members.values() for m in rows if m.kind == MEMBER_INVENTORY}
     app_ids = {i: inv.app_id for i, inv in repository.inventories_by_ids(session, inventory_ids).items()}
     group_deal_ids = {int(m.ref) for rows in members.values() for m in rows if m.kind == MEMBER_DEAL}
     group_deals = repository.deals_by_any_ids(session, sorted(group_deal_ids))
 
-    out: dict[int, InventoryRules] = {}
-    for campaign_id, ow_id in campaigns:
-        rules = InventoryRules(blocked={app_ids[i] for i in blocked_by_org[ow_id] if i in app_ids})
+    out: dict[Any, InventoryRules] = {}
+    for key, one in inputs.items():
+        rules = InventoryRules(blocked={app_ids[i] for i in blocked_by_org[one.ow_id] if i in app_ids})
         allowed: set[int] | None = None
-        for row in singles[campaign_id]:
-            if row.is_excluded:
-                rules.blocked.add(app_ids.get(row.inventory_id, ""))
+        for inventory_id, excluded in one.singles:
+            if excluded:
+                rules.blocked.add(app_ids.get(inventory_id, ""))
             else:
-                allowed = (allowed or set()) | {row.inventory_id}
-        campaign_deals = [d for d in deals[campaign_id] if d.active]
-        for target in targeted[campaign_id]:
-            kind = group_types.get(target.group_id)
-            rows = members.get(target.group_id, [])
+                allowed = (allowed or set()) | {inventory_id}
+        buyer_deals = [d for d in one.deals if d.active]
+        for group_id, excluded in one.groups:
+            kind = group_types.get(group_id)
+            rows = members.get(group_id, [])
             inv = {int(m.ref) for m in rows if m.kind == MEMBER_INVENTORY}
             if kind in (GROUP_TYPE_OPEN_EXCHANGE, GROUP_TYPE_CTV):
-                if target.is_excluded:
+                if excluded:
                     rules.blocked |= {app_ids[i] for i in inv if i in app_ids}
                 else:
                     allowed = (allowed or set()) | inv
-            elif kind == GROUP_TYPE_PMP and not target.is_excluded:
-                campaign_deals += [group_deals[int(m.ref)] for m in rows
-                                   if m.kind == MEMBER_DEAL and int(m.ref) in group_deals
-                                   and group_deals[int(m.ref)].active]
+            elif kind == GROUP_TYPE_PMP and not excluded:
+                buyer_deals += [group_deals[int(m.ref)] for m in rows
+                                if m.kind == MEMBER_DEAL and int(m.ref) in group_deals
+                                and group_deals[int(m.ref)].active]
         if allowed is not None:
             rules.allowed = {app_ids[i] for i in allowed if i in app_ids} - rules.blocked
         rules.blocked.discard("")
-        unique = {d.id: d for d in campaign_deals}
+        if one.pg_only:
+            rules.deals_only = True
+            buyer_deals = [d for d in buyer_deals if d.kind == DEAL_KIND_PG]
+        unique = {d.id: d for d in buyer_deals}
         rules.deals = [DealTerms(d.exchange_id, d.cpm, d.kind == DEAL_KIND_PG) for _, d in sorted(unique.items())]
-        out[campaign_id] = rules
+        out[key] = rules
     return out
 
 

@@ -86,6 +86,18 @@ def win_probability(base_rate: float | np.ndarray, multiplier: float | np.ndarra
     return ndtr(ndtri(base) + np.log(np.maximum(multiplier, 1e-6)) / WIN_CURVE_SIGMA)
 
 
+# Who sees an impression: a user id drawn per impression, heavy-tailed (a few users see many ads), from
+# floor(USER_SCALE × Lomax(USER_TAIL)) wrapped into USER_IDS ids. `adplane.simulator.estimation` counts the
+# distinct users of N draws from the same distribution.
+USER_TAIL = 1.2
+USER_SCALE = 2000
+USER_IDS = 5_000_000
+
+
+def draw_users(rng: np.random.Generator, n: int) -> np.ndarray:
+    return (rng.pareto(USER_TAIL, n) * USER_SCALE).astype(np.int64) % USER_IDS + 1
+
+
 class Dimensions:
     """The static lists the simulator draws from, as arrays (built once)."""
 
@@ -266,7 +278,7 @@ def generate(rng: np.random.Generator, plans: list[CampaignPlan], seg_plan: np.n
     dma = np.where(has_city, dims.city_dma_arr[safe_city], 0)
     gender = rng.choice(dims.gender_ids, n, p=dims.gender_p)
     age = rng.choice(dims.age_ids, n, p=dims.age_p)
-    user = (rng.pareto(1.2, n) * 2000).astype(np.int64) % 5_000_000 + 1
+    user = draw_users(rng, n)
     _apply_audiences(rng, plans, k, user)
 
     creative_offsets = np.cumsum([0] + [len(p.creative_ids) for p in plans])
@@ -496,7 +508,7 @@ def _apply_audiences(rng: np.random.Generator, plans: list[CampaignPlan], k: np.
             clash = rows[np.isin(user[rows], blocked)]
             if len(clash) == 0:
                 break
-            user[clash] = (rng.pareto(1.2, len(clash)) * 2000).astype(np.int64) % 5_000_000 + 1
+            user[clash] = draw_users(rng, len(clash))
         clash = rows[np.isin(user[rows], blocked)]
         if len(clash):
             free = np.setdiff1d(np.arange(1, len(blocked) + len(clash) + 2, dtype=np.int64), blocked)

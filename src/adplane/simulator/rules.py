@@ -7,7 +7,7 @@
 - Deals: a campaign with active deals buys only through them (each deal offers `DEAL_SUPPLY_SHARE` of what
   its targeting reaches on the open exchange). A PG deal clears at its fixed price and wins every bid; a PMP
   deal clears at the auction price but never under its floor, and a floor above the campaign's max bid
-  cannot be bought.
+  cannot be bought. A PG campaign buys only through its PG deals, and nothing while none is active.
 - Bid multipliers (bid models): the bid on a dimension value is the base bid times its multiplier, never
   more than the max bid. The clearing price follows the bid, and so does the win rate (see
   `generator.win_probability`), so a value with a higher multiplier also wins a larger share of the
@@ -175,7 +175,7 @@ def apply(plan: CampaignPlan, daily_inventory: float, rules: CampaignRules) -> f
         base = bids.base_bid_micro or plan.max_bid_micro
         plan.price_factor = min(base * max_mult, plan.max_bid_micro) / plan.max_bid_micro
 
-    if inv.deals:
+    if inv.deals or inv.deals_only:
         mean_share = sum(plan.clearing_share) / 2
         open_price = plan.max_bid_micro * mean_share * plan.price_factor
         usable = [d for d in inv.deals if d.fixed or d.cpm is None or int(d.cpm * MICRO) <= plan.max_bid_micro]

@@ -40,6 +40,10 @@ from adplane.simulator.rules import load_rules
 from adplane.simulator.supply import register_supply
 
 BASE_DAILY_IMPRESSIONS = 400_000  # what an untargeted campaign could win in a day at its max bid
+SUPPLY_SIGMA = 0.25  # each campaign's supply: BASE_DAILY_IMPRESSIONS × its targeting's share × lognormal(0, this)
+# share of a day's cap a campaign manages to spend: Beta(a, b), with and without total budget pacing
+DEMAND_PACED = (40.0, 1.5)
+DEMAND_UNPACED = (9.0, 1.3)
 
 
 @dataclass
@@ -53,6 +57,7 @@ class SimCampaign:
     budget_total_micro: int | None
     pacing: bool
     daily_inventory: float  # impressions/day the targeting can reach
+    supply_share: float = 1.0  # the targeting's share of an untargeted campaign's supply (before the draw)
 
 
 @dataclass
@@ -115,8 +120,8 @@ def build_campaign(campaign: Campaign, io: InsertionOrder, creative_ids: list[in
         dt_w = dt_mask.astype(float)
     exchanges = set(campaign.exchange_ids or [])
     ex_w = dims.exchange_share * (np.isin(dims.exchange_ids, list(exchanges)) if exchanges else 1.0)
-    reach = (_uniform_if_empty(state_w).sum() / dims.state_population.sum()) * (
-        dt_w.sum() / dims.device_traffic_share.sum() if dims.device_traffic_share.sum() else 1.0)
+    reach = max((_uniform_if_empty(state_w).sum() / dims.state_population.sum()) * (
+        dt_w.sum() / dims.device_traffic_share.sum() if dims.device_traffic_share.sum() else 1.0), 0.01)
 
     max_bid = to_micro(campaign.max_bid) or 5 * MICRO
     plan = CampaignPlan(
@@ -136,7 +141,7 @@ def build_campaign(campaign: Campaign, io: InsertionOrder, creative_ids: list[in
         flight_start=campaign.start_time, flight_end=end,
         budget_day_micro=to_micro(campaign.budget_day), budget_total_micro=to_micro(campaign.budget_total),
         pacing=bool(campaign.total_budget_pacing) and end is not None,
-        daily_inventory=BASE_DAILY_IMPRESSIONS * max(reach, 0.01) * float(rng.lognormal(0, 0.25)),
+        daily_inventory=BASE_DAILY_IMPRESSIONS * reach * float(rng.lognormal(0, SUPPLY_SIGMA)), supply_share=reach,
     )
 
 
@@ -241,7 +246,7 @@ def _demand(seed: int, sims: list[SimCampaign], day: date, last_money: np.ndarra
     out = np.empty(len(sims))
     for i, sim in enumerate(sims):
         rng = np.random.default_rng([seed, sim.plan.campaign_id, day.toordinal()])
-        out[i] = rng.beta(40, 1.5) if sim.pacing else rng.beta(9, 1.3)
+        out[i] = rng.beta(*(DEMAND_PACED if sim.pacing else DEMAND_UNPACED))
     out[last_money] = 1.0
     return out
 
