@@ -3,10 +3,11 @@ modelled-entity lookup, on IQM's wire; and what an IO-wide multiplier does to de
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 
 from adplane.campaigns.models import Campaign, CampaignCreative
+from adplane.simulator.simulation import simulate_period
 from test_events_ingest import make_campaign
 from test_inventory_deals import error, ok
 from test_inventory_delivery import simulate
@@ -177,3 +178,82 @@ def test_an_io_multiplier_drives_delivery_and_a_campaign_model_overrides_it(clie
     assert 0.9 < own_ratio < 1.1 and 0.31 < own_win < 0.39, (own_ratio, own_win)  # the campaign's own ×1
     print(f"\nmeasured: IO x1.5 -> clearing CPM x{cpm_ratio:.3f}, win rate {win:.1%}; "
           f"campaign override x1 -> x{own_ratio:.3f}, {own_win:.1%}")
+
+
+def test_an_io_exclusion_reaches_campaigns_created_later(client, db, tenant, headers, other_headers, store):
+    """IO-wide excludeDimensionEntityMappings (no campaignId) is the IO's own: a campaign created in the IO
+    afterwards shows it and delivers by it too; a campaign including the entity itself keeps its choice."""
+    io_id, (early,) = io_campaigns(db, tenant["owId"], n=1)
+    ok(client.put(f"/api/v3/bm/io/{io_id}/bid-models", headers=headers, json={
+        "excludeDimensionEntityMappings": [{"dimensionId": 13, "ids": "1,11", "isExcluded": 1},
+                                           {"dimensionId": 8, "ids": "20300003", "isExcluded": 1}]}))
+    with db.session() as session:  # two campaigns created in the IO after the exclusion
+        creative = session.query(CampaignCreative).filter_by(campaign_id=early).one().creative_id
+        later = []
+        for _ in range(2):
+            c = Campaign(ow_id=tenant["owId"], io_id=io_id, name="Later", creative_type_id=11, timezone_id=29,
+                         start_time=datetime(2026, 3, 1), end_time=datetime(2026, 3, 20), status="running",
+                         budget_day=Decimal("60"), budget_total=Decimal("1000"), max_bid=Decimal("6"))
+            session.add(c)
+            session.flush()
+            session.add(CampaignCreative(campaign_id=c.id, creative_id=creative))
+            later.append(c.id)
+        session.commit()
+    late, own_choice = later
+    ok(client.post(f"/api/v3/bm/campaigns/{own_choice}/include-exclude/dimensions/13", headers=headers,
+                   json={"ids": "11", "isExcluded": 0}))
+    for campaign_id, expected in ((early, {1: 1, 11: 1}), (late, {1: 1, 11: 1}), (own_choice, {1: 1, 11: 0})):
+        rows = ok(client.post(f"/api/v3/bm/campaigns/{campaign_id}/bid-models/dimensions/13", headers=headers,
+                              json={"skipReporting": True}))["data"]
+        assert {r["id"]: r["isExcluded"] for r in rows} == expected, campaign_id
+    simulate(db, store, [early, late, own_choice])
+    rows = store.query("SELECT campaign_id, exchange_id, device_type_id, count(*) FROM events "
+                       "WHERE event_type = 'impression' GROUP BY campaign_id, exchange_id, device_type_id")
+    seen: dict[int, dict[str, set[int]]] = {}
+    for campaign_id, exchange, device, _n in rows:
+        mine = seen.setdefault(int(campaign_id), {"exchanges": set(), "devices": set()})
+        mine["exchanges"].add(int(exchange))
+        mine["devices"].add(int(device))
+    for campaign_id in (early, late):
+        assert not seen[campaign_id]["exchanges"] & {1, 11} and 15 not in seen[campaign_id]["devices"]
+    # the campaign that includes exchange 11 itself buys only there (an include is an allow list); device 15 stays out
+    assert seen[own_choice]["exchanges"] == {11} and 15 not in seen[own_choice]["devices"]
+    # another organization cannot touch the IO
+    assert client.put(f"/api/v3/bm/io/{io_id}/bid-models", headers=other_headers, json={
+        "excludeDimensionEntityMappings": [{"dimensionId": 13, "ids": "2", "isExcluded": 1}]}).status_code == 404
+
+
+def test_priority_decides_which_campaign_of_the_io_gets_shared_supply(client, db, tenant, headers, store):
+    """Two campaigns of one IO with the same targeting (New Jersey): day 1 without priorities, each buys its
+    own supply; day 2 with the small-budget campaign at priority 1, the other loses what the first takes; day 3
+    with the priorities swapped, the big one takes the supply first (seed 3, 2026-03-02..04)."""
+    io_id, (small, big) = io_campaigns(db, tenant["owId"], state_ids=[30200032], budget_total=Decimal("5000"))
+    with db.session() as session:
+        session.get(Campaign, small).budget_day = Decimal("20")
+        session.get(Campaign, big).budget_day = Decimal("500")
+        session.commit()
+
+    def day(n: int) -> dict[int, int]:
+        with db.session() as session:
+            simulate_period(session, store, date(2026, 3, n), date(2026, 3, n), seed=3, campaign_ids=[small, big])
+        rows = store.query("SELECT campaign_id, count(*) FROM events WHERE event_type = 'impression' "
+                           "AND batch_id LIKE ? GROUP BY campaign_id", [f"%2026-03-{n:02d}%"])
+        return {int(c): int(i) for c, i in rows}
+
+    def prioritise(first: int, second: int) -> None:
+        for campaign_id, rank in ((first, 1), (second, 2)):
+            ok(client.post(f"/api/v3/bm/io/{io_id}/bid-models", headers=headers,
+                           json={"priority": rank, "campaignIds": [campaign_id]}))
+
+    alone = day(2)
+    prioritise(small, big)
+    small_first = day(3)
+    prioritise(big, small)
+    big_first = day(4)
+    print(f"\nmeasured: alone {alone}, small first {small_first}, big first {big_first}")
+    # the small campaign is budget-bound: priority 1 changes nothing for it (its days differ by their demand draw)
+    assert abs(small_first[small] / alone[small] - 1) < 0.15
+    # the big one loses about what the small one took
+    assert abs((alone[big] - small_first[big]) / small_first[small] - 1) < 0.2
+    # swapped: the big one takes its whole supply first; the small one keeps only what is left of its own
+    assert abs(big_first[big] / alone[big] - 1) < 0.1 and big_first.get(small, 0) < 0.75 * alone[small]

@@ -1,9 +1,9 @@
 """Insertion-order bid models (campaign priorities, IO-wide multipliers and base bid), campaign-wide bid-model
 changes across dimensions, and which campaigns model an entity.
 
-An IO-wide multiplier is stored like a campaign's (dimension, entity or "others", multiplier) and delivery
-reads it for every campaign of the IO (`service.delivery_bid_rules`); a campaign's own model of the same
-entity wins.
+An IO-wide multiplier is stored like a campaign's (dimension, entity or "others", multiplier), and so is an
+IO-wide include/exclude (`io_bid_model_targeting`); delivery reads both for every campaign of the IO, one created
+after them too (`service.delivery_bid_rules`); a campaign's own model or include/exclude of the same entity wins.
 """
 
 from __future__ import annotations
@@ -169,11 +169,13 @@ def update_io(session: Session, principal: Principal, io_id: int, body: IoBidMod
     for target in body.exclude_dimension_entity_mappings or []:
         service.check_dimension(target.dimension_id)
         ids = parse_ids(target.ids, "ids")
-        chosen = ([_campaign_of(session, principal, io, target.campaign_id, "campaignId")]
-                  if target.campaign_id is not None else campaigns)
-        for campaign in chosen:
+        if target.campaign_id is not None:
+            campaign = _campaign_of(session, principal, io, target.campaign_id, "campaignId")
             service.check_entities(session, campaign, target.dimension_id, ids)
             service.target(session, campaign.id, target.dimension_id, ids, bool(target.is_excluded))
+        else:  # the IO's own: every campaign of the IO delivers by it, one created later too
+            _check_io_creatives(session, campaigns, target.dimension_id, ids)
+            service.target_io(session, io.id, target.dimension_id, ids, bool(target.is_excluded))
     if body.base_bid is not None:
         settings = session.get(IoBidSettings, io.id) or IoBidSettings(io_id=io.id)
         settings.base_bid = body.base_bid

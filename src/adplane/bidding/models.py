@@ -95,3 +95,15 @@ class IoBidSettings(Base):
 
     io_id: Mapped[int] = mapped_column(ForeignKey("insertion_orders.id", ondelete="CASCADE"), primary_key=True)
     base_bid: Mapped[Decimal | None] = mapped_column(Numeric(16, 4))
+
+
+class IoDimensionTargeting(Base):
+    """An entity an insertion order's dimension includes (is_excluded False) or excludes for every campaign of
+    the IO, those created later included; a campaign's own include/exclude of the entity wins."""
+
+    __tablename__ = "io_bid_model_targeting"
+
+    io_id: Mapped[int] = mapped_column(ForeignKey("insertion_orders.id", ondelete="CASCADE"), primary_key=True)
+    dimension_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    entity_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    is_excluded: Mapped[bool] = mapped_column(Boolean, default=False)

@@ -21,6 +21,7 @@ from adplane.bidding.models import (
     DimensionTargeting,
     IoBidModel,
     IoBidSettings,
+    IoDimensionTargeting,
 )
 from adplane.bidding.schemas import DimensionBidModels, EntityDetail, ModelledEntitiesRequest
 from adplane.campaigns.models import Campaign
@@ -86,9 +87,19 @@ def delivery_bid_rules(session: Session, campaign_ids: list[int]) -> dict[int, D
     return out
 
 
+def priorities(session: Session, campaign_ids: list[int]) -> dict[int, int]:
+    """Each campaign's priority within its insertion order (1 bids first), where one is set."""
+    if not campaign_ids:
+        return {}
+    return {row.campaign_id: row.priority for row in session.scalars(select(CampaignBidSettings).where(
+        CampaignBidSettings.campaign_id.in_(campaign_ids), CampaignBidSettings.priority.is_not(None)))
+        if row.priority is not None}
+
+
 def _merge_io_rules(session: Session, campaign_ids: list[int], out: dict[int, DeliveryBidRules]) -> None:
-    """Insertion-order models apply to each campaign of the IO: an entity (or "others") the campaign models
-    itself keeps the campaign's multiplier, and the IO's base bid is used where the campaign has none."""
+    """Insertion-order models apply to each campaign of the IO, also one created after them: an entity (or
+    "others") the campaign models itself keeps the campaign's multiplier, an entity it includes or excludes
+    itself keeps the campaign's choice, and the IO's base bid is used where the campaign has none."""
     io_of = dict(session.execute(select(Campaign.id, Campaign.io_id).where(Campaign.id.in_(campaign_ids))).all())
     io_ids = set(io_of.values())
     if not io_ids:
@@ -103,14 +114,22 @@ def _merge_io_rules(session: Session, campaign_ids: list[int], out: dict[int, De
             model.bid_multiplier or 0)
     base_bids = {row.io_id: int(row.base_bid * MICRO) for row in session.scalars(
         select(IoBidSettings).where(IoBidSettings.io_id.in_(io_ids))) if row.base_bid is not None}
+    targeting: dict[int, list[IoDimensionTargeting]] = {}
+    for row in session.scalars(select(IoDimensionTargeting).where(IoDimensionTargeting.io_id.in_(io_ids))):
+        targeting.setdefault(row.io_id, []).append(row)
     for campaign_id, io_id in io_of.items():
-        if io_id not in tables and io_id not in base_bids:
+        if io_id not in tables and io_id not in base_bids and io_id not in targeting:
             continue
         rules = out.setdefault(campaign_id, DeliveryBidRules())
         for dimension_id, table in tables.get(io_id, {}).items():
             rules.multipliers[dimension_id] = {**table, **rules.multipliers.get(dimension_id, {})}
         if rules.base_bid_micro is None:
             rules.base_bid_micro = base_bids.get(io_id)
+        own = {(d, e) for by in (rules.included, rules.excluded) for d, entities in by.items() for e in entities}
+        for row in targeting.get(io_id, []):
+            if (row.dimension_id, row.entity_id) not in own:
+                by = rules.excluded if row.is_excluded else rules.included
+                by.setdefault(row.dimension_id, set()).add(row.entity_id)
 
 
 # ------------------------------------------------------------------------------------- dimensions
@@ -217,6 +236,27 @@ def target(session: Session, campaign_id: int, dimension_id: int, ids: list[int]
         DimensionTargeting.entity_id.in_(ids)))
     session.add_all(DimensionTargeting(campaign_id=campaign_id, dimension_id=dimension_id, entity_id=i,
                                        is_excluded=excluded) for i in ids)
+
+
+def target_io(session: Session, io_id: int, dimension_id: int, ids: list[int], excluded: bool) -> None:
+    """An IO-wide include/exclude: every campaign of the IO, present and future, delivers by it."""
+    ids = list(dict.fromkeys(entity_key(dimension_id, i) for i in ids))
+    if not ids:
+        return
+    session.execute(delete(IoDimensionTargeting).where(
+        IoDimensionTargeting.io_id == io_id, IoDimensionTargeting.dimension_id == dimension_id,
+        IoDimensionTargeting.entity_id.in_(ids)))
+    session.add_all(IoDimensionTargeting(io_id=io_id, dimension_id=dimension_id, entity_id=i, is_excluded=excluded)
+                    for i in ids)
+
+
+def dimension_targeting(session: Session, campaign: Campaign, dimension_id: int) -> dict[int, bool]:
+    """entity → excluded for the campaign's dimension: its IO's include/exclude under the campaign's own."""
+    merged = {t.entity_id: t.is_excluded for t in session.scalars(select(IoDimensionTargeting).where(
+        IoDimensionTargeting.io_id == campaign.io_id, IoDimensionTargeting.dimension_id == dimension_id))}
+    merged.update({t.entity_id: t.is_excluded for t in session.scalars(select(DimensionTargeting).where(
+        DimensionTargeting.campaign_id == campaign.id, DimensionTargeting.dimension_id == dimension_id))})
+    return merged
 
 
 def update_dimension(session: Session, principal: Principal, campaign_id: int, dimension_id: int,
@@ -366,8 +406,7 @@ def modelled_entities(session: Session, principal: Principal, store: AnalyticsSt
     campaign = get_campaign(session, principal.ow_id, campaign_id)
     models = _models(session, campaign.id, dimension_id)
     by_entity = {m.entity_id: m for m in models if m.entity_id is not None}
-    targeting = {t.entity_id: t.is_excluded for t in session.scalars(select(DimensionTargeting).where(
-        DimensionTargeting.campaign_id == campaign.id, DimensionTargeting.dimension_id == dimension_id))}
+    targeting = dimension_targeting(session, campaign, dimension_id)
     metrics = {} if body.skip_reporting else entity_metrics(session, store, campaign.id, dimension_id)
     entities = list(dict.fromkeys([*metrics, *by_entity, *targeting]))
     names = ({i: inv.name for i, inv in inventories_by_ids(session, [int(e) for e in entities]).items()}

@@ -57,13 +57,23 @@ class BidRules:
 class CampaignRules:
     inventory: InventoryRules
     bids: BidRules | None = None
+    priority: int | None = None  # within its insertion order: 1 bids first (see simulation.share_io_supply)
 
 
 def load_rules(session: Session, campaigns: Sequence[tuple[int, int]]) -> dict[int, CampaignRules]:
     """Rules of each (campaign id, ow_id), read from the inventory and bidding domains."""
     inventory = delivery_rules(session, campaigns)
     bids = _bid_rules(session, [c for c, _ in campaigns])
-    return {cid: CampaignRules(inventory[cid], bids.get(cid)) for cid, _ in campaigns}
+    priorities = _priorities(session, [c for c, _ in campaigns])
+    return {cid: CampaignRules(inventory[cid], bids.get(cid), priorities.get(cid)) for cid, _ in campaigns}
+
+
+def _priorities(session: Session, campaign_ids: list[int]) -> dict[int, int]:
+    try:
+        from adplane.bidding.service import priorities
+    except ImportError:  # the bidding domain is optional
+        return {}
+    return priorities(session, campaign_ids)
 
 
 def _bid_rules(session: Session, campaign_ids: list[int]) -> dict[int, BidRules]:

@@ -58,6 +58,7 @@ class SimCampaign:
     pacing: bool
     daily_inventory: float  # impressions/day the targeting can reach
     supply_share: float = 1.0  # the targeting's share of an untargeted campaign's supply (before the draw)
+    priority: int | None = None  # within its insertion order (1 bids first)
 
 
 @dataclass
@@ -190,10 +191,47 @@ def running_campaigns(session: Session, start: datetime, end: datetime, seed: in
             continue
         sim = build_campaign(campaign, io, sorted(creatives[campaign.id]), npis.get(campaign.id, []), seed)
         sim.daily_inventory = apply_rules(sim.plan, sim.daily_inventory, rules[campaign.id])
+        sim.priority = rules[campaign.id].priority
         _apply_audience_targeting(session, campaign, sim)
         if sim.flight_end is None or sim.flight_end > start:
             out.append(sim)
+    share_io_supply(out)
     return out
+
+
+def _targeted(weights: np.ndarray) -> np.ndarray:
+    return np.asarray(weights) > 0
+
+
+def _distribution(weights: np.ndarray) -> np.ndarray:
+    total = float(np.sum(weights))
+    return np.asarray(weights) / total if total > 0 else np.zeros(len(weights))
+
+
+def share_io_supply(sims: list[SimCampaign]) -> None:
+    """Campaign priorities within an insertion order (IQM's IO bid models): the IO bids once per impression, for
+    its highest-priority campaign that wants it (1 first; campaigns without a priority come last). So a
+    campaign's daily supply loses what the IO's higher-priority campaigns take of it: each takes its day's
+    impressions (its supply, or what its daily budget buys at its expected cost), of which the share inside the
+    lower campaign's targeting (states and device × traffic, drawn independently) is no longer the lower's."""
+    by_io: dict[int, list[SimCampaign]] = {}
+    for sim in sims:
+        by_io.setdefault(sim.plan.io_id, []).append(sim)
+    for members in by_io.values():
+        if len(members) < 2 or all(m.priority is None for m in members):
+            continue
+        ranked = sorted(members, key=lambda m: m.priority if m.priority is not None else 11)
+        takes: list[tuple[int, SimCampaign, float]] = []
+        for sim in ranked:
+            rank = sim.priority if sim.priority is not None else 11
+            state_in, pair_in = _targeted(sim.plan.state_weights), _targeted(sim.plan.device_traffic_weights)
+            lost = sum(taken * float(_distribution(higher.plan.state_weights) @ state_in)
+                       * float(_distribution(higher.plan.device_traffic_weights) @ pair_in)
+                       for higher_rank, higher, taken in takes if higher_rank < rank)
+            sim.daily_inventory = max(sim.daily_inventory - lost, 0.0)
+            affordable = (sim.budget_day_micro / sim.plan.mean_cost_micro if sim.budget_day_micro is not None
+                          else sim.daily_inventory)
+            takes.append((rank, sim, min(sim.daily_inventory, affordable)))
 
 
 # ------------------------------------------------------------------------------ day planning
