@@ -125,6 +125,8 @@ def test_estimates_match_what_the_simulator_delivers(client, db, tenant, headers
     low, high = (distinct_users(v) for v in (impressions.min(), impressions.max()))
     assert estimate["estimatedReachMin"] < np.median(users) < estimate["estimatedReachMax"]
     assert np.all(np.abs(users / np.array([distinct_users(n) for n in impressions]) - 1) < 0.05), (users, low, high)
+    print(f"\nmeasured: estimate {estimate}; delivered impressions {sorted(impressions.tolist())}, distinct users "
+          f"{sorted(users.tolist())}")
     # the landscape now reads the organization's own clearing prices of the last 30 days
     clock.set(datetime(2026, 3, 10, tzinfo=UTC))
     landscape = ok(client.post(LANDSCAPE, headers=headers, json={"stateIds": str(NJ), "deviceTypeIds": "11,13",

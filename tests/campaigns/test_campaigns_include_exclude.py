@@ -97,9 +97,15 @@ def test_delivery_follows_the_exclusions(client, db, tenant, headers, store):
     assert base_exchange[busiest] > 0.1 * sum(base_exchange.values())  # it was a real share of delivery
     assert impressions_by(store, plain, "device_type_id")[15] > 0
     assert impressions_by(store, plain, "traffic_type_id")[11] > 0
+    print(f"\nmeasured: exchange {busiest} had {base_exchange[busiest]} of {sum(base_exchange.values())} impressions "
+          f"of the plain campaign; excluded: 0 of {sum(by_exchange.values())}; device 15 excluded: 0 of "
+          f"{sum(by_device.values())} (plain: {impressions_by(store, plain, 'device_type_id')[15]}); traffic 11 "
+          f"excluded: 0 of {sum(by_traffic.values())} (plain: {impressions_by(store, plain, 'traffic_type_id')[11]})")
     # include the exchange again: the next day delivers on it
     ok(client.post(URL.format("exchange"), headers=headers,
                    json={"ids": str(busiest), "isExcluded": 0, "campaignId": no_exchange}))
     with db.session() as session:
         simulate_period(session, store, date(2026, 3, 5), date(2026, 3, 5), seed=3, campaign_ids=[no_exchange])
     assert impressions_by(store, no_exchange, "exchange_id").get(busiest, 0) > 0
+    print(f"measured: included again: {impressions_by(store, no_exchange, 'exchange_id')[busiest]} impressions on "
+          f"exchange {busiest} on 2026-03-05")

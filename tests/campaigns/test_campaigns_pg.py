@@ -274,6 +274,8 @@ def test_a_pg_campaign_clears_at_its_deals_price_and_buys_nothing_without_an_act
     assert impressions > 10_000 and low == high == 2.75
     # paced over its 19 days: $900 / 19 ≈ $47.37 a day at most
     assert spent <= 3 * 47.37 + 0.01
+    print(f"\nmeasured: PG campaign on a $2.75 deal: {impressions} impressions on exchange 17, CPM {low}..{high}, "
+          f"spent ${spent:.2f} in 3 days; PG campaign on an inactive deal: 0 impressions")
     # enable the idle campaign's deal: it delivers from then on
     ok(client.patch(f"/api/v3/inv/pg/deals/{inactive}", headers=headers, json={"statusId": 1}))
     with db.session() as session:
@@ -282,3 +284,4 @@ def test_a_pg_campaign_clears_at_its_deals_price_and_buys_nothing_without_an_act
         "SELECT exchange_id, min(media_cost) * 1000, max(media_cost) * 1000 FROM events WHERE campaign_id = ? "
         "AND event_type = 'impression' GROUP BY exchange_id", [idle])
     assert int(exchange) == PG_EXAMPLE["exchangeId"] and float(low) == float(high) == 1.5
+    print(f"measured: its deal activated: exchange {exchange}, CPM {low}..{high}")
