@@ -15,6 +15,7 @@ const ApprovalsPage = lazy(() => import("./pages/Approvals"));
 const ReportsPage = lazy(() => import("./pages/Reports"));
 const ReportBuilderPage = lazy(() => import("./pages/ReportBuilder"));
 const InsightsPage = lazy(() => import("./pages/Insights"));
+const FundsPage = lazy(() => import("./pages/Funds"));
 
 function RequireSession({ children }: { children: JSX.Element }) {
   const { session } = useSession();
@@ -48,6 +49,7 @@ export function App() {
           <Route path="reports/new" element={<Lazy><ReportBuilderPage /></Lazy>} />
           <Route path="reports/:reportId" element={<Lazy><ReportBuilderPage /></Lazy>} />
           <Route path="insights" element={<Lazy><InsightsPage /></Lazy>} />
+          <Route path="funds" element={<Lazy><FundsPage /></Lazy>} />
           <Route path="*" element={<p role="alert">This page does not exist.</p>} />
         </Route>
       </Routes>

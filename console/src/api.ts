@@ -15,12 +15,22 @@ export class ApiError extends Error {
     this.status = status;
     this.errors = errors;
   }
-  /** Messages keyed by the field they name (the API's 422s name their field). */
+  /** Messages keyed by the field they name (the API's 422s name their field: `maxBid`, `reportTypes.0`, ...). */
   fieldErrors(): Record<string, string> {
     const out: Record<string, string> = {};
     for (const e of this.errors) if (e.field) out[e.field] = out[e.field] ? `${out[e.field]}; ${e.error}` : e.error;
     return out;
   }
+}
+
+/** The message for a field among the API's field errors: its own, or one of its items' (`name.0.audienceId`). */
+export function fieldError(fields: Record<string, string>, ...names: string[]): string | undefined {
+  for (const name of names) {
+    if (fields[name]) return fields[name];
+    const nested = Object.entries(fields).find(([k]) => k.startsWith(`${name}.`));
+    if (nested) return nested[1];
+  }
+  return undefined;
 }
 
 export interface Session {
@@ -67,6 +77,7 @@ async function parseError(res: Response): Promise<ApiError> {
   try {
     const body = await res.json();
     if (Array.isArray(body?.errorObjects) && body.errorObjects.length) errors = body.errorObjects;
+    else if (typeof body?.data === "string") errors = [{ error: body.data }]; // e.g. sls-reports/validate/name
     else if (body?.detail) errors = [{ error: String(body.detail) }];
   } catch {
     /* not JSON */
@@ -165,8 +176,8 @@ export interface RequestOptions {
   query?: Record<string, string | number | boolean | undefined | null>;
 }
 
-/** Call the API as the signed-in user for the current organization; refreshes once on 401. */
-export async function api<T = any>(path: string, opts: RequestOptions = {}): Promise<T> {
+/** A request as the signed-in user for the current organization; refreshes once on 401; errors thrown. */
+async function authedFetch(path: string, opts: RequestOptions = {}): Promise<Response> {
   let s = loadSession();
   if (!s) throw new ApiError(401, [{ error: "Not signed in" }]);
   if (s.expiresAt - Date.now() < 60_000) s = (await refresh()) ?? s;
@@ -192,12 +203,46 @@ export async function api<T = any>(path: string, opts: RequestOptions = {}): Pro
     res = await send(next);
   }
   if (!res.ok) throw await parseError(res);
+  return res;
+}
+
+/** Call the API as the signed-in user for the current organization; refreshes once on 401. */
+export async function api<T = any>(path: string, opts: RequestOptions = {}): Promise<T> {
+  const res = await authedFetch(path, opts);
   const json = await res.json();
   // v2 answers carry HTTP 200 with their own statusCode; treat >= 400 as an error
   if (json && typeof json.statusCode === "number" && json.statusCode >= 400) {
     throw new ApiError(json.statusCode, json.errorObjects ?? [{ error: "Request failed" }]);
   }
   return json as T;
+}
+
+/** Follow a signed download link (`/files/{token}`, an attachment) without leaving the page. */
+export function saveLink(href: string, name = ""): void {
+  const a = document.createElement("a");
+  a.href = href;
+  a.download = name;
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+}
+
+/** Save a file the API answers itself (an invoice PDF/CSV needs the bearer token, so no plain link). */
+export async function downloadFile(path: string, query?: RequestOptions["query"]): Promise<string> {
+  const res = await authedFetch(path, { query });
+  const disposition = res.headers.get("content-disposition") ?? "";
+  const name = /filename="?([^";]+)"?/.exec(disposition)?.[1] ?? path.split("/").pop() ?? "download";
+  const href = URL.createObjectURL(await res.blob());
+  saveLink(href, name);
+  setTimeout(() => URL.revokeObjectURL(href), 60_000);
+  return name;
+}
+
+/** POST form fields (IQM's finance calls take forms, not JSON). */
+export async function sendForm<T = any>(path: string, fields: Record<string, string | number | undefined>): Promise<T> {
+  const form = new FormData();
+  for (const [k, v] of Object.entries(fields)) if (v !== undefined && v !== "") form.append(k, String(v));
+  return unwrap<T>(await api(path, { method: "POST", form }));
 }
 
 /** v3 `{success, data}` → data; v2 `{statusCode, responseObject}` → responseObject. */

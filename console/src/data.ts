@@ -1,5 +1,31 @@
 // Queries shared by several pages.
+import { useQuery } from "@tanstack/react-query";
 import { get, send } from "./api";
+
+export const CAMPAIGN_STATUSES = ["running", "pending", "paused", "draft", "expired", "rejected", "deleted"];
+
+export interface CampaignBasic { campaignId: number; name: string; status: string; timezoneId: number; startTime: number; endTime?: number }
+
+/** Campaign id → its basic facts (name, status, timezone id, start/end in epoch seconds), one call for any set of
+ *  ids: the v2 campaign list has no timezone, and insight eligibility lists only ids. */
+export function useCampaignBasics(ids: (string | number)[]) {
+  return useQuery({
+    queryKey: ["campaign-basics", ids.join(",")],
+    enabled: ids.length > 0,
+    staleTime: 60_000,
+    queryFn: async () => {
+      const d = await send<{ ioCampaignsList: { campaigns: CampaignBasic[] }[] }>(
+        "POST", "/api/v3/cmp/io/campaign/basic/list", { campaignIds: ids.map(Number), status: CAMPAIGN_STATUSES, noOfEntries: 500 });
+      return new Map(d.ioCampaignsList.flatMap((g) => g.campaigns.map((c) => [String(c.campaignId), c] as const)));
+    },
+  });
+}
+
+/** Campaign id → its timezone id. */
+export function useCampaignZones(ids: (string | number)[]) {
+  const basics = useCampaignBasics(ids);
+  return { ...basics, data: basics.data ? new Map([...basics.data].map(([id, c]) => [id, c.timezoneId] as const)) : undefined };
+}
 
 export interface IoRow {
   ioId: number;
@@ -19,6 +45,7 @@ export interface CampaignDelivery {
   campaignId: number;
   campaignName: string;
   status: string;
+  isApproved?: boolean;
   ioId?: number;
   budgetTotal: number | null;
   budgetDay: number | null;

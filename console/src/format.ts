@@ -43,3 +43,19 @@ export function epochToZoned(epochMs: number, timeZone: string): string {
   return new Intl.DateTimeFormat("sv-SE", { timeZone, year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", hourCycle: "h23" })
     .format(new Date(epochMs)).replace(" ", "T");
 }
+
+/** A calendar day of an instant in a zone, e.g. "Jun 02, 2025". */
+export function dateOnly(epochMs: number | null | undefined, timeZone?: string | null): string {
+  if (epochMs == null) return "—";
+  try {
+    return new Intl.DateTimeFormat("en-US", { timeZone: timeZone || undefined, year: "numeric", month: "short", day: "2-digit" }).format(new Date(epochMs));
+  } catch {
+    return new Date(epochMs).toISOString().slice(0, 10);
+  }
+}
+
+/** Epoch ms of a day's first millisecond ("YYYY-MM-DD", local midnight) in a zone. */
+export const dayStart = (day: string, timeZone: string): number => zonedToEpoch(`${day}T00:00`, timeZone);
+
+/** Epoch ms of a day's last millisecond in a zone (23:59:59.999 local). */
+export const dayEnd = (day: string, timeZone: string): number => zonedToEpoch(`${day}T23:59`, timeZone) + 59_999;

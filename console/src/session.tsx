@@ -1,4 +1,4 @@
-import { createContext, useContext, useEffect, useState, type ReactNode } from "react";
+import { createContext, useCallback, useContext, useEffect, useState, type ReactNode } from "react";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { get, loadSession, onSessionChange, type Session } from "./api";
 
@@ -26,9 +26,11 @@ interface Ctx {
   profile: Profile | undefined;
   timezones: Timezone[];
   tzName: (id: number | null | undefined) => string | undefined;
+  /** The organization's IANA zone (times not tied to a campaign or a report), once known. */
+  orgTz: string | undefined;
 }
 
-const SessionContext = createContext<Ctx>({ session: null, profile: undefined, timezones: [], tzName: () => undefined });
+const SessionContext = createContext<Ctx>({ session: null, profile: undefined, timezones: [], tzName: () => undefined, orgTz: undefined });
 
 export function SessionProvider({ children }: { children: ReactNode }) {
   const [session, setSession] = useState<Session | null>(loadSession());
@@ -60,9 +62,13 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     enabled: !!session,
     staleTime: Infinity,
   });
-  const list = timezones.data ?? [];
-  const tzName = (id: number | null | undefined) => list.find((t) => t.id === id)?.name;
-  return <SessionContext.Provider value={{ session, profile: profile.data, timezones: list, tzName }}>{children}</SessionContext.Provider>;
+  const list = timezones.data ?? NONE;
+  // stable while the list is: forms re-initialise from it in effects
+  const tzName = useCallback((id: number | null | undefined) => list.find((t) => t.id === id)?.name, [list]);
+  const orgTz = tzName(profile.data?.organizationTimezone);
+  return <SessionContext.Provider value={{ session, profile: profile.data, timezones: list, tzName, orgTz }}>{children}</SessionContext.Provider>;
 }
+
+const NONE: Timezone[] = [];
 
 export const useSession = () => useContext(SessionContext);

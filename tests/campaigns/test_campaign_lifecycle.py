@@ -119,3 +119,36 @@ def test_approval_after_the_end_is_refused(client, headers, tenant, db):
     body = response.json()["responseObject"]
     assert body["status"] is False and "end date has passed" in body["reason"][0]["errorMessage"]
     assert _status(client, headers, campaign_id) == "pending"
+
+
+def test_an_approved_campaign_waiting_for_its_start_says_so(client, headers, tenant, db, settings):
+    """adplane's `isApproved`: a pending campaign a workspace admin approved (it waits for its startTime) is told
+    apart from one waiting for approval, in the detail, the v2 list and io/campaigns/list (the web console's
+    "scheduled" status)."""
+    freeze()
+    io_id = create_io(client, headers)
+    creative = make_creative(db, tenant["owId"])
+    approved = create_campaign(client, headers, io_id, creative, campaignName="approved")
+    waiting = create_campaign(client, headers, io_id, creative, campaignName="waiting")
+    client.put("/api/v2/cmp/campaigns/update-status", headers=headers,
+               json={"campaignIds": str(approved), "status": "running"})
+    tick(db, settings)  # before START_S: still pending
+
+    def flags() -> dict[str, list[tuple[str, bool]]]:
+        detail = {cid: client.get(f"/api/v2/cmp/campaign/{cid}", headers=headers).json()["responseObject"]
+                  for cid in (approved, waiting)}
+        listed = client.get("/api/v2/cmp/campaigns/list", headers=headers).json()["data"]
+        delivery = client.post("/api/v3/cmp/io/campaigns/list", headers=headers,
+                               json={"ioIdsList": [io_id]}).json()["data"]["recordsList"]
+        return {
+            "detail": [(detail[cid]["status"], detail[cid]["isApproved"]) for cid in (approved, waiting)],
+            "list": [(r["status"], r["isApproved"]) for r in sorted(listed, key=lambda r: r["name"])],
+            "delivery": [(r["status"], r["isApproved"]) for r in sorted(delivery, key=lambda r: r["campaignName"])],
+        }
+
+    expected = [("pending", True), ("pending", False)]
+    assert flags() == {"detail": expected, "list": expected, "delivery": expected}
+    clock.set(from_epoch_s(START_S + 1))
+    tick(db, settings)
+    headers.update(login(client, tenant))
+    assert flags()["detail"] == [("running", True), ("pending", False)]

@@ -230,8 +230,17 @@ def test_io_campaign_creative_approval_delivery_report_and_schedule(page, server
     expect(page.locator(".page-head .badge")).to_have_text("pending")
     page.get_by_role("button", name="Approve").click()
     expect(page.get_by_role("status")).to_contain_text("Approved")
+    # approved, not started: shown apart from running (the API keeps it pending, with isApproved, until its start)
+    expect(page.locator(".page-head .badge")).to_have_text("scheduled")
+    expect(page.get_by_role("button", name="Approve")).to_have_count(0)
+    campaign_url = page.url
+
+    # while it waits for its start time: funds through the sandbox provider, and an insight report's quote
+    _add_funds_in_the_sandbox(page)
+    _quote_and_create_an_insight_report(page)
 
     # it starts within minutes and the simulator delivers it; the page updates by itself
+    page.goto(campaign_url)
     delivery = page.get_by_label("Delivery")
     deadline = time.monotonic() + 300
     while True:
@@ -285,6 +294,73 @@ def test_io_campaign_creative_approval_delivery_report_and_schedule(page, server
     shot(page, "campaigns")
 
 
+def _dollars(text: str) -> float:
+    return float(text.replace("$", "").replace(",", ""))
+
+
+def _add_funds_in_the_sandbox(page: Any) -> None:
+    """Funds: the balance, a PayPal payment through the sandbox provider (the API's field error first), the
+    payments list, and an invoice's PDF when the demo's delivery already has a past month."""
+    from playwright.sync_api import expect
+
+    page.get_by_role("link", name="Funds").click()
+    page.get_by_role("heading", name="Funds", exact=True).wait_for()
+    balance = page.get_by_test_id("balance")
+    expect(balance).to_contain_text("$")
+    expect(page.get_by_role("note")).to_contain_text("Sandbox payment provider: no money moves")
+    page.get_by_label("Amount ($)").fill("12.345")
+    page.get_by_role("button", name="Pay with PayPal (sandbox)").click()
+    expect(page.locator(".field-error")).to_contain_text("at most 2 decimals")  # the API's 422 on paymentAmount
+    expect(page.get_by_label("Amount ($)")).to_have_attribute("aria-invalid", "true")
+    before = _dollars(balance.inner_text())
+    page.get_by_label("Amount ($)").fill("250")
+    page.get_by_role("button", name="Pay with PayPal (sandbox)").click()
+    expect(page.get_by_role("status").filter(has_text="Payment Successful")).to_be_visible()
+    expect(balance).not_to_have_text(f"${before:,.2f}")
+    # +250, less whatever delivery the spend posting charged meanwhile (cents a minute)
+    assert 200 < _dollars(balance.inner_text()) - before <= 250.01
+    payments = page.get_by_role("table", name="Payments")
+    expect(payments.get_by_role("row").filter(has_text="$250.00")).to_contain_text("Paid")
+    invoices = page.get_by_role("table", name="Invoices")
+    expect(invoices.get_by_role("row")).not_to_have_count(1)  # the header, then invoices or "No invoices yet"
+    shot(page, "funds")
+    pdf = invoices.get_by_role("button", name="as PDF").first
+    if pdf.count():
+        with page.expect_download() as download:
+            pdf.click()
+        assert Path(download.value.path()).read_bytes()[:4] == b"%PDF"
+
+
+def _quote_and_create_an_insight_report(page: Any) -> None:
+    """An SLS report over the demo's healthcare campaign: the API's field error, then its quoted cost, then created
+    for that cost and generated."""
+    from playwright.sync_api import expect
+
+    page.get_by_role("link", name="Insights").click()
+    page.get_by_role("tab", name="Sales lift study (SLS)").click()
+    page.get_by_role("button", name="New SLS report").click()
+    page.get_by_label("Demo healthcare campaign", exact=False).check()
+    page.get_by_role("button", name="Get quote").click()
+    expect(page.locator(".field-error").first).to_contain_text("at least 3 characters")  # the name rule, by its field
+    page.get_by_label("Report name").fill("E2E brand lift")
+    page.get_by_role("button", name="Get quote").click()
+    expect(page.locator(".field-error").first).to_contain_text("conceptGroupId is required")
+    page.get_by_label("Concept group id").fill("202335")
+    page.get_by_role("button", name="Get quote").click()
+    quote = page.get_by_role("status", name="Quote")
+    expect(quote).to_contain_text("Chargeable impressions")
+    cost = page.get_by_test_id("quoted-cost").inner_text()
+    assert _dollars(cost) > 0
+    shot(page, "insight-create")
+    page.get_by_role("button", name=f"Create SLS report for {cost}").click()
+    expect(page.get_by_role("status").filter(has_text=f"{cost} charged")).to_be_visible()
+    row = page.get_by_role("table", name="SLS reports").get_by_role("row").filter(has_text="E2E brand lift")
+    expect(row).to_contain_text("Ready", timeout=90_000)  # generated in the background (lift, XLSX, CSV, PDF)
+    with page.expect_download() as download:
+        row.get_by_role("button", name="as PDF").click()
+    assert Path(download.value.path()).read_bytes()[:4] == b"%PDF"
+
+
 def test_phone_sized_screen_and_keyboard_only_sign_in(browser, server):
     from playwright.sync_api import expect
 
@@ -308,6 +384,7 @@ def test_phone_sized_screen_and_keyboard_only_sign_in(browser, server):
         nav.get_by_role("link", name="Campaigns").click()
         page.get_by_role("heading", name="Campaigns").wait_for()
         expect(nav).to_be_hidden()
+        expect(page.get_by_role("navigation", name="Pages")).to_be_visible()  # only the menu folds, not the pager
         shot(page, "campaigns-phone")
     finally:
         context.close()

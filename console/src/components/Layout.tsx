@@ -26,6 +26,7 @@ export function Layout() {
     ["/creatives", "Creatives"],
     ["/reports", "Reports"],
     ["/insights", "Insights"],
+    ["/funds", "Funds"],
   ];
   if (profile?.isWorkspaceAdmin) links.push(["/approvals", "Approvals"]);
   return (

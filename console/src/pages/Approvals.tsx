@@ -4,12 +4,13 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { api, send } from "../api";
 import { useSession } from "../session";
 import { dateTime, money } from "../format";
+import { useCampaignZones } from "../data";
 import { ErrorBox } from "../components/ErrorBox";
 import { Thumb, type CreativeRow } from "./Creatives";
 
 /** Workspace admins approve or reject pending creatives and campaigns of the current organization. */
 export default function ApprovalsPage() {
-  const { profile } = useSession();
+  const { profile, tzName, orgTz } = useSession();
   const qc = useQueryClient();
   const [reasons, setReasons] = useState<Record<string, string>>({});
   const [message, setMessage] = useState<string | null>(null);
@@ -24,11 +25,16 @@ export default function ApprovalsPage() {
     mutationFn: ({ id, approve }: { id: string; approve: boolean }) =>
       send("PUT", "/api/v2/cmp/campaigns/update-status", { campaignIds: id, status: approve ? "running" : "rejected", rejectionReason: approve ? undefined : reasons[`c${id}`] }),
     onSuccess: (r: any, v) => {
-      setMessage(r?.status === false ? `Campaign ${v.id} not changed: ${JSON.stringify(r.reason)}` : `Campaign ${v.id} ${v.approve ? "approved" : "rejected"}.`);
+      setMessage(r?.status === false ? `Campaign ${v.id} not changed: ${(r.reason ?? []).map((x: any) => x.errorMessage ?? JSON.stringify(x)).join("; ")}`
+        : `Campaign ${v.id} ${v.approve ? "approved: it runs from its start time" : "rejected"}.`);
       qc.invalidateQueries({ queryKey: ["approvals-campaigns"] });
       qc.invalidateQueries({ queryKey: ["campaigns"] });
     },
   });
+  // approved campaigns stay `pending` until their start time (isApproved): they wait for nobody
+  const waiting = (campaigns.data?.data ?? []).filter((c) => !c.isApproved);
+  const zones = useCampaignZones(waiting.map((c) => c.id));
+  const zoneOf = (id: string) => tzName(zones.data?.get(String(id))) ?? orgTz;
   if (profile && !profile.isWorkspaceAdmin) return <p role="alert">Only workspace admins approve creatives and campaigns.</p>;
   const reason = (key: string, label: string) => (
     <input aria-label={`Rejection reason for ${label}`} placeholder="Reason to reject" value={reasons[key] ?? ""} onChange={(e) => setReasons({ ...reasons, [key]: e.target.value })} />
@@ -45,7 +51,7 @@ export default function ApprovalsPage() {
           <tbody>
             {(creatives.data?.filteredList ?? []).map((c) => (
               <tr key={c.creativeId}>
-                <td><Thumb c={c} /></td><td>{c.creativeName} ({c.creativeId})</td><td>{dateTime(c.createdAt)}</td>
+                <td><Thumb c={c} /></td><td>{c.creativeName} ({c.creativeId})</td><td>{dateTime(c.createdAt, orgTz)}</td>
                 <td className="row-actions">
                   <button onClick={() => creative.mutate({ id: c.creativeId, approve: true })} aria-label={`Approve ${c.creativeName}`}>Approve</button>
                   {reason(`cr${c.creativeId}`, c.creativeName)}
@@ -62,9 +68,9 @@ export default function ApprovalsPage() {
         <table>
           <thead><tr><th scope="col">Campaign</th><th scope="col">Start</th><th scope="col">Budget</th><th scope="col">Decision</th></tr></thead>
           <tbody>
-            {(campaigns.data?.data ?? []).map((c) => (
+            {waiting.map((c) => (
               <tr key={c.id}>
-                <td><Link to={`/campaigns/${c.id}`}>{c.name}</Link> ({c.id})</td><td>{dateTime(c.start_date * 1000)}</td><td>{money(c.total_budget)}</td>
+                <td><Link to={`/campaigns/${c.id}`}>{c.name}</Link> ({c.id})</td><td>{dateTime(c.start_date * 1000, zoneOf(c.id))}</td><td>{money(c.total_budget)}</td>
                 <td className="row-actions">
                   <button onClick={() => campaign.mutate({ id: c.id, approve: true })} aria-label={`Approve ${c.name}`}>Approve</button>
                   {reason(`c${c.id}`, c.name)}
@@ -72,7 +78,7 @@ export default function ApprovalsPage() {
                 </td>
               </tr>
             ))}
-            {campaigns.data && !campaigns.data.data.length && <tr><td colSpan={4}>Nothing to approve.</td></tr>}
+            {campaigns.data && !waiting.length && <tr><td colSpan={4}>Nothing to approve.</td></tr>}
           </tbody>
         </table>
       </div>

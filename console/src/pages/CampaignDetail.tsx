@@ -5,7 +5,7 @@ import { get, send } from "../api";
 import { useSession } from "../session";
 import { dateTime, money, num, pct } from "../format";
 import { ErrorBox } from "../components/ErrorBox";
-import { Status } from "../components/ui";
+import { CampaignStatusBadge, campaignStatus } from "../components/ui";
 import { campaignsWithDelivery } from "../data";
 
 export default function CampaignDetailPage() {
@@ -22,28 +22,30 @@ export default function CampaignDetailPage() {
   const status = useMutation({
     mutationFn: (s: string) => send("PUT", "/api/v2/cmp/campaigns/update-status", { campaignIds: String(campaignId), status: s, rejectionReason: s === "rejected" ? reason : undefined }),
     onSuccess: (r: any, s: string) => {
-      setMessage(r?.status === false ? `Not changed: ${(r.reason ?? []).map((x: any) => x.reason ?? x.message ?? JSON.stringify(x)).join("; ")}`
-        : s === "running" && st === "pending" ? "Approved: the campaign runs from its start time." : "Status changed.");
+      setMessage(r?.status === false ? `Not changed: ${(r.reason ?? []).map((x: any) => x.errorMessage ?? x.reason ?? x.message ?? JSON.stringify(x)).join("; ")}`
+        : s === "running" && st === "pending" ? `Approved: the campaign runs from its start time (${dateTime(c.data.startTime * 1000, tz)}).` : "Status changed.");
       qc.invalidateQueries({ queryKey: ["campaign", campaignId] });
     },
   });
   const tz = tzName(c.data?.timezone) ?? "UTC";
   const d = delivery.data;
   const st: string = c.data?.status ?? "";
+  const awaitingApproval = st === "pending" && !c.data?.isApproved;
+  const shown = c.data ? campaignStatus(c.data) : "";
   return (
     <section aria-labelledby="cd-title">
       <div className="page-head">
         <h1 id="cd-title">{c.data?.campaignName ?? `Campaign ${campaignId}`}</h1>
-        {st && <Status value={st} />}
+        {st && <CampaignStatusBadge c={c.data} tz={tz} />}
         <div className="actions">
           <Link className="button secondary" to={`/campaigns/${campaignId}/edit`}>Edit</Link>
           {st === "running" && <button className="secondary" onClick={() => status.mutate("paused")}>Pause</button>}
           {st === "paused" && <button onClick={() => status.mutate("running")}>Resume</button>}
-          {st === "pending" && profile?.isWorkspaceAdmin && <button onClick={() => status.mutate("running")}>Approve</button>}
+          {awaitingApproval && profile?.isWorkspaceAdmin && <button onClick={() => status.mutate("running")}>Approve</button>}
           {st !== "deleted" && <button className="danger" onClick={() => status.mutate("deleted")}>Delete</button>}
         </div>
       </div>
-      {st === "pending" && profile?.isWorkspaceAdmin && (
+      {awaitingApproval && profile?.isWorkspaceAdmin && (
         <div className="row-actions">
           <label>Rejection reason<input value={reason} onChange={(e) => setReason(e.target.value)} /></label>
           <button className="danger" disabled={!reason} onClick={() => status.mutate("rejected")}>Reject</button>
@@ -56,6 +58,8 @@ export default function CampaignDetailPage() {
           <dl className="card details">
             <dt>Id</dt><dd>{c.data.id ?? campaignId}</dd>
             <dt>Insertion order</dt><dd><Link to={`/ios/${c.data.ioId}`}>{c.data.ioId}</Link></dd>
+            <dt>Status</dt><dd>{shown === "scheduled" ? `Approved, not started: runs from ${dateTime(c.data.startTime * 1000, tz)}`
+              : awaitingApproval ? "Waiting for a workspace admin's approval" : st}</dd>
             <dt>Timezone</dt><dd>{tz}</dd>
             <dt>Start</dt><dd>{dateTime(c.data.startTime * 1000, tz)}</dd>
             <dt>End</dt><dd>{c.data.endTime ? dateTime(c.data.endTime * 1000, tz) : "with its insertion order"}</dd>

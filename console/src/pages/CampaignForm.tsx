@@ -28,13 +28,20 @@ export default function CampaignFormPage() {
     advertiserDomain: "", isAgreementChecked: false,
   });
   const tz = tzName(Number(form.timezone)) ?? "UTC";
+  const [tzTouched, setTzTouched] = useState(false);
+  // a new campaign: the organization's timezone (once the profile says which) and a default flight in
+  // wall-clock times of that zone (once the zone list is there)
   useEffect(() => {
-    if (!form.start) setForm((f) => ({ ...f, start: epochToZoned(Date.now() + 2 * 60_000, tz), end: epochToZoned(Date.now() + 14 * 86_400_000, tz) }));
-  }, [tz, form.start]);
+    if (editing || form.start || !profile) return;
+    const zoneId = tzTouched ? Number(form.timezone) : profile.organizationTimezone ?? 29;
+    const zone = tzName(zoneId);
+    if (!zone) return;
+    setForm((f) => ({ ...f, timezone: zoneId, start: epochToZoned(Date.now() + 2 * 60_000, zone), end: epochToZoned(Date.now() + 14 * 86_400_000, zone) }));
+  }, [editing, form.start, form.timezone, profile, tzName, tzTouched]);
   useEffect(() => {
     const c = existing.data;
-    if (!c) return;
-    const z = tzName(c.timezone) ?? "UTC";
+    const z = c && tzName(c.timezone);
+    if (!c || !z) return; // the stored times are shown in the campaign's own zone, so wait for it
     setForm({
       campaignName: c.campaignName, ioId: c.ioId, creativeType: c.creativeType, creativeIds: String(c.creativeIds ?? "").split(",").filter(Boolean).map(Number),
       timezone: c.timezone, start: epochToZoned(c.startTime * 1000, z), end: c.endTime ? epochToZoned(c.endTime * 1000, z) : "",
@@ -128,7 +135,7 @@ export default function CampaignFormPage() {
           <legend>Flight and budget</legend>
           <div className="form-grid">
             <Field label="Timezone" error={err("timezone")}>{(id, d) => (
-              <select id={id} aria-describedby={d} value={form.timezone} onChange={(e) => set("timezone", Number(e.target.value))}>
+              <select id={id} aria-describedby={d} value={form.timezone} onChange={(e) => { setTzTouched(true); set("timezone", Number(e.target.value)); }}>
                 {timezones.map((t) => <option key={t.id} value={t.id}>{t.label ?? t.name} {t.offset ?? ""}</option>)}
               </select>)}
             </Field>

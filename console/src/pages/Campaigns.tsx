@@ -2,13 +2,14 @@ import { useState } from "react";
 import { Link } from "react-router-dom";
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { api, send } from "../api";
-import { dateTime, money } from "../format";
-import { Pager, SortTh, Status } from "../components/ui";
+import { useSession } from "../session";
+import { CAMPAIGN_STATUSES as STATUSES, useCampaignZones } from "../data";
+import { dateTime, money, zonedToEpoch } from "../format";
+import { CampaignStatusBadge, Pager, SortTh } from "../components/ui";
 import { ErrorBox } from "../components/ErrorBox";
 
-interface Row { id: string; name: string; status: string; start_date: number; end_date: number | null; total_budget: number | null; creative_type: string }
+interface Row { id: string; name: string; status: string; isApproved?: boolean; start_date: number; end_date: number | null; total_budget: number | null; creative_type: string }
 const PAGE = 20;
-const STATUSES = ["running", "pending", "paused", "draft", "expired", "rejected", "deleted"];
 
 export default function CampaignsPage() {
   const qc = useQueryClient();
@@ -20,6 +21,8 @@ export default function CampaignsPage() {
   const [budget, setBudget] = useState("");
   const [daily, setDaily] = useState("");
   const [endDate, setEndDate] = useState("");
+  const [endTzId, setEndTzId] = useState<number | null>(null);
+  const { timezones, tzName, profile, orgTz } = useSession();
   const [result, setResult] = useState<string | null>(null);
   const list = useQuery({
     queryKey: ["campaigns", search, status, sort, page],
@@ -29,17 +32,24 @@ export default function CampaignsPage() {
         query: { search_field: search, status, sort_by: sort.slice(1), order: sort.startsWith("+") ? "asc" : "desc", pgno: page, no_of_entries: PAGE },
       }),
   });
+  const rows = list.data?.data ?? [];
+  const zones = useCampaignZones(rows.map((r) => r.id));
+  const rowTz = (id: string) => tzName(zones.data?.get(id)) ?? orgTz;
+  // the bulk end date is a wall-clock time of one zone: the selected campaigns' own when they share one
+  const selectedZones = [...new Set([...selected].map((id) => zones.data?.get(id)).filter((z): z is number => z != null))];
+  const endZoneId = endTzId ?? (selectedZones.length === 1 ? selectedZones[0] : profile?.organizationTimezone ?? 29);
+  const endTz = tzName(endZoneId) ?? "UTC";
   const ids = [...selected].join(",");
   const describe = (r: any) =>
     r?.status === false
-      ? `Some campaigns were not changed: ${(r.reason ?? []).map((x: any) => `${x.id ?? x.campaignId}: ${x.reason ?? x.message ?? JSON.stringify(x)}`).join("; ")}`
+      ? `Some campaigns were not changed: ${(r.reason ?? []).map((x: any) => `${x.id ?? x.campaignId}: ${x.errorMessage ?? x.reason ?? x.message ?? JSON.stringify(x)}`).join("; ")}`
       : "Done.";
   const bulk = useMutation({
     mutationFn: async (action: "running" | "paused" | "deleted" | "budget" | "end") => {
       if (action === "budget")
         return send("PUT", "/api/v2/cmp/campaigns/update-budget", { campaignIds: ids, totalBudget: Number(budget), dailyBudget: daily ? Number(daily) : undefined, totalBudgetUpdateType: "change" });
       if (action === "end")
-        return send("PUT", "/api/v2/cmp/campaigns/update-end-date", { campaignIds: ids, endDate: Math.floor(Date.parse(endDate) / 1000) });
+        return send("PUT", "/api/v2/cmp/campaigns/update-end-date", { campaignIds: ids, endDate: Math.floor(zonedToEpoch(endDate, endTz) / 1000) });
       return send("PUT", "/api/v2/cmp/campaigns/update-status", { campaignIds: ids, status: action });
     },
     onSuccess: (r) => {
@@ -48,7 +58,6 @@ export default function CampaignsPage() {
     },
     onError: () => setResult(null),
   });
-  const rows = list.data?.data ?? [];
   const toggle = (id: string) => setSelected((s) => { const n = new Set(s); n.has(id) ? n.delete(id) : n.add(id); return n; });
   return (
     <section aria-labelledby="c-title">
@@ -77,7 +86,12 @@ export default function CampaignsPage() {
             <label>Total budget ($)<input inputMode="decimal" value={budget} onChange={(e) => setBudget(e.target.value)} /></label>
             <label>Daily budget ($)<input inputMode="decimal" value={daily} onChange={(e) => setDaily(e.target.value)} /></label>
             <button disabled={!budget} onClick={() => bulk.mutate("budget")}>Set budgets</button>
-            <label>End date (your time)<input type="datetime-local" value={endDate} onChange={(e) => setEndDate(e.target.value)} /></label>
+            <label>End date ({endTz})<input type="datetime-local" value={endDate} onChange={(e) => setEndDate(e.target.value)} /></label>
+            <label>End date timezone
+              <select value={endZoneId} onChange={(e) => setEndTzId(Number(e.target.value))}>
+                {timezones.map((t) => <option key={t.id} value={t.id}>{t.label ?? t.name} {t.offset ?? ""}</option>)}
+              </select>
+            </label>
             <button disabled={!endDate} onClick={() => bulk.mutate("end")}>Set end dates</button>
           </div>
           <ErrorBox error={bulk.error} />
@@ -106,10 +120,10 @@ export default function CampaignsPage() {
                 <td><input type="checkbox" aria-label={`Select ${c.name}`} checked={selected.has(c.id)} onChange={() => toggle(c.id)} /></td>
                 <td>{c.id}</td>
                 <td><Link to={`/campaigns/${c.id}`}>{c.name}</Link></td>
-                <td><Status value={c.status} /></td>
+                <td><CampaignStatusBadge c={{ status: c.status, isApproved: c.isApproved, startTime: c.start_date }} tz={rowTz(c.id)} /></td>
                 <td>{c.creative_type}</td>
-                <td>{dateTime(c.start_date * 1000)}</td>
-                <td>{c.end_date ? dateTime(c.end_date * 1000) : "with its IO"}</td>
+                <td>{dateTime(c.start_date * 1000, rowTz(c.id))}</td>
+                <td>{c.end_date ? dateTime(c.end_date * 1000, rowTz(c.id)) : "with its IO"}</td>
                 <td>{money(c.total_budget)}</td>
               </tr>
             ))}

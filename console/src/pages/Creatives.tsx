@@ -4,6 +4,7 @@ import { api, send } from "../api";
 import { dateTime } from "../format";
 import { Pager, Status } from "../components/ui";
 import { ErrorBox } from "../components/ErrorBox";
+import { useSession } from "../session";
 
 export interface CreativeRow {
   creativeId: number; creativeName: string; platformCreativeTypeId: number; creativeStatusId: number; creativeSourceType: string;
@@ -23,6 +24,7 @@ export function Thumb({ c }: { c: CreativeRow }) {
 
 export default function CreativesPage() {
   const qc = useQueryClient();
+  const { orgTz } = useSession();
   const [files, setFiles] = useState<Pending[]>([]);
   const [clickUrl, setClickUrl] = useState("https://www.example.com");
   const [over, setOver] = useState(false);
@@ -125,7 +127,7 @@ export default function CreativesPage() {
               <tr key={c.creativeId}>
                 <td><Thumb c={c} /></td><td>{c.creativeId}</td><td>{c.creativeName}</td><td>{TYPE_NAME[c.platformCreativeTypeId]}</td>
                 <td><Status value={CREATIVE_STATUS[c.creativeStatusId] ?? String(c.creativeStatusId)} />{c.creativeRejectionReason ? ` ${c.creativeRejectionReason}` : ""}</td>
-                <td>{dateTime(c.createdAt)}</td>
+                <td>{dateTime(c.createdAt, orgTz)}</td>
               </tr>
             ))}
           </tbody>

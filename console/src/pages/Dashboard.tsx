@@ -6,6 +6,7 @@ import { allIos, campaignsWithDelivery, executeReport } from "../data";
 import { useSession } from "../session";
 import { money, num, pct } from "../format";
 import { ErrorBox } from "../components/ErrorBox";
+import { CampaignStatusBadge } from "../components/ui";
 
 const LIVE_MS = 10_000;
 const DAYS = 14;
@@ -188,7 +189,7 @@ export function DashboardPage() {
               return (
                 <tr key={c.campaignId}>
                   <td><Link to={`/campaigns/${c.campaignId}`}>{c.campaignName}</Link></td>
-                  <td><span className={`badge ${c.status}`}>{c.status}</span></td>
+                  <td><CampaignStatusBadge c={c} tz={c.campaignTimezone} /></td>
                   <td>{money(c.spent)}</td>
                   <td>{money(c.budgetTotal)}</td>
                   <td>{money(c.expectedSpent)}</td>

@@ -6,7 +6,7 @@ import { campaignsWithDelivery, type IoRow } from "../data";
 import { useSession } from "../session";
 import { dateTime, money, num, pct } from "../format";
 import { ErrorBox } from "../components/ErrorBox";
-import { Status } from "../components/ui";
+import { CampaignStatusBadge } from "../components/ui";
 import { IoForm } from "./Ios";
 
 export default function IoDetailPage() {
@@ -42,7 +42,7 @@ export default function IoDetailPage() {
             {(campaigns.data?.recordsList ?? []).map((c) => (
               <tr key={c.campaignId}>
                 <td><Link to={`/campaigns/${c.campaignId}`}>{c.campaignName}</Link></td>
-                <td><Status value={c.status} /></td>
+                <td><CampaignStatusBadge c={c} tz={c.campaignTimezone} /></td>
                 <td>{money(c.budgetTotal)}</td><td>{money(c.spent)}</td><td>{num(c.impressions)}</td><td>{pct(c.CTR)}</td><td>{pct(c.pacingPercentage)}</td>
               </tr>
             ))}

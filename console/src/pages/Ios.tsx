@@ -84,7 +84,14 @@ export default function IosPage() {
   );
 }
 
-export function IoForm({ io, onDone }: { io?: IoRow; onDone: () => void }) {
+/** The IO form, once the timezone list and the profile are known: its times are wall-clock times of the IO's zone. */
+export function IoForm(props: { io?: IoRow; onDone: () => void }) {
+  const { timezones, profile } = useSession();
+  if (!profile || !timezones.length) return <p aria-busy="true">Loading…</p>;
+  return <IoFormFields {...props} />;
+}
+
+function IoFormFields({ io, onDone }: { io?: IoRow; onDone: () => void }) {
   const { timezones, tzName, profile } = useSession();
   const qc = useQueryClient();
   const [tzId, setTzId] = useState<number>(io?.ioTimeZoneId ?? profile?.organizationTimezone ?? 29);

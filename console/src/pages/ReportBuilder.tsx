@@ -2,10 +2,10 @@ import { useEffect, useMemo, useState } from "react";
 import { useNavigate, useParams } from "react-router-dom";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { Bar, BarChart, CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
-import { ApiError, get, send } from "../api";
+import { ApiError, get, saveLink, send } from "../api";
 import { executeReport, type ReportResult } from "../data";
 import { useSession } from "../session";
-import { dayString } from "../format";
+import { dayEnd, dayStart, dayString } from "../format";
 import { ErrorBox } from "../components/ErrorBox";
 import { Field } from "../components/ui";
 
@@ -15,12 +15,7 @@ type Groups = Record<string, CatalogItem[]>[];
 /** Ask for a signed download link and follow it (the file is served by /files/{token}). */
 export async function downloadReport(definition: Record<string, unknown>, fileType: number): Promise<string> {
   const { url } = await send<{ url: string }>("POST", "/api/v3/ra/report/download", { ...definition, fileType });
-  const a = document.createElement("a");
-  a.href = url;
-  a.download = "";
-  document.body.appendChild(a);
-  a.click();
-  a.remove();
+  saveLink(url);
   return url;
 }
 
@@ -40,6 +35,18 @@ export default function ReportBuilderPage() {
   const tz = tzName(tzId) ?? "UTC";
   const [from, setFrom] = useState(dayString(Date.now() - 6 * 86_400_000, tz));
   const [to, setTo] = useState(dayString(Date.now(), tz));
+  // a new report: the organization's timezone, and the last 7 days of that zone, once both are known
+  const [defaulted, setDefaulted] = useState(!!reportId);
+  useEffect(() => {
+    const zoneId = profile?.organizationTimezone ?? 29;
+    const zone = tzName(zoneId);
+    if (defaulted || !profile || !zone) return;
+    setDefaulted(true);
+    setTzId(zoneId);
+    setFrom(dayString(Date.now() - 6 * 86_400_000, zone));
+    setTo(dayString(Date.now(), zone));
+    setSchedule((s) => ({ ...s, until: dayString(Date.now() + 90 * 86_400_000, zone) }));
+  }, [defaulted, profile, tzName]);
   const [daily, setDaily] = useState(false);
   const [fields, setFields] = useState<Record<string, string>>({});
   const [result, setResult] = useState<ReportResult | null>(null);
@@ -58,13 +65,14 @@ export default function ReportBuilderPage() {
     setDaily(r.requestType === 1);
     const s = r.reportSchedulingEventDetails;
     if (s && Object.keys(s).length)
-      setSchedule({ emails: (s.subscriberEmails ?? []).join(", "), frequency: String(s.deliveryFrequency), day: s.deliveryDay || "MONDAY", fileType: String(s.fileType), until: s.eventEndDate ? dayString(s.eventEndDate) : "" });
+      setSchedule({ emails: (s.subscriberEmails ?? []).join(", "), frequency: String(s.deliveryFrequency), day: s.deliveryDay || "MONDAY", fileType: String(s.fileType), until: s.eventEndDate ? dayString(s.eventEndDate, r.timezoneName) : "" });
   }, [saved.data]);
   const allMetricKeys = useMemo(() => new Set((catalog.data?.metrics ?? []).flatMap((g) => Object.values(g)[0].map((m) => m.key))), [catalog.data]);
   const definition = (): Record<string, unknown> => ({
     reportName: name,
-    startDate: Date.parse(`${from}T00:00:00Z`),
-    endDate: Date.parse(`${to}T12:00:00Z`),
+    // whole days of the report's timezone: the first day's local midnight to the last day's last millisecond
+    startDate: from ? dayStart(from, tz) : undefined,
+    endDate: to ? dayEnd(to, tz) : undefined,
     dimensions: JSON.stringify(dims.map((d) => ({ filter: d }))),
     columns: metrics,
     requestType: daily ? 1 : 2,
@@ -96,7 +104,7 @@ export default function ReportBuilderPage() {
         deliveryFrequency: Number(schedule.frequency),
         deliveryDay: schedule.frequency === "3" ? schedule.day : schedule.frequency === "4" ? "First" : schedule.frequency === "1" ? "" : schedule.day,
         fileType: Number(schedule.fileType),
-        eventEndDate: schedule.frequency === "1" ? undefined : Date.parse(`${schedule.until}T23:00:00Z`),
+        eventEndDate: schedule.frequency === "1" || !schedule.until ? undefined : dayEnd(schedule.until, tz),
       }),
     onMutate: () => { setFields({}); setMessage(null); },
     onSuccess: () => { setMessage("Schedule saved: the report will be e-mailed."); qc.invalidateQueries({ queryKey: ["report", reportId] }); },
@@ -132,7 +140,7 @@ export default function ReportBuilderPage() {
       <div className="card">
         <div className="form-grid">
           <Field label="Report name" error={fields.reportName}>{(id, d) => <input id={id} aria-describedby={d} aria-invalid={!!fields.reportName} value={name} onChange={(e) => setName(e.target.value)} />}</Field>
-          <Field label="From (first day)" error={fields.startDate}>{(id, d) => <input id={id} type="date" aria-describedby={d} aria-invalid={!!fields.startDate} value={from} onChange={(e) => setFrom(e.target.value)} />}</Field>
+          <Field label="From (first day)" error={fields.startDate} hint={`Days of the report's timezone (${tz})`}>{(id, d) => <input id={id} type="date" aria-describedby={d} aria-invalid={!!fields.startDate} value={from} onChange={(e) => setFrom(e.target.value)} />}</Field>
           <Field label="To (last day)" error={fields.endDate}>{(id, d) => <input id={id} type="date" aria-describedby={d} aria-invalid={!!fields.endDate} value={to} onChange={(e) => setTo(e.target.value)} />}</Field>
           <Field label="Report timezone" error={fields.timezoneId}>{(id, d) => (
             <select id={id} aria-describedby={d} value={tzId} onChange={(e) => setTzId(Number(e.target.value))}>

@@ -2,7 +2,7 @@ import { useState } from "react";
 import { Link } from "react-router-dom";
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { send } from "../api";
-import { dateTime } from "../format";
+import { dateOnly } from "../format";
 import { Pager, SortTh } from "../components/ui";
 import { ErrorBox } from "../components/ErrorBox";
 import { downloadReport } from "./ReportBuilder";
@@ -46,8 +46,8 @@ export default function ReportsPage() {
               <tr key={r.id}>
                 <td>{r.id}</td>
                 <td><Link to={`/reports/${r.id}`}>{r.reportName}</Link></td>
-                <td>{dateTime(r.startDate, r.timezoneName)}</td>
-                <td>{dateTime(r.endDate, r.timezoneName)}</td>
+                <td>{dateOnly(r.startDate, r.timezoneName)}</td>
+                <td>{dateOnly(r.endDate, r.timezoneName)} <small>({r.timezoneName})</small></td>
                 <td>{r.reportSchedulingEventDetails && Object.keys(r.reportSchedulingEventDetails).length ? "yes" : "no"}</td>
                 <td className="row-actions">
                   <button className="secondary" onClick={() => download.mutate({ id: r.id, type: 1 })}>CSV</button>

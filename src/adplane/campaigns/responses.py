@@ -99,6 +99,7 @@ class CampaignDetail(ResponseModel):
     isParentInvoiceTemplateSet: bool | None
     rejectionReason: str | None = None  # wire name (only once rejected)
     spent: Number | None = None  # only when isSpentRequired
+    isApproved: bool | None = None  # adplane: a workspace admin approved it (pending until its startTime)
 
 
 class GroupedCampaign(ResponseModel):
@@ -164,6 +165,7 @@ class CampaignListRow(ResponseModel):
     end_date: Number | None
     creative_type_id: Number | None
     total_budget: Number | None
+    isApproved: bool | None = None  # adplane: approved (a pending one waits for its startTime)
 
 
 class CampaignList(ResponseModel):

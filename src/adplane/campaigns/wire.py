@@ -90,6 +90,7 @@ def campaign_detail(campaign: Campaign, io: InsertionOrder, creative_ids: list[i
         "startTime": to_epoch_s(campaign.start_time),
         "endTime": to_epoch_s(campaign.end_time),
         "status": campaign.status,
+        "isApproved": bool(campaign.is_approved),  # adplane: approved, maybe still waiting for its startTime
         "dspMargin": 0,
         "platformMargin": 0,
         "userDealMargin": 0,
@@ -149,6 +150,7 @@ def list_item(campaign: Campaign, owner: Owner) -> dict[str, Any]:
         "id": str(campaign.id),
         "name": campaign.name,
         "status": campaign.status,
+        "isApproved": bool(campaign.is_approved),  # adplane
         "owId": campaign.ow_id,
         "uowId": campaign.uow_id,
         "userEmail": owner.user_email,

@@ -108,7 +108,8 @@ def campaign_rows(session: Session, campaigns: list[Campaign], ios: dict[int, In
             "budgetDay": wire_number(campaign.budget_day), "budgetTotal": wire_number(campaign.budget_total),
             "maxBid": wire_number(campaign.max_bid), "startTime": to_epoch_s(campaign.start_time),
             "endTime": to_epoch_s(campaign.end_time), "campaignType": pricing_model(campaign.creative_type_id).lower(),
-            "status": campaign.status, "campaignTimezone": timezone.name if timezone else None,
+            "status": campaign.status, "isApproved": bool(campaign.is_approved),  # adplane: approved, maybe not started
+            "campaignTimezone": timezone.name if timezone else None,
             "creativeType": creative_type_name(campaign.creative_type_id), "budgetPacing": campaign.total_budget_pacing,
             "isCampaignFromNewPlatform": True,
             "percentageOfTotalSpent": _ratio(spent_total, campaign.budget_total or 0, 100),

@@ -119,6 +119,7 @@ class CampaignDelivery(ResponseModel):
     endTime: int | None = None
     campaignType: str | None = None
     status: str | None = None
+    isApproved: bool | None = None  # adplane: approved (a pending one waits for its startTime)
     campaignTimezone: str | None = None
     creativeType: str | None = None
     budgetPacing: bool | None = None
