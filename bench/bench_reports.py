@@ -1,12 +1,12 @@
-"""Report execution against the raw events table, on a generated dataset (DuckDB and ClickHouse stores).
+"""Report execution against the raw events table, on a generated dataset (DuckDB, PostgreSQL, ClickHouse).
 
     .venv/bin/python bench/bench_reports.py --events 10000000 --campaigns 1000 --days 90
-    .venv/bin/python bench/bench_reports.py --stores duckdb,clickhouse   # ClickHouse through chDB too
+    .venv/bin/python bench/bench_reports.py --stores duckdb,postgresql,clickhouse   # all three stores
 
 Generates `--events` events over `--days` days for `--campaigns` campaigns straight into a DuckDB
-analytics store (SQL `range()`, no Python loop), builds the rollups, then times three reports
+analytics store (SQL `range()`, no Python loop), builds the rollups, then times four reports
 through `adplane.reports.service.execute_report` (a page of 50 rows + totalRecords + totals, as the
-API answers) against the same question asked of the raw `events` table in DuckDB, in the same run:
+API answers) against the same question asked of the raw `events` table of the same store, in the same run:
 
 1. campaign by day over 90 days (US/Eastern days);
 2. campaign by state by device type (aggregated, 90 days);
@@ -17,7 +17,9 @@ API answers) against the same question asked of the raw `events` table in DuckDB
 Prints the median of `--repeat` runs of each and the ratio. Figures only; nothing is asserted.
 With `clickhouse` among `--stores`, the same events (exported from DuckDB to Parquet) are loaded into a
 ClickHouse store through chDB (its materialized views build the rollups) and the same cases are timed
-there, each against the raw question asked of ClickHouse's own `events` table.
+there, each against the raw question asked of ClickHouse's own `events` table. With `postgresql`, they are
+copied into a PostgreSQL store (`--postgres-url`; COPY, then the store rebuilds the rollups) likewise.
+`--dir` keeps every store's data for the next run.
 """
 
 from __future__ import annotations
@@ -143,6 +145,45 @@ def clickhouse_copy(duck: DuckDBStore, folder: Path, events: int) -> AnalyticsSt
     return store
 
 
+def postgres_copy(duck: DuckDBStore, url: str, events: int) -> AnalyticsStore:
+    """The DuckDB store's events loaded into a PostgreSQL store (schema `bench_<events>`, once): COPY from
+    a CSV export, then the rollups rebuilt and the running totals built by the store itself."""
+    import psycopg
+
+    from adplane.analytics.schema import EVENT_COLUMN_NAMES
+    from adplane.analytics.store import PostgresStore
+
+    plain_url = url.replace("postgresql+psycopg://", "postgresql://")
+    database = plain_url.rsplit("/", 1)[1].split("?")[0]
+    with psycopg.connect(plain_url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as admin:
+        if not admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [database]).fetchone():
+            admin.execute(f'CREATE DATABASE "{database}"')
+    schema = f"bench_{events}"
+    store = PostgresStore(url, schema=schema)
+    if not store.query("SELECT 1 FROM events LIMIT 1"):
+        began = time.perf_counter()
+        with tempfile.TemporaryDirectory() as tmp:
+            csv_path = Path(tmp) / "events.csv"
+            names = ", ".join(EVENT_COLUMN_NAMES)
+            duck.execute(f"COPY (SELECT {names}, batch_id FROM events) TO '{csv_path}' (FORMAT csv, HEADER true)")
+            with psycopg.connect(plain_url) as conn, conn.cursor() as cur:
+                cur.execute(f"SET search_path TO {schema}")
+                with cur.copy(f"COPY events ({names}, batch_id) FROM STDIN WITH (FORMAT csv, HEADER true)") as copy, \
+                        csv_path.open("rb") as handle:
+                    while chunk := handle.read(1 << 22):
+                        copy.write(chunk)
+                cur.execute("ANALYZE events")
+        copied = time.perf_counter() - began
+        store.rebuild_rollups()
+        store.compact_rollups()
+        print(f"loaded {events:,} events into PostgreSQL in {copied:.1f} s, rollups in "
+              f"{time.perf_counter() - began - copied:.1f} s")
+    began = time.perf_counter()
+    if built := store.refresh_running_totals():
+        print(f"built {built} PostgreSQL running-total checkpoints in {time.perf_counter() - began:.1f} s")
+    return store
+
+
 def timed(fn: Callable[[], Any], repeat: int) -> tuple[float, Any]:
     fn()  # warm-up (file cache, catalog)
     runs = []
@@ -220,7 +261,10 @@ def main() -> None:
     parser.add_argument("--days", type=int, default=90)
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--dir", type=Path, default=None, help="keep the data here (reused when present)")
-    parser.add_argument("--stores", default="duckdb", help="comma-separated: duckdb, clickhouse (chDB)")
+    parser.add_argument("--stores", default="duckdb",
+                        help="comma-separated: duckdb, clickhouse (chDB), postgresql (--postgres-url)")
+    parser.add_argument("--postgres-url", default="postgresql://postgres@127.0.0.1:5432/adplane_bench",
+                        help="the PostgreSQL store's database (created when missing; schema bench_<events>)")
     args = parser.parse_args()
 
     folder = args.dir or Path(tempfile.mkdtemp(prefix="bench_reports_"))
@@ -240,8 +284,13 @@ def main() -> None:
     app_db_path.unlink(missing_ok=True)
     db = make_app_db(app_db_path, args.campaigns)
     stores: list[AnalyticsStore] = []
-    for name in args.stores.split(","):
-        stores.append(store if name.strip() == "duckdb" else clickhouse_copy(store, folder, args.events))
+    for name in (n.strip() for n in args.stores.split(",")):
+        if name == "duckdb":
+            stores.append(store)
+        elif name == "postgresql":
+            stores.append(postgres_copy(store, args.postgres_url, args.events))
+        else:
+            stores.append(clickhouse_copy(store, folder, args.events))
     print(f"{args.events:,} events, {args.campaigns} campaigns, {args.days} days; median of {args.repeat} runs")
     for each in stores:
         run_cases(each, db, args)

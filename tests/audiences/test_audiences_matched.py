@@ -8,7 +8,10 @@ import io
 import json
 from typing import Any
 
-from adplane.audiences import catalog
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from adplane.audiences import catalog, identities
 from audience_helpers import (
     csv_bytes,
     download,
@@ -68,6 +71,65 @@ def test_plain_and_hashed_identifiers_match_exactly(client, app, db, headers):
     hashed_id = hashed.json()["data"]["matchedAudienceId"]
     match_all(app)
     assert _details(client, headers, hashed_id)["reach"] == 30
+
+
+# cells as uploads hold them: identifiers with stray spaces, case and punctuation, hashes, non-ASCII, nothing
+_CELL = st.one_of(
+    st.none(),
+    st.text(alphabet=st.sampled_from(list("aZ9@.-+() _\t\n\x0b\x1c\x1fé\xa0\u2003İß")), max_size=24),
+    st.text(max_size=12),
+    st.builds(lambda d, pad: pad + d + pad, st.text(alphabet="0123456789", min_size=9, max_size=16),
+              st.sampled_from(["", " ", "\t", "\x1f", "\xa0"])),
+    st.builds(lambda h, pad: pad + h + pad, st.text(alphabet="0123456789abcdefABCDEF", min_size=30, max_size=66),
+              st.sampled_from(["", " ", "\n", "\u3000"])),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(cells=st.lists(_CELL, max_size=40))
+def test_column_digests_are_the_cell_digests(cells):
+    """The vectorised digests of a column (Arrow over ASCII cells) are `digest_of` of each cell."""
+    for kind in (catalog.KIND_EMAIL, catalog.KIND_PHONE, catalog.KIND_DEVICE, catalog.KIND_NPI):
+        for fmt in (catalog.FORMAT_RAW, catalog.FORMAT_MD5, catalog.FORMAT_SHA1, catalog.FORMAT_SHA256):
+            expected = [None if c is None else identities.digest_of(kind, fmt, c) for c in cells]
+            assert identities.digests_of(kind, fmt, cells) == expected, (kind, fmt)
+
+
+def test_column_digests_of_usual_cells():
+    md5 = hashlib.md5(b"a@b.c").hexdigest()  # noqa: S324
+    cells = ["  A@B.c ", "a@b.c\x1f", "@a.c", "a@@b", "(555) 010-1234", "+1 555 010 1234", "12", "",
+             "ABCDEF01-2345-6789-abcd-ef0123456789", "short", f" {md5.upper()} ", md5[:-1] + "g", "Ä@b.c", None]
+    for kind in (catalog.KIND_EMAIL, catalog.KIND_PHONE, catalog.KIND_DEVICE):
+        for fmt in (catalog.FORMAT_RAW, catalog.FORMAT_MD5):
+            expected = [None if c is None else identities.digest_of(kind, fmt, c) for c in cells]
+            assert sum(d is not None for d in expected) >= 1
+            assert identities.digests_of(kind, fmt, cells) == expected, (kind, fmt)
+
+
+def test_a_large_lookup_reads_the_digests_once_with_the_same_answers(db, monkeypatch):
+    """Past SCAN_AFTER_KEYS keys in a transaction, lookups answer from the kind's digests read once: the same
+    answers as probing, for every digest column."""
+    seed(db)
+    known = users_with(EMAIL)
+    plain = [ids_of(u)[EMAIL] for u in known] + [f"nobody{i}@example.org" for i in range(50)]
+    by_column = {
+        "sha256": [hashlib.sha256(v.encode()).digest() for v in plain],
+        "md5": [hashlib.md5(v.encode()).digest() for v in plain],  # noqa: S324
+        "sha1": [hashlib.sha1(v.encode()).digest() for v in plain]}  # noqa: S324
+    with db.session() as session:
+        probed = {c: identities.lookup(session, EMAIL, c, keys) for c, keys in by_column.items()}
+    assert len(probed["sha256"]) == len(known) and probed["md5"] == {
+        hashlib.md5(ids_of(u)[EMAIL].encode()).digest(): u for u in known}  # noqa: S324
+    monkeypatch.setattr(identities, "SCAN_AFTER_KEYS", 10)
+    with db.session() as session:
+        for column, keys in by_column.items():
+            assert identities.lookup(session, EMAIL, column, keys[:5]) == {  # probed: under the threshold
+                k: u for k, u in probed[column].items() if k in keys[:5]}
+            assert identities.lookup(session, EMAIL, column, keys) == probed[column]  # read once, then in memory
+            state = session.info["identities.lookup"][1]
+            assert isinstance(state[(EMAIL, column)], identities._Digests)
+            assert identities.lookup(session, EMAIL, column, keys[::-1]) == probed[column]
+            assert identities.lookup(session, PHONE, column, keys) == {}
 
 
 def test_md5_sha1_and_device_ids(client, app, db, headers):

@@ -363,10 +363,11 @@ def test_query_source_is_the_smallest_covering_rollup():
                         end=start + timedelta(days=3), zone_name=zone, daily=True, with_reach=reach)
         return choose_source(q).table
 
-    assert source(["campaign"], "UTC") == "rollup_campaign_hourly"
+    assert source(["campaign"], "UTC") == "rollup_campaign_daily"
     assert source(["deviceType"], "UTC") == "rollup_device_daily"
     assert source(["deviceType"], "US/Eastern", start_hour=5) == "events"  # no hourly rollup has devices
-    assert source(["campaign"], "US/Eastern", start_hour=5) == "rollup_campaign_hourly"
+    # US/Eastern days in winter are the days of UTC-5
+    assert source(["campaign"], "US/Eastern", start_hour=5) == "rollup_campaign_daily_utc_m5"
     assert source(["campaign"], "Asia/Kolkata") == "events"
     assert source(["campaign"], "UTC", reach=True) == "events"
 

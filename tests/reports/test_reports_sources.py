@@ -33,9 +33,14 @@ def test_split_source_parts_cover_the_period_exactly():
         ("rollup_geo_device_daily", datetime(2026, 3, 3, tzinfo=UTC), datetime(2026, 3, 9, tzinfo=UTC)),
         ("events", datetime(2026, 3, 9, tzinfo=UTC), end),
     ]
-    # campaign only: hourly rollup for the whole period, no split
-    assert choose_source(_query(["campaign"], "US/Eastern", start, end)).table == "rollup_campaign_hourly"
-    # edges that an hourly rollup covers are read from it
+    # campaign only: whole days from the daily rollup, the edges from the hourly one
+    by_campaign = choose_source(_query(["campaign"], "US/Eastern", start, end))
+    assert [(p.table, p.start, p.end) for p in by_campaign.parts] == [
+        ("rollup_campaign_hourly", start, datetime(2026, 3, 3, tzinfo=UTC)),
+        ("rollup_campaign_daily", datetime(2026, 3, 3, tzinfo=UTC), datetime(2026, 3, 9, tzinfo=UTC)),
+        ("rollup_campaign_hourly", datetime(2026, 3, 9, tzinfo=UTC), end),
+    ]
+    # edges that an hourly rollup covers are read from it (creatives have no daily rollup: hourly throughout)
     by_creative = choose_source(_query(["creative"], "US/Eastern", start, end))
     assert by_creative.table == "rollup_creative_hourly"
     # daily reports cut local days: no split; per-day totals of an aggregated report neither
@@ -107,3 +112,47 @@ def test_weeks_days_and_edges_add_up_to_raw_events(client, db, tenant, headers, 
     for row in data["data"]:
         assert_metrics(row, expected[(row["campaignId"], row["stateId"], row["deviceTypeId"])], CHECK)
     assert_metrics(data["total"], expected_groups(rows, lambda r: "all", keep)["all"], CHECK)
+
+
+def test_daily_reports_in_shifted_zones_read_utc_days_and_move_hours(client, db, tenant, headers, store):  # noqa: F811
+    """A daily campaign report in a zone off UTC reads whole days of a daily rollup (UTC, UTC-5 or UTC-8) and
+    moves only the hours that belong to another local day (from the hourly rollup); across a DST change
+    (US/Eastern and US/Pacific, 2026-03-08) and east of UTC (Asia/Tokyo), every (day, campaign) equals the
+    raw rows."""
+    from adplane.master.catalog import timezone_by_name
+
+    campaign_ids = make_campaigns(db, tenant["owId"])
+    rows = make_events(tenant["owId"], campaign_ids, io_id_of(db, tenant["owId"]), days=12, per_day=60)
+    store.append_events(to_arrow(rows[: len(rows) // 2]), batch_id="shifted-1")
+    store.append_events(to_arrow(rows[len(rows) // 2:]), batch_id="shifted-2")
+    start, end = DAY0 + timedelta(days=1), DAY0 + timedelta(days=10)
+    eastern = choose_source(_query(["campaign"], "US/Eastern", start, end, daily=True))
+    # days of UTC-5, from March 9 days of UTC-4; the day of the change (23 hours) from hours
+    assert [(p.table, p.start, p.end) for p in eastern.parts] == [
+        ("rollup_campaign_daily_utc_m5", start, DAY0 + timedelta(days=6)),
+        ("rollup_campaign_hourly", DAY0 + timedelta(days=6), DAY0 + timedelta(days=7)),
+        ("rollup_campaign_daily_utc_m4", DAY0 + timedelta(days=7), end),
+    ]
+    # Tokyo (UTC+9): UTC days, their last nine hours moved to the next day
+    tokyo = choose_source(_query(["campaign"], "Asia/Tokyo", start, end, daily=True))
+    assert [(p.table, p.sign, p.utc_hours) for p in tokyo.parts][1:4] == [
+        ("rollup_campaign_daily", 1, ()), ("rollup_campaign_hourly", -1, tuple(range(15, 24))),
+        ("rollup_campaign_hourly", 1, tuple(range(15, 24)))]
+    for zone_name in ("US/Eastern", "US/Pacific", "Asia/Tokyo"):
+        zone = ZoneInfo(zone_name)
+        body = definition(columns=["campaignName", *CHECK], noOfEntries=1000,
+                          timezoneId=timezone_by_name(zone_name).id, startDate=ms(start), endDate=ms(end))
+        response = client.post("/api/v3/ra/report/execute", headers=headers, json=body)
+        assert response.status_code == 200, response.text
+        data = response.json()["data"]
+        first_day = start.astimezone(zone).date().isoformat()
+        last_day = end.astimezone(zone).date().isoformat()
+
+        def keep(r, z=zone, a=first_day, b=last_day) -> bool:  # noqa: ANN001
+            return a <= local_day(r, z) <= b
+
+        expected = expected_groups(rows, lambda r, z=zone: (local_day(r, z), r["campaign_id"]), keep)
+        assert data["totalRecords"] == len(expected) == len(data["data"]), zone_name
+        for row in data["data"]:
+            assert_metrics(row, expected[(row["date"], row["campaignId"])], CHECK)
+        assert_metrics(data["total"], expected_groups(rows, lambda r: "all", keep)["all"], CHECK)

@@ -32,7 +32,7 @@ from __future__ import annotations
 import re
 import threading
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
@@ -52,6 +52,7 @@ from adplane.analytics.store import (
     _EngineNeutral,
     _running_fed_by,
     _time_range,
+    sql_type_of,
     to_event_table,
 )
 from adplane.core import metrics
@@ -242,13 +243,16 @@ class ClickHouseDialect(Dialect):
                 exprs.append(f"toInt64(count()) AS {m.name}")
         return exprs
 
-    def bucket(self, grain: str, column: str = "event_time") -> str:
+    def bucket(self, grain: str, column: str = "event_time", day_offset: int = 0) -> str:
         start = {"hour": "toStartOfHour", "day": "toStartOfDay", "week": "toMonday"}[grain]
+        if day_offset:
+            return f"CAST(addHours({start}(addHours({column}, {day_offset})), {-day_offset}) AS {TIMESTAMP})"
         return f"CAST({start}({column}) AS {TIMESTAMP})"
 
     def rollup_select(self, rollup: Rollup, source: str, event_code: str | None = None) -> str:
         keys = rollup.key_columns[1:]
-        select = [f"{self.bucket(rollup.grain)} AS period_start", *keys, *self.measure_exprs(event_code)]
+        select = [f"{self.bucket(rollup.grain, day_offset=rollup.day_offset)} AS period_start", *keys,
+                  *self.measure_exprs(event_code)]
         if rollup.with_event_times:
             select += ["min(event_time) AS first_event_time", "max(event_time) AS last_event_time"]
         where = f" WHERE {rollup.where}" if rollup.where else ""
@@ -425,6 +429,24 @@ class ClickHouseStore(_EngineNeutral):
 
     def query_arrow(self, sql: str, params: Sequence[Any] = ()) -> pa.Table:
         return self._conn.query_arrow(self.dialect.bind(sql, params))
+
+    def query_arrow_with(self, sql: str, params: Sequence[Any], tables: Mapping[str, pa.Table]) -> pa.Table:
+        """The tables are loaded into Memory tables of those names, dropped after the query."""
+        created: list[str] = []
+        try:
+            for name, table in tables.items():
+                plain = _plain_strings(table)
+                columns = ", ".join(
+                    f"`{f.name}` " + (f"Nullable({kind})" if column.null_count else kind)
+                    for f, column in zip(plain.schema, plain.columns, strict=True)
+                    for kind in [sql_type_of(self.dialect, f.type)])
+                self._conn.command(f"CREATE TABLE `{name}` ({columns}) ENGINE = Memory")
+                created.append(name)
+                self._conn.insert_arrow(name, plain, {})
+            return self.query_arrow(sql, params)
+        finally:
+            for name in created:
+                self._conn.command(f"DROP TABLE IF EXISTS `{name}`")
 
     def stream(self, sql: str, params: Sequence[Any] = (), chunk_rows: int = STREAM_CHUNK_ROWS) -> Iterator[tuple]:
         table = self.query_arrow(sql, params)

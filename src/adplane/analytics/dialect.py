@@ -110,7 +110,10 @@ class Dialect:
         cases = " ".join(f"WHEN '{t}' THEN {i}" for i, t in enumerate(EVENT_TYPES))
         return f"CASE event_type {cases} END"
 
-    def bucket(self, grain: str, column: str = "event_time") -> str:
+    def bucket(self, grain: str, column: str = "event_time", day_offset: int = 0) -> str:
+        if day_offset:
+            return (f"(date_trunc('{grain}', {column} + INTERVAL '{day_offset} hours') "
+                    f"- INTERVAL '{day_offset} hours')")
         return f"date_trunc('{grain}', {column})"
 
     def cluster_order(self) -> str:
@@ -122,7 +125,8 @@ class Dialect:
                     clustered: bool = False) -> str:
         """INSERT the partial aggregate of `source` (a table or staged batch) into `rollup`."""
         keys = rollup.key_columns[1:]
-        select = [f"{self.bucket(rollup.grain)} AS period_start", *keys, *self.measure_exprs(event_code)]
+        select = [f"{self.bucket(rollup.grain, day_offset=rollup.day_offset)} AS period_start", *keys,
+                  *self.measure_exprs(event_code)]
         if rollup.with_event_times:
             select += ["min(event_time) AS first_event_time", "max(event_time) AS last_event_time"]
         where = f" WHERE {rollup.where}" if rollup.where else ""
@@ -136,12 +140,16 @@ class Dialect:
     def rebuild_statements(self, rollups: Sequence[Rollup], start: datetime | None,
                            end: datetime | None) -> list[tuple[str, list[Any]]]:
         """Delete and recompute rollup rows of whole UTC days covering [start, end) (all when None);
-        whole weeks for weekly rollups."""
+        whole weeks for weekly rollups; for a rollup of other days (`day_offset`), its whole days
+        around those UTC days."""
         statements: list[tuple[str, list[Any]]] = []
         for rollup in rollups:
             grain = "week" if rollup.grain == "week" else "day"
             lo = floor_to_grain(start, grain) if start is not None else None
             hi = ceil_to_grain(end, grain) if end is not None else None
+            if rollup.day_offset:  # the rollup's own days around those UTC days
+                lo = lo and floor_to_grain(lo, grain, rollup.day_offset)
+                hi = hi and ceil_to_grain(hi, grain, rollup.day_offset)
             where_p, where_e, params = [], [], []
             if lo is not None:
                 where_p.append("period_start >= ?")
@@ -212,9 +220,12 @@ class DuckDBDialect(Dialect):
     _GRAIN_US = {"hour": 3_600_000_000, "day": 86_400_000_000, "week": 7 * 86_400_000_000}
     _MONDAY_US = 4 * 86_400_000_000  # 1970-01-05, the first Monday: ISO weeks start there
 
-    def bucket(self, grain: str, column: str = "event_time") -> str:
+    def bucket(self, grain: str, column: str = "event_time", day_offset: int = 0) -> str:
         # UTC buckets by integer arithmetic: several times faster than ICU's date_trunc on TIMESTAMPTZ.
         size = self._GRAIN_US[grain]
+        if day_offset:
+            shift = day_offset * 3_600_000_000
+            return f"make_timestamptz(((epoch_us({column}) + {shift}) // {size}) * {size} - {shift})"
         if grain == "week":
             shift = self._MONDAY_US
             return f"make_timestamptz(((epoch_us({column}) - {shift}) // {size}) * {size} + {shift})"

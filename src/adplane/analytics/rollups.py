@@ -58,6 +58,9 @@ class Rollup:
     dimensions: tuple[str, ...]  # beyond KEY_DIMENSIONS
     with_event_times: bool = False  # min/max event_time columns (first/last delivery)
     where: str | None = None  # only events matching this (raw-events SQL condition)
+    # hours east of UTC where its days start (grain "day" only): -5 buckets days from 05:00 UTC, the local
+    # days of UTC-5. Such rollups answer only the report engine's shifted days (`adplane.reports.query`).
+    day_offset: int = 0
 
     @property
     def key_columns(self) -> tuple[str, ...]:
@@ -70,11 +73,29 @@ class Rollup:
     def covers(self, dimensions: set[str] | frozenset[str], grain: str = "day") -> bool:
         """True when this rollup can answer a query grouped/filtered by `dimensions` at `grain`."""
         grain_ok = GRAINS.index(self.grain) <= GRAINS.index(grain)
-        return grain_ok and set(dimensions) <= self.all_dimensions and self.where is None
+        return grain_ok and self.day_offset == 0 and self.is_plain_for(dimensions)
+
+    def is_plain_for(self, dimensions: set[str] | frozenset[str]) -> bool:
+        """Holds every event and every one of `dimensions` (whatever its grain and day offset)."""
+        return set(dimensions) <= self.all_dimensions and self.where is None
+
+    def floor(self, instant: datetime) -> datetime:
+        """The start of this rollup's bucket holding `instant`."""
+        return floor_to_grain(instant, self.grain, self.day_offset)
+
+    def ceil(self, instant: datetime) -> datetime:
+        """The first start of one of this rollup's buckets at or after `instant`."""
+        return ceil_to_grain(instant, self.grain, self.day_offset)
 
 
 ROLLUPS: tuple[Rollup, ...] = (
     Rollup("rollup_campaign_hourly", "hour", (), with_event_times=True),
+    # campaign by day: daily reports read their days here (24 times fewer rows than hours), and only what a
+    # zone's days do not share with these from the hourly rollup (`adplane.reports.query._shifted_days`)
+    Rollup("rollup_campaign_daily", "day", ()),
+    # ... and by the days of UTC-4 to UTC-8: the local days of the US zones (Eastern, Central, Mountain,
+    # Pacific), in standard and in daylight saving time. 90 rows per campaign and quarter each.
+    *(Rollup(f"rollup_campaign_daily_utc_m{-offset}", "day", (), day_offset=offset) for offset in range(-4, -9, -1)),
     Rollup("rollup_creative_hourly", "hour", ("creative_id",)),
     Rollup("rollup_exchange_daily", "day", ("exchange_id", "traffic_type_id")),
     Rollup("rollup_publisher_daily", "day", ("traffic_type_id", "publisher")),
@@ -106,8 +127,20 @@ def smallest_covering(dimensions: set[str] | frozenset[str], grain: str = "day")
     return min(candidates, key=lambda r: (len(r.dimensions), -GRAINS.index(r.grain)), default=None)
 
 
-def floor_to_grain(instant: datetime, grain: str) -> datetime:
-    """The start of the UTC bucket of `grain` holding `instant`."""
+def daily_bases(dimensions: set[str] | frozenset[str]) -> list[Rollup]:
+    """The daily rollups, of any day offset, with every event and every one of `dimensions`, fewest
+    dimensions first."""
+    found = [r for r in ROLLUPS if r.grain == "day" and r.is_plain_for(dimensions)]
+    fewest = min((len(r.dimensions) for r in found), default=0)
+    return [r for r in found if len(r.dimensions) == fewest]
+
+
+def floor_to_grain(instant: datetime, grain: str, day_offset: int = 0) -> datetime:
+    """The start of the UTC bucket of `grain` holding `instant` (days starting at `day_offset` hours east of
+    UTC when given: -5 floors to 05:00 UTC)."""
+    if day_offset:
+        shift = timedelta(hours=day_offset)
+        return floor_to_grain(instant + shift, grain) - shift
     instant = instant.astimezone(UTC)
     if grain == "hour":
         return instant.replace(minute=0, second=0, microsecond=0)
@@ -115,8 +148,11 @@ def floor_to_grain(instant: datetime, grain: str) -> datetime:
     return day if grain == "day" else day - timedelta(days=day.weekday())
 
 
-def ceil_to_grain(instant: datetime, grain: str) -> datetime:
+def ceil_to_grain(instant: datetime, grain: str, day_offset: int = 0) -> datetime:
     """The first bucket start of `grain` at or after `instant`."""
+    if day_offset:
+        shift = timedelta(hours=day_offset)
+        return ceil_to_grain(instant + shift, grain) - shift
     floor = floor_to_grain(instant, grain)
     if floor == instant.astimezone(UTC):
         return floor

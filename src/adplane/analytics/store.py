@@ -14,7 +14,7 @@ from __future__ import annotations
 import io
 import threading
 import uuid
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -27,7 +27,7 @@ import pyarrow.csv as pacsv
 
 from adplane.analytics import running
 from adplane.analytics.dialect import BATCHES_TABLE, Dialect, DuckDBDialect, PostgresDialect
-from adplane.analytics.rollups import ROLLUPS, Rollup
+from adplane.analytics.rollups import GRAINS, MEASURES, ROLLUPS, Rollup
 from adplane.analytics.schema import EVENT_COLUMN_NAMES, arrow_schema
 from adplane.core import metrics
 from adplane.core.clock import utcnow
@@ -90,6 +90,12 @@ class AnalyticsStore(Protocol):
 
     def query_arrow(self, sql: str, params: Sequence[Any] = ()) -> pa.Table: ...
 
+    def query_arrow_with(self, sql: str, params: Sequence[Any], tables: Mapping[str, pa.Table]) -> pa.Table:
+        """`query_arrow` where `sql` also reads the Arrow `tables` by their names (a caller's set of keys
+        joined to the events in one query). The names are the caller's and must not collide with another
+        caller's (a uuid suffix); the tables exist for this one query only."""
+        ...
+
     def stream(self, sql: str, params: Sequence[Any] = (), chunk_rows: int = STREAM_CHUNK_ROWS) -> Iterator[tuple]:
         """The rows of `sql` read `chunk_rows` at a time, never all held at once (large downloads)."""
         ...
@@ -143,11 +149,92 @@ def to_event_table(data: ArrowInput) -> pa.Table:
     return pa.Table.from_arrays(columns, schema=pa.schema(fields))
 
 
+def sql_type_of(dialect: Dialect, data_type: pa.DataType) -> str:
+    """The engine's column type for an Arrow type (the input tables of `query_arrow_with`)."""
+    if pa.types.is_dictionary(data_type):
+        data_type = data_type.value_type
+    if pa.types.is_timestamp(data_type):
+        return dialect.types["timestamp"]
+    if pa.types.is_integer(data_type):
+        return dialect.types["int"]
+    if pa.types.is_string(data_type) or pa.types.is_large_string(data_type):
+        return dialect.types["string"]
+    if pa.types.is_decimal(data_type):
+        return dialect.types["decimal"]
+    if pa.types.is_boolean(data_type):
+        return "Bool" if dialect.name == "clickhouse" else "BOOLEAN"
+    if pa.types.is_floating(data_type):
+        return "Float64" if dialect.name == "clickhouse" else "DOUBLE PRECISION"
+    raise TypeError(f"no column type for Arrow {data_type}")
+
+
 def _time_range(table: pa.Table) -> tuple[datetime | None, datetime | None]:
     if table.num_rows == 0:
         return None, None
     bounds = pc.min_max(table["event_time"])
     return bounds["min"].as_py(), bounds["max"].as_py()
+
+
+def _derives(target: Rollup, source: Rollup) -> bool:
+    """True when `target`'s rows for a batch are a regrouping of `source`'s rows for the same batch: the same
+    events (`where`), a subset of its dimensions, and buckets that are unions of `source`'s (hours make any
+    day and week; UTC days make ISO weeks)."""
+    t_offset, s_offset = getattr(target, "day_offset", 0), getattr(source, "day_offset", 0)
+    if target.where != source.where or not set(target.dimensions) <= set(source.dimensions):
+        return False
+    if target.with_event_times and not source.with_event_times:
+        return False
+    if target.grain == source.grain:
+        return t_offset == s_offset
+    if source.grain == "hour":
+        return True
+    return source.grain == "day" and target.grain == "week" and s_offset == 0 and t_offset == 0
+
+
+def rollup_derivations(rollups: Sequence[Rollup]) -> dict[Rollup, Rollup]:
+    """For each rollup that can be, the rollup of the same batch it is computed from (fewest dimensions, then
+    coarsest grain, among those computed from the events): e.g. the campaign rollups by day of every day
+    offset from `rollup_campaign_hourly`'s rows of the batch (thousands) instead of its events (millions)."""
+    bases = [r for r in rollups if not any(s is not r and s != r and _derives(r, s) for s in rollups)]
+    plan: dict[Rollup, Rollup] = {}
+    for target in rollups:
+        if target in bases:
+            continue
+        if candidates := [s for s in bases if _derives(target, s)]:
+            plan[target] = min(candidates, key=lambda s: (len(s.dimensions), -GRAINS.index(s.grain)))
+    return plan
+
+
+def _rollup_statements(dialect: Dialect, relation: str, rollups: Sequence[Rollup],
+                       event_code: str | None) -> list[str]:
+    """The statements that add a staged batch to `rollups`: a rollup others derive from is aggregated once
+    into a temp table, inserted from there, and regrouped into them (`rollup_derivations`)."""
+    plan = rollup_derivations(rollups)
+    parts = {source: f"_part_{i}" for i, source in enumerate(dict.fromkeys(plan.values()))}
+    statements = []
+    for rollup in rollups:
+        if rollup in plan:
+            continue
+        if rollup not in parts:
+            statements.append(dialect.rollup_from(rollup, relation, event_code=event_code))
+            continue
+        insert, select = dialect.rollup_from(rollup, relation, event_code=event_code).split("\n", 1)
+        statements += [f"CREATE OR REPLACE TEMP TABLE {parts[rollup]} AS {select}",
+                       f"{insert} SELECT * FROM {parts[rollup]}"]
+    sum_types = dialect.measure_types()
+    for target, source in plan.items():
+        keys = target.key_columns[1:]
+        offset = getattr(target, "day_offset", 0)
+        bucket = dialect.bucket(target.grain, "period_start", **({"day_offset": offset} if offset else {}))
+        measures = [f"CAST(sum({m.name}) AS {sum_types[m.name]}) AS {m.name}" for m in MEASURES]
+        if target.with_event_times:
+            measures += ["min(first_event_time) AS first_event_time", "max(last_event_time) AS last_event_time"]
+        names = ", ".join(("period_start", *keys, *Dialect._measure_names(target)))
+        group = ", ".join(str(i) for i in range(1, len(keys) + 2))
+        statements.append(f"INSERT INTO {target.table} ({names}) SELECT {bucket} AS period_start, "
+                          f"{', '.join((*keys, *measures))} FROM {parts[source]} GROUP BY {group}")
+    statements += [f"DROP TABLE {name}" for name in parts.values()]
+    return statements
 
 
 # PostgreSQL advisory lock key: appends hold it shared, running-total refreshes exclusively.
@@ -249,6 +336,14 @@ class DuckDBStore(_EngineNeutral):
                 return relation.to_arrow_table()
             return relation.arrow()
 
+    def query_arrow_with(self, sql: str, params: Sequence[Any], tables: Mapping[str, pa.Table]) -> pa.Table:
+        """The tables are registered on the query's own cursor (read in place, no copy)."""
+        with self._cursor() as cur:
+            for name, table in tables.items():
+                cur.register(name, table)
+            relation = cur.sql(sql, params=list(params))
+            return relation.to_arrow_table() if hasattr(relation, "to_arrow_table") else relation.arrow()
+
     def stream(self, sql: str, params: Sequence[Any] = (), chunk_rows: int = STREAM_CHUNK_ROWS) -> Iterator[tuple]:
         """DuckDB's streaming Arrow reader: the relation's result is not materialized."""
         with self._cursor() as cursor:
@@ -264,40 +359,81 @@ class DuckDBStore(_EngineNeutral):
                       build_checkpoints: bool = True) -> AppendResult:
         table = to_event_table(data)
         low, high = _time_range(table)
+
+        def stage(cur: Any) -> None:
+            # One copy into a temp table (with an integer event code), then every insert and
+            # rollup reads that instead of re-reading Arrow.
+            cur.register("_arrow", table)
+            cur.execute(f"CREATE OR REPLACE TEMP TABLE _staging AS SELECT *, "
+                        f"CAST({self.dialect.event_code_expr()} AS UTINYINT) AS _code FROM _arrow")
+            cur.unregister("_arrow")
+
         with self._lock, self._cursor() as cur:
-            cur.execute("BEGIN TRANSACTION")
-            try:
-                if batch_id is not None:
-                    inserted = cur.execute(
-                        f"INSERT INTO {BATCHES_TABLE} VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING "
-                        "RETURNING batch_id",
-                        [batch_id, ow_id, source, table.num_rows, low, high, utcnow()],
-                    ).fetchall()
-                    if not inserted:
-                        cur.execute("ROLLBACK")
-                        return AppendResult(batch_id, 0, duplicate=True)
-                if table.num_rows:
-                    # One copy into a temp table (with an integer event code), then every insert
-                    # and rollup reads that instead of re-reading Arrow.
-                    cur.register("_arrow", table)
-                    cur.execute(f"CREATE OR REPLACE TEMP TABLE _staging AS SELECT *, "
-                                f"CAST({self.dialect.event_code_expr()} AS UTINYINT) AS _code FROM _arrow")
-                    cur.unregister("_arrow")
-                    names = ", ".join(EVENT_COLUMN_NAMES)
-                    cur.execute(f"INSERT INTO events ({names}, batch_id) SELECT {names}, ? FROM _staging",
-                                [batch_id])
-                    for rollup in rollups:
-                        cur.execute(self.dialect.rollup_from(rollup, "_staging", event_code="_code"))
-                    cur.execute("DROP TABLE _staging")
-                    cur.execute(*running.invalidate_sql(low))
-                cur.execute("COMMIT")
-            except BaseException:
-                cur.execute("ROLLBACK")
-                raise
-        metrics.EVENT_ROWS.labels(self.backend).inc(table.num_rows)
-        if table.num_rows and build_checkpoints:
+            stored = self._append_in(cur, "_staging", table.num_rows, low, high, batch_id=batch_id, source=source,
+                                     ow_id=ow_id, rollups=rollups, stage=stage)
+        return self._appended(batch_id, stored, high, build_checkpoints)
+
+    @contextmanager
+    def scratch(self) -> Iterator[Any]:
+        """A cursor on the store's database (no lock held) where a caller stages a batch in a temp
+        table with the engine's own readers and checks, then stores it with `append_staged`. Its temp
+        objects vanish with it."""
+        with self._cursor() as cur:
+            yield cur
+
+    def append_staged(self, cursor: Any, relation: str, *, batch_id: str | None = None, source: str | None = None,
+                      ow_id: int | None = None, rollups: Sequence[Rollup] = ROLLUPS,
+                      build_checkpoints: bool = True) -> AppendResult:
+        """`append_events` for a batch already staged in a temp table of a `scratch` cursor: its columns
+        are the event columns in their stored types, plus, optionally, `_code` (the index of
+        `event_type` in EVENT_TYPES, UTINYINT). Read by the inserts in place: no Arrow, no copy."""
+        rows, low, high = cursor.execute(f"SELECT count(*), min(event_time), max(event_time) FROM {relation}"
+                                         ).fetchall()[0]
+        coded = "_code" in {d[0] for d in cursor.execute(f"SELECT * FROM {relation} LIMIT 0").description}
+        with self._lock:
+            stored = self._append_in(cursor, relation, int(rows), low, high, batch_id=batch_id, source=source,
+                                     ow_id=ow_id, rollups=rollups, event_code="_code" if coded else None)
+        return self._appended(batch_id, stored, high, build_checkpoints)
+
+    def _append_in(self, cur: Any, relation: str, rows: int, low: datetime | None, high: datetime | None, *,
+                   batch_id: str | None, source: str | None, ow_id: int | None, rollups: Sequence[Rollup],
+                   stage: Any = None, event_code: str | None = "_code") -> int | None:
+        """One transaction: batch record, events, rollups. None when the batch id was already stored."""
+        cur.execute("BEGIN TRANSACTION")
+        try:
+            if batch_id is not None:
+                inserted = cur.execute(
+                    f"INSERT INTO {BATCHES_TABLE} VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING "
+                    "RETURNING batch_id",
+                    [batch_id, ow_id, source, rows, low, high, utcnow()],
+                ).fetchall()
+                if not inserted:
+                    cur.execute("ROLLBACK")
+                    return None
+            if rows:
+                if stage is not None:
+                    stage(cur)
+                names = ", ".join(EVENT_COLUMN_NAMES)
+                cur.execute(f"INSERT INTO events ({names}, batch_id) SELECT {names}, ? FROM {relation}", [batch_id])
+                for sql in _rollup_statements(self.dialect, relation, rollups, event_code):
+                    cur.execute(sql)
+                if stage is not None:
+                    cur.execute(f"DROP TABLE {relation}")
+                cur.execute(*running.invalidate_sql(low))
+            cur.execute("COMMIT")
+        except BaseException:
+            cur.execute("ROLLBACK")
+            raise
+        return rows
+
+    def _appended(self, batch_id: str | None, stored: int | None, high: datetime | None,
+                  build_checkpoints: bool) -> AppendResult:
+        if stored is None:
+            return AppendResult(batch_id, 0, duplicate=True)
+        metrics.EVENT_ROWS.labels(self.backend).inc(stored)
+        if stored and build_checkpoints:
             self._refresh_running(max_days=running.INLINE_DAYS, newest=high)
-        return AppendResult(batch_id, table.num_rows)
+        return AppendResult(batch_id, stored)
 
     def _refresh_transaction(self, *, max_days: int | None, newest: datetime | None) -> int:
         with self._lock, self._cursor() as cur:
@@ -431,6 +567,25 @@ class PostgresStore(_EngineNeutral):
 
     def query_arrow(self, sql: str, params: Sequence[Any] = ()) -> pa.Table:
         with self._raw() as conn, conn.cursor() as cur:
+            cur.execute(self.dialect.translate(sql), list(params))
+            names = [d.name for d in cur.description]
+            rows = cur.fetchall()
+            conn.commit()
+        columns: list[Sequence[Any]] = list(zip(*rows, strict=True)) if rows else [[] for _ in names]
+        return pa.table({name: pa.array(list(col)) for name, col in zip(names, columns, strict=True)})
+
+    def query_arrow_with(self, sql: str, params: Sequence[Any], tables: Mapping[str, pa.Table]) -> pa.Table:
+        """The tables are copied (COPY, CSV) into temp tables of the query's connection, dropped at its commit."""
+        with self._raw() as conn, conn.cursor() as cur:
+            for name, table in tables.items():
+                typed = ", ".join(f'"{f.name}" {sql_type_of(self.dialect, f.type)}' for f in table.schema)
+                cur.execute(f'CREATE TEMP TABLE "{name}" ({typed}) ON COMMIT DROP')
+                buffer = io.BytesIO()
+                pacsv.write_csv(table, buffer, pacsv.WriteOptions(include_header=True))
+                listed = ", ".join(f'"{n}"' for n in table.column_names)
+                with cur.copy(f'COPY "{name}" ({listed}) FROM STDIN WITH (FORMAT csv, HEADER true)') as copy:
+                    copy.write(buffer.getvalue())
+                cur.execute(f'ANALYZE "{name}"')  # the planner sizes the join by it
             cur.execute(self.dialect.translate(sql), list(params))
             names = [d.name for d in cur.description]
             rows = cur.fetchall()

@@ -14,9 +14,12 @@ import hashlib
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.dialects import postgresql, sqlite
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from adplane.audiences import catalog
@@ -77,6 +80,63 @@ def digest_of(kind: int, data_format: int, raw: str) -> bytes | None:
     return bytes.fromhex(value)
 
 
+# Python's str.strip() on ASCII text: these characters (str.isspace).
+_ASCII_SPACE = " \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f"
+
+
+def digests_of(kind: int, data_format: int, cells: Sequence[str | None]) -> list[bytes | None]:
+    """`digest_of` of a column of cells (None: the row has no such cell), with the same answers: ASCII cells
+    normalised by Arrow kernels over the whole column, the others (and NPIs, whose check digit Arrow cannot
+    compute) one by one in Python."""
+    out: list[bytes | None] = [None] * len(cells)
+    if not cells:
+        return out
+    values = pa.array(cells, pa.string())
+    fast = pc.fill_null(pc.string_is_ascii(values), False)
+    if kind == catalog.KIND_NPI:
+        fast = pa.array([False] * len(cells))
+    slow = np.flatnonzero(~fast.to_numpy(zero_copy_only=False) & values.is_valid().to_numpy(zero_copy_only=False))
+    for i in slow.tolist():
+        out[i] = digest_of(kind, data_format, str(cells[i]))
+    rows = np.flatnonzero(fast.to_numpy(zero_copy_only=False))
+    if not len(rows):
+        return out
+    text = pc.utf8_trim(values.take(pa.array(rows)), characters=_ASCII_SPACE)
+    length = pc.utf8_length(text)
+    if data_format != catalog.FORMAT_RAW:
+        text = pc.ascii_lower(text)
+        ok = pc.and_(pc.equal(length, _DIGEST_HEX_LENGTH[data_format]),
+                     pc.match_substring_regex(text, "^[0-9a-f]+$"))
+        for i, value in _kept(rows, text, ok):
+            out[i] = bytes.fromhex(value)
+        return out
+    if kind == catalog.KIND_EMAIL:
+        text = pc.ascii_lower(text)
+        ok = pc.and_(pc.equal(pc.count_substring(text, "@"), 1),
+                     pc.invert(pc.or_(pc.starts_with(text, "@"), pc.ends_with(text, "@"))))
+    elif kind == catalog.KIND_PHONE:
+        digits = pc.replace_substring_regex(text, "[^0-9]+", "")
+        digits_length = pc.utf8_length(digits)
+        text = pc.if_else(pc.equal(digits_length, 10), pc.binary_join_element_wise("1", digits, ""), digits)
+        length = pc.utf8_length(text)
+        ok = pc.and_(pc.greater_equal(length, 11), pc.less_equal(length, 15))
+    elif kind == catalog.KIND_DEVICE:
+        text = pc.ascii_lower(text)
+        ok = pc.and_(pc.greater_equal(length, 8), pc.less_equal(length, 64))
+    else:
+        raise ValueError(f"unknown identity kind {kind}")
+    sha256 = hashlib.sha256
+    for i, value in _kept(rows, text, ok):
+        out[i] = sha256(value.encode()).digest()
+    return out
+
+
+def _kept(rows: np.ndarray, text: Any, ok: Any) -> Iterator[tuple[int, str]]:
+    """(cell index, text) of the rows `ok` keeps."""
+    keep = pc.fill_null(ok, False)
+    return zip(rows[keep.to_numpy(zero_copy_only=False)].tolist(), pc.filter(text, keep).to_pylist(), strict=True)
+
+
 @dataclass(frozen=True)
 class Digests:
     sha256: bytes
@@ -135,27 +195,31 @@ class IdentityRow:
     user_id: int
 
 
-def _rows(items: Iterable[IdentityRow], source: str) -> Iterator[dict]:
+def _rows(items: Iterable[IdentityRow], source: str) -> Iterator[tuple[int, bytes, bytes, bytes, int, str]]:
     for item in items:
         d = digests(item.canonical)
-        yield {"kind": item.kind, "sha256": d.sha256, "sha1": d.sha1, "md5": d.md5, "user_id": item.user_id,
-               "source": source}
+        yield item.kind, d.sha256, d.sha1, d.md5, item.user_id, source
 
 
-def _insert_ignoring_known(session: Session, rows: list[dict]) -> int:
-    """Insert identities; one already known (same kind and digest) keeps its user. Returns rows added."""
+def _insert_ignoring_known(session: Session, rows: list[tuple[int, bytes, bytes, bytes, int, str]]) -> int:
+    """Insert identities; one already known (same kind and digest) keeps its user. Returns rows added.
+    Through the driver (executemany: a seed writes millions of rows, SQLAlchemy would add work per row)."""
     if not rows:
         return 0
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    stmt = dialect.insert(Identity).on_conflict_do_nothing(index_elements=["kind", "sha256"])
-    result = session.connection().execute(stmt, rows)
-    return max(result.rowcount or 0, 0)
+    mark = "%s" if session.get_bind().dialect.name == "postgresql" else "?"
+    cursor = session.connection().connection.cursor()
+    try:
+        cursor.executemany(f"INSERT INTO {Identity.__tablename__} (kind, sha256, sha1, md5, user_id, source) "
+                           f"VALUES ({', '.join([mark] * 6)}) ON CONFLICT (kind, sha256) DO NOTHING", rows)
+        return max(cursor.rowcount or 0, 0)
+    finally:
+        cursor.close()
 
 
 def store(session: Session, items: Iterable[IdentityRow], *, source: str, chunk: int = 5000) -> int:
     """Add normalised identities (caller commits); returns how many were new."""
     added = 0
-    batch: list[dict] = []
+    batch: list[tuple[int, bytes, bytes, bytes, int, str]] = []
     for row in _rows(items, source):
         batch.append(row)
         if len(batch) >= chunk:
@@ -196,20 +260,102 @@ def ingest(session: Session, records: Sequence[tuple[int, int, str]]) -> tuple[i
 
 # -------------------------------------------------------------------------------------- reads
 
-def lookup(session: Session, kind: int, column: str, keys: Sequence[bytes], *, chunk: int = 5000) -> dict[bytes, int]:
-    """digest → user key for the `keys` the store knows (by the `column` digest: sha256, sha1 or md5)."""
-    attr = getattr(Identity, column)
+LOOKUP_CHUNK = 5000  # keys per query (SQLite binds at most 32766 parameters)
+# After this many keys probed in one transaction, and at least half as many as the store holds of that kind,
+# the lookups read the kind's digests once and answer from them in memory (a large upload's later chunks).
+SCAN_AFTER_KEYS = 200_000
+_DIGEST_BYTES = {"sha256": 32, "sha1": 20, "md5": 16}
+
+
+@dataclass
+class _Digests:
+    """One kind's digests (by one column) sorted, with their users: the store as it was in the transaction."""
+
+    digests: np.ndarray  # fixed-width bytes (S16/S20/S32), ascending
+    users: np.ndarray  # int64, same order
+
+    def find(self, keys: Sequence[bytes]) -> dict[bytes, int]:
+        wanted = np.array(keys, dtype=self.digests.dtype)
+        at = np.minimum(np.searchsorted(self.digests, wanted), len(self.digests) - 1)
+        hit = self.digests[at] == wanted
+        return dict(zip([keys[i] for i in np.flatnonzero(hit).tolist()], self.users[at[hit]].tolist(), strict=True))
+
+
+def lookup(session: Session, kind: int, column: str, keys: Sequence[bytes], *, chunk: int = LOOKUP_CHUNK
+           ) -> dict[bytes, int]:
+    """digest → user key for the `keys` the store knows (by the `column` digest: sha256, sha1 or md5).
+
+    Probes through the driver (no per-key work in SQLAlchemy): PostgreSQL takes a chunk of keys as one array
+    parameter, SQLite as an IN list, keys in sorted order. Once one transaction has probed many keys of a kind
+    (SCAN_AFTER_KEYS, and half the kind's digests), its digests are read once and the rest of the transaction's
+    lookups of that kind are answered from them in memory (the same answers: it is the same snapshot)."""
+    if column not in DIGEST_COLUMN.values():
+        raise ValueError(f"no digest column {column!r}")
+    unique = sorted(set(keys))
+    if not unique:
+        return {}
+    state = _transaction_state(session)
+    scanned = state.get((kind, column))
+    if isinstance(scanned, _Digests):
+        return scanned.find(unique) if len(scanned.digests) else {}
+    probed = int(scanned or 0) + len(unique)
+    state[(kind, column)] = probed
+    if probed >= SCAN_AFTER_KEYS and all(len(k) == _DIGEST_BYTES[column] for k in unique):
+        known = session.scalar(select(func.count()).select_from(Identity).where(Identity.kind == kind)) or 0
+        if probed * 2 >= known:
+            state[(kind, column)] = scanned = _read_digests(session, kind, column)
+            return scanned.find(unique) if len(scanned.digests) else {}
+    return _probe(session, kind, column, unique, chunk)
+
+
+def _transaction_state(session: Session) -> dict[Any, Any]:
+    """Lookup state of the session's current transaction (a new transaction starts afresh)."""
+    transaction = session.get_transaction()
+    held = session.info.get("identities.lookup")
+    if held is None or held[0] is not transaction:
+        held = session.info["identities.lookup"] = (transaction, {})
+    return held[1]
+
+
+def _probe(session: Session, kind: int, column: str, unique: list[bytes], chunk: int) -> dict[bytes, int]:
     found: dict[bytes, int] = {}
-    unique = list(dict.fromkeys(keys))
-    for offset in range(0, len(unique), chunk):
-        part = unique[offset: offset + chunk]
-        for digest, user_id in session.execute(select(attr, Identity.user_id)
-                                               .where(Identity.kind == kind, attr.in_(part))):
-            found[bytes(digest)] = user_id
+    postgres = session.get_bind().dialect.name == "postgresql"
+    table = Identity.__tablename__
+    step = chunk * (10 if postgres else 1)
+    cursor = session.connection().connection.cursor()
+    try:
+        for offset in range(0, len(unique), step):
+            part = unique[offset: offset + step]
+            if postgres:
+                cursor.execute(f"SELECT {column}, user_id FROM {table} WHERE kind = %s AND {column} = ANY(%s)",
+                               [kind, part])
+            else:
+                marks = ", ".join("?" * len(part))
+                cursor.execute(f"SELECT {column}, user_id FROM {table} WHERE kind = ? AND {column} IN ({marks})",
+                               [kind, *part])
+            for digest, user_id in cursor.fetchall():
+                found[bytes(digest)] = user_id
+    finally:
+        cursor.close()
     return found
 
 
-def count(session: Session) -> int:
-    from sqlalchemy import func
+def _read_digests(session: Session, kind: int, column: str, *, batch: int = 200_000) -> _Digests:
+    mark = "%s" if session.get_bind().dialect.name == "postgresql" else "?"
+    digests: list[np.ndarray] = []
+    users: list[np.ndarray] = []
+    cursor = session.connection().connection.cursor()
+    try:
+        cursor.execute(f"SELECT {column}, user_id FROM {Identity.__tablename__} WHERE kind = {mark}", [kind])
+        while rows := cursor.fetchmany(batch):
+            digests.append(np.array([bytes(r[0]) for r in rows], dtype=f"S{_DIGEST_BYTES[column]}"))
+            users.append(np.fromiter((r[1] for r in rows), np.int64, len(rows)))
+    finally:
+        cursor.close()
+    every = np.concatenate(digests) if digests else np.zeros(0, f"S{_DIGEST_BYTES[column]}")
+    order = np.argsort(every, kind="stable")
+    return _Digests(every[order], np.concatenate(users)[order] if users else np.zeros(0, np.int64))
 
+
+def count(session: Session) -> int:
     return int(session.scalar(select(func.count()).select_from(Identity)) or 0)

@@ -13,13 +13,15 @@ import csv
 import io
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from itertools import islice
 from pathlib import Path
+from typing import TextIO
 
 import numpy as np
 
 from adplane.audiences import catalog, identities
 
-CHUNK_ROWS = 20_000
+CHUNK_ROWS = 100_000
 MAX_HEADER_COLUMNS = 500
 
 
@@ -53,12 +55,6 @@ class MatchResult:
         return round(self.matched_rows * 100 / self.rows, 2) if self.rows else 0.0
 
 
-def _decode_lines(path: Path) -> Iterator[str]:
-    with path.open("rb") as raw:
-        text = io.TextIOWrapper(raw, encoding="utf-8-sig", errors="replace", newline="")
-        yield from text
-
-
 def csv_rows(path: Path) -> Iterator[list[str]]:
     """Rows of a CSV file (header first), any common delimiter."""
     with path.open("rb") as raw:
@@ -67,10 +63,12 @@ def csv_rows(path: Path) -> Iterator[list[str]]:
         dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(sample, delimiters=",;\t|")
     except csv.Error:
         dialect = csv.excel
-    try:
-        yield from csv.reader(_decode_lines(path), dialect)
-    except csv.Error as exc:
-        raise FileProblem(f"The file is not a valid CSV file: {exc}") from None
+    with path.open("rb") as raw:
+        text = io.TextIOWrapper(raw, encoding="utf-8-sig", errors="replace", newline="")
+        try:
+            yield from csv.reader(text, dialect)
+        except csv.Error as exc:
+            raise FileProblem(f"The file is not a valid CSV file: {exc}") from None
 
 
 def xlsx_rows(path: Path) -> Iterator[list[str]]:
@@ -113,30 +111,18 @@ def match_file(path: Path, file_name: str, columns: Sequence[MappedColumn], look
                result_path: Path | None = None, *, chunk_rows: int = CHUNK_ROWS) -> MatchResult:
     """Match every data row of the file; `lookup(kind, digest column, digests)` asks the identity store."""
     rows = file_rows(path, file_name)
-    header_seen = False
+    for row in rows:  # the header: the first row with something in it
+        if "".join(row).strip():
+            break
+    data = (row for row in rows if "".join(row).strip())  # blank lines are not rows
     total = matched = invalid = 0
     found_users: list[np.ndarray] = []
     out = result_path.open("w", newline="", encoding="utf-8") if result_path else None
-    writer = csv.writer(out) if out else None
-    if writer:
-        writer.writerow(["row_number", "status", "matched_by", "identifier_hash"])
     try:
-        chunk: list[list[str]] = []
-        for row in rows:
-            if not header_seen:
-                if any(cell.strip() for cell in row):
-                    header_seen = True
-                continue
-            if not any(cell.strip() for cell in row):
-                continue  # blank lines are not rows
-            chunk.append(row)
-            if len(chunk) >= chunk_rows:
-                m, i, users = _match_chunk(chunk, total, columns, lookup, writer)
-                total, matched, invalid = total + len(chunk), matched + m, invalid + i
-                found_users.append(users)
-                chunk = []
-        if chunk:
-            m, i, users = _match_chunk(chunk, total, columns, lookup, writer)
+        if out:
+            out.write("row_number,status,matched_by,identifier_hash\r\n")
+        while chunk := list(islice(data, chunk_rows)):
+            m, i, users = _match_chunk(chunk, total, columns, lookup, out)
             total, matched, invalid = total + len(chunk), matched + m, invalid + i
             found_users.append(users)
     finally:
@@ -146,39 +132,51 @@ def match_file(path: Path, file_name: str, columns: Sequence[MappedColumn], look
     return MatchResult(total, matched, invalid, user_ids.astype(np.int64))
 
 
+def _csv_field(value: str) -> str:
+    """`value` as a field of the result file (quoted as the csv module quotes it)."""
+    line = io.StringIO()
+    csv.writer(line).writerow([value, ""])
+    return line.getvalue()[:-len(",\r\n")]
+
+
 def _match_chunk(chunk: list[list[str]], first_row: int, columns: Sequence[MappedColumn], lookup: Lookup,
-                 writer: csv.Writer | None) -> tuple[int, int, np.ndarray]:  # type: ignore[name-defined]
-    """(matched rows, invalid rows, matched user keys) of one chunk; writes its result lines."""
+                 out: TextIO | None) -> tuple[int, int, np.ndarray]:
+    """(matched rows, invalid rows, matched user keys) of one chunk; writes its result lines (CSV: row number,
+    status, matched by, identifier hash).
+
+    Column by column: the digests of all its cells at once (`identities.digests_of`), one lookup of them, then
+    the rows' outcome with array operations: matched by the first column (in mapping order) whose identifier
+    the store knows; else unmatched, showing the first usable identifier; else invalid."""
+    n = len(chunk)
     keys: list[list[bytes | None]] = []
-    for col in columns:
-        keys.append([identities.digest_of(col.kind, col.data_format, row[col.index])
-                     if col.index < len(row) else None for row in chunk])
-    known: list[dict[bytes, int]] = []
-    for col, col_keys in zip(columns, keys, strict=True):
-        present = [k for k in col_keys if k is not None]
-        known.append(lookup(col.kind, identities.DIGEST_COLUMN[col.data_format], present) if present else {})
-    users = np.zeros(len(chunk), np.int64)
-    matched = invalid = 0
-    for r in range(len(chunk)):
-        status, by, shown = "invalid", "", ""
-        for c, col in enumerate(columns):
-            key = keys[c][r]
-            if key is None:
-                continue
-            user = known[c].get(key)
-            if user is not None:
-                status, by, shown = "matched", col.name, key.hex()
-                users[r] = user
-                break
-            if status == "invalid":
-                status, shown = "unmatched", key.hex()
-        if status == "matched":
-            matched += 1
-        elif status == "invalid":
-            invalid += 1
-        if writer is not None:
-            writer.writerow([first_row + r + 1, status, by, shown])
-    return matched, invalid, users[users > 0]
+    matched_col = np.full(n, -1, np.int64)
+    first_present = np.full(n, -1, np.int64)
+    users = np.zeros(n, np.int64)
+    for c, col in enumerate(columns):
+        cells = [row[col.index] if col.index < len(row) else None for row in chunk]
+        col_keys = identities.digests_of(col.kind, col.data_format, cells)
+        keys.append(col_keys)
+        present = np.fromiter((k is not None for k in col_keys), bool, n)
+        known = lookup(col.kind, identities.DIGEST_COLUMN[col.data_format],
+                       [k for k in col_keys if k is not None]) if present.any() else {}
+        if known:
+            found = np.fromiter((k is not None and k in known for k in col_keys), bool, n)
+            user_of = np.fromiter((known.get(k, 0) if k is not None else 0 for k in col_keys), np.int64, n)
+            newly = found & (matched_col < 0)
+            matched_col[newly] = c
+            users[newly] = user_of[newly]
+        first_present[present & (first_present < 0)] = c
+    is_matched = matched_col >= 0
+    is_invalid = first_present < 0
+    if out is not None:
+        status = np.where(is_matched, "matched", np.where(is_invalid, "invalid", "unmatched")).tolist()
+        names = [_csv_field(col.name) for col in columns] + [""]  # [-1]: not matched
+        shown_col = np.where(is_matched, matched_col, first_present).tolist()
+        out.write("".join([
+            f"{number},{state},{names[by]},{'' if shown < 0 else keys[shown][r].hex()}\r\n"
+            for r, (number, state, by, shown) in enumerate(zip(range(first_row + 1, first_row + n + 1), status,
+                                                               matched_col.tolist(), shown_col, strict=True))]))
+    return int(is_matched.sum()), int(is_invalid.sum()), users[is_matched & (users > 0)]
 
 
 NO_IDENTIFIER = ("No identifier column is mapped: the identity store matches e-mails, phones, device ids "

@@ -186,15 +186,29 @@ class SegmentFile(ResponseModel):
     fileUrl: str
 
 
+class LegacySegment(ResponseModel):
+    """A segment of POST /api/v2/audience/segment/search (the answer maps provider UUIDs to these)."""
+
+    description: str
+    cpm: Number
+    isLeaf: int
+    margin: Number
+    pathKey: str
+    id: str  # the segment's reference UUID
+    taxonomy_value: str
+
+
 class SegmentProvider(ResponseModel):
     providerId: int
     providerName: str
+    providerReferenceUuid: str | None = None  # the specification's list (the v2 search's `providerIds`)
 
 
 class SegmentPartner(ResponseModel):
     partnerId: int
     partnerName: str
     partnerLogoUrl: str | None = None
+    partnerReferenceUuid: str | None = None  # the specification's list (the v2 search's `referenceId`)
     providers: list[SegmentProvider] | None = None
     providerList: list[SegmentProvider] | None = None
 

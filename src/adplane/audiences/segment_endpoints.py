@@ -8,13 +8,15 @@ where they differ (e.g. `audienceId` and `id`)."""
 from __future__ import annotations
 
 import csv
-from typing import Annotated, Any
+from typing import Annotated, Any, cast
 
-from fastapi import APIRouter, Body, Query
+from fastapi import APIRouter, Body, Query, Response
 from pydantic import Field
 from sqlalchemy.orm import Session
 
-from adplane.audiences import cva, prebid, segments, service
+from adplane.analytics.deps import AnalyticsDep
+from adplane.audiences import cva, prebid, segment_insights, segment_search, segments, service
+from adplane.audiences.derived.responses import AudienceInsightsV3
 from adplane.audiences.responses import (
     AudienceSegments,
     CvaDetails,
@@ -22,6 +24,7 @@ from adplane.audiences.responses import (
     CvaReach,
     CvaSegments,
     CvaStates,
+    LegacySegment,
     PartnerProviderList,
     PrebidDetails,
     PrebidFreeSegment,
@@ -40,7 +43,7 @@ from adplane.auth.deps import PrincipalDep
 from adplane.auth.models import Organization
 from adplane.core import listing
 from adplane.core.deps import IdPath, Principal, SessionDep, SettingsDep
-from adplane.core.envelopes import V3, v3
+from adplane.core.envelopes import V2, V3, V2Error, v2, v3
 from adplane.core.schemas import MAX_DB_INT, DbId, IdList, WireModel
 from adplane.core.settings import Settings
 from adplane.files import service as files
@@ -139,7 +142,8 @@ def partner_providers(_: PrincipalDep) -> dict:
 
 @router.get("/api/v3/audience/segment/partner-provider/list", response_model=V3[PartnerProviderList])
 def partner_providers_spec(_: PrincipalDep) -> dict:
-    return v3(segments.partner_providers(spec_shape=True))
+    listing = cast(dict[str, Any], segments.partner_providers(spec_shape=True))  # the spec's shape is a dict
+    return v3(segment_search.with_reference_uuids(listing))
 
 
 @router.get("/api/v3/audience/segmented/segments/children", response_model=V3[list[SegmentItem]])
@@ -228,6 +232,56 @@ def download_segments_spec(principal: PrincipalDep, session: SessionDep, setting
     query = _query_from_params(searchField, segmentIds, verticalIds, partnerIds, providerIds, priceRangeIds,
                                reachRangeIds, showOnlyReadySegments, showOnlyNonZeroSegments, sortBy)
     return v3(_download(session, settings, principal, query))
+
+
+UuidList = Annotated[str, Field(max_length=20_000)] | Annotated[
+    list[Annotated[str, Field(max_length=100)] | Annotated[int, Field(ge=0, le=MAX_DB_INT)]], Field(max_length=500)]
+
+
+class LegacySearchBody(WireModel):
+    """IQM's v2 body (all three required: a 412 otherwise); paging and `sortBy` are adplane's additions."""
+
+    provider_ids: UuidList | None = None
+    reference_id: UuidList | None = None
+    search_field: Annotated[str, Field(max_length=1000)] | None = None
+    sort_by: Annotated[str, Field(max_length=100)] | None = None
+    page_no: Annotated[int, Field(ge=1, le=1_000_000)] | None = None
+    no_of_entries: Annotated[int, Field(ge=1, le=1000)] | None = None
+
+    def query(self) -> segment_search.LegacyQuery:
+        return segment_search.LegacyQuery(self.provider_ids, self.reference_id, self.search_field, self.sort_by,
+                                          self.page_no, self.no_of_entries)
+
+
+LEGACY_ERRORS: dict[int | str, dict[str, Any]] = {
+    412: {"model": V2Error, "description": "providerIds, referenceId or searchField is missing (IQM's message)."}}
+
+
+@router.post("/api/v2/audience/segment/search", response_model=V2[dict[str, list[LegacySegment]]],
+             responses=LEGACY_ERRORS)
+def search_segments_v2(body: LegacySearchBody, _: PrincipalDep) -> dict:
+    """Segments matching `searchField` among the partners (`referenceId`) and providers (`providerIds`) given
+    by reference UUID (or id), keyed by their provider's UUID."""
+    return v2(segment_search.by_provider(body.query()))
+
+
+@router.post("/api/v2/audience/segment/search/download", response_class=Response,
+             responses={200: {"content": {"text/csv": {}}, "description": "the matching segments as CSV"},
+                        **LEGACY_ERRORS})
+def download_segments_v2(body: LegacySearchBody, _: PrincipalDep) -> Response:
+    """The same search as CSV (Taxonomy Value, CPM, Description, Path Key), as an attachment."""
+    query = body.query()
+    text = segment_search.csv_text(query)
+    name = segment_search.file_name(query, service.now_ms())
+    return Response(text, media_type="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": f"attachment; filename={name}"})
+
+
+@router.get("/api/v3/audience/segment/audience-insights/{audienceId}", response_model=V3[AudienceInsightsV3])
+def segment_audience_insights(audienceId: IdPath, principal: PrincipalDep, session: SessionDep,  # noqa: N803
+                              store: AnalyticsDep) -> dict:
+    """A ready segmented audience's members by state, device type, age and gender, and their identifiers."""
+    return v3(segment_insights.insights(session, store, principal, audienceId))
 
 
 @router.get("/api/v3/audience/segment/list-by-audience-ids", response_model=V3[list[AudienceSegments]])

@@ -28,6 +28,7 @@ from adplane.conversions.responses import (
 )
 from adplane.conversions.schemas import (
     AssignToCampaigns,
+    InternalAssignToCampaigns,
     PixelAdd,
     PixelUpdate,
     PostbackAdd,
@@ -37,7 +38,7 @@ from adplane.conversions.schemas import (
 from adplane.conversions.schemas import CustomFieldList as CustomFieldListBody
 from adplane.core.deps import IdPath, SessionDep, SettingsDep
 from adplane.core.envelopes import V2, V3, Message, v2, v3
-from adplane.core.errors import NotFound, ValidationFailed
+from adplane.core.errors import Forbidden, NotFound, ValidationFailed
 from adplane.core.schemas import MAX_DB_INT
 
 router = APIRouter(tags=["Conversion API"])
@@ -157,6 +158,29 @@ def campaign_conversions(principal: PrincipalDep, session: SessionDep, conversio
 @router.post("/api/v3/conversion/assign-to/campaign", response_model=V3[AssignResult])
 def assign_to_campaigns(body: AssignToCampaigns, principal: PrincipalDep, session: SessionDep) -> dict:
     return v3(service.assign(session, principal, body))
+
+
+@router.post("/api/v3/internal/cmp/conversion/assign-to/campaign", response_model=V3[AssignResult],
+             tags=["Campaign API"])
+def assign_to_campaigns_internal(body: InternalAssignToCampaigns, principal: PrincipalDep,
+                                 session: SessionDep) -> dict:
+    """The Campaign API's variant: `conversionIds`, the caller's own `owId` (another is 403) and optionally
+    `conversionTypeId` (every conversion must be of that type); the same rules as the guide's route.
+    `conversionIdsList` is always a list here (IQM's example of this route)."""
+    if body.ow_id is not None and body.ow_id != principal.ow_id:
+        raise Forbidden("Forbidden!", field="owId")
+    ids = body.conversion_ids if body.conversion_ids is not None else body.conversion_id_list
+    if not ids:
+        raise ValidationFailed("conversionIds is required.", field="conversionIds")
+    conversions = repo.get_many(session, principal.ow_id, list(dict.fromkeys(ids)), field="conversionIds")
+    if body.conversion_type_id is not None:
+        other = [c.id for c in conversions if c.type_id != body.conversion_type_id]
+        if other:
+            raise ValidationFailed(f"Conversions {', '.join(map(str, other[:10]))} are not of conversion type "
+                                   f"{body.conversion_type_id}.", field="conversionIds")
+    result = service.assign(session, principal, body)
+    listed = result["conversionIdsList"]
+    return v3({**result, "conversionIdsList": listed if isinstance(listed, list) else [listed]})
 
 
 @router.get("/api/v3/conversion/attached/campaigns/list", response_model=AttachedCampaigns)

@@ -61,6 +61,7 @@ class ConversionHit(Base):
         UniqueConstraint("conversion_id", "transaction_id"),
         Index("ix_conversion_hits_user", "conversion_id", "user_key", "occurred_at"),
         Index("ix_conversion_hits_state", "state", "id"),
+        Index("ix_conversion_hits_claim", "claim"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -78,3 +79,6 @@ class ConversionHit(Base):
     touch_time: Mapped[datetime | None] = mapped_column(UtcDateTime)
     campaign_id: Mapped[int | None] = mapped_column(Integer, index=True)
     attributed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    # The attribution set a pending hit is claimed by ("<first id>-<last id>"), so a retried pass settles the
+    # same hits under the same store batch ids; cleared when the hit is settled.
+    claim: Mapped[str | None] = mapped_column(String(48))

@@ -119,6 +119,14 @@ class AssignToCampaigns(WireModel):
     remove_campaigns_list: IdList = []
 
 
+class InternalAssignToCampaigns(AssignToCampaigns):
+    """POST /api/v3/internal/cmp/conversion/assign-to/campaign: the caller's organization in the body
+    (`owId`, its own only) and, optionally, the conversions' type (`conversionTypeId`, 1 pixel, 2 postback)."""
+
+    ow_id: DbId | None = None
+    conversion_type_id: Annotated[int, Field(ge=1, le=len(catalog.CONVERSION_TYPES))] | None = None
+
+
 class CustomFieldList(WireModel):
     ow_ids: IdList | None = None
     customer_ids: IdList | None = None

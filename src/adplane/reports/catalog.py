@@ -1,6 +1,7 @@
 """The report catalogue: every dimension the events carry and every metric the platform computes.
 
-Dimensions group rows by one event column. Metrics are of four kinds:
+Dimensions group rows by one event column (the audience dimension by the included audiences the event's
+user belongs to, `adplane.reports.audience`). Metrics are of four kinds:
 
 - `base`: a sum over events (counts by event type, money) — kept in rollups, so cheap;
 - `derived`: a ratio of base sums (CTR, eCPM, ...) — computed from sums, never averaged;
@@ -84,6 +85,13 @@ DIMENSIONS: tuple[Dimension, ...] = (
     Dimension(50, "npi", "Prescriber NPI", "Healthcare", 50, 1, "text",
               "National Provider Identifier of the prescriber reached (healthcare campaigns)",
               "npi", "npi", None, value_type=str),
+    # Not an event column: the campaign's included audiences the served user is a member of (an event counts
+    # for each of them; `adplane.reports.audience`). IQM's published catalogue has no audience dimension.
+    Dimension(60, "audience", "Audience", "Audience", 60, 1, "text",
+              "Included audience of the campaign the user reached is a member of (an event counts for every "
+              "such audience, so rows may add up to more than the campaign's totals)",
+              "audience_id", "audienceName", "audienceId", is_customer_dependent=True,
+              aliases=("audience_id", "audienceId")),
 )
 
 DIMENSIONS_BY_KEY: dict[str, Dimension] = {}

@@ -356,7 +356,7 @@ def check_values_exist(session: Session, definition: Definition) -> None:
 
 
 def tenant_model(dimension: Dimension) -> Any:
-    """The application-DB table holding this dimension's ids (campaigns, IOs, creatives), if any."""
+    """The application-DB table holding this dimension's ids (campaigns, IOs, creatives, audiences), if any."""
     if dimension.column == "campaign_id":
         from adplane.campaigns.models import Campaign
 
@@ -369,6 +369,10 @@ def tenant_model(dimension: Dimension) -> Any:
         from adplane.creatives.models import Creative
 
         return Creative
+    if dimension.column == "audience_id":
+        from adplane.audiences.models import Audience
+
+        return Audience
     return None
 
 

@@ -18,7 +18,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from adplane.analytics.rollups import Rollup, ceil_to_grain, floor_to_grain, smallest_covering
+from adplane.analytics.rollups import Rollup, ceil_to_grain, daily_bases, floor_to_grain, smallest_covering
 from adplane.analytics.running import RUNNING_TOTALS
 from adplane.analytics.schema import MONEY_PRECISION, MONEY_SCALE
 from adplane.reports.catalog import BASE_NAMES, COUNT_BASES, MONEY_BASES, Dimension, Metric
@@ -43,10 +43,20 @@ class Source:
     end: datetime | None = None
     parts: tuple[Source, ...] = ()
     sign: int = 1  # -1: a part whose sums are subtracted (running totals and their edges)
+    # the part's rows count for: "local" their local day, "base" their day at `day_offset` hours east of
+    # UTC (None: no per-day rows)
+    day_label: str | None = None
+    day_offset: int = 0
+    utc_hours: tuple[int, ...] = ()  # only rows of these UTC hours of the day (empty: all)
 
     @property
     def is_raw(self) -> bool:
         return self.rollup is None and not self.parts
+
+    @property
+    def has_days(self) -> bool:
+        """A split source whose every part says which day its rows count for (it answers daily reports)."""
+        return bool(self.parts) and all(p.day_label is not None for p in self.parts)
 
     @property
     def running_tables(self) -> set[str]:
@@ -76,6 +86,11 @@ class ReportQuery:
     bases: list[str] = field(default_factory=lambda: ["impressions"])
     # running-total table -> its latest valid checkpoint (`adplane.analytics.running`); empty: none used
     checkpoints: dict[str, datetime] = field(default_factory=dict)
+    # A dimension that is no event column (the audience a served user belongs to, `adplane.reports.audience`):
+    # the relation raw events are read from instead of `events` (no rollup has its column), and the Arrow
+    # tables it joins, by name (the store reads them with `query_arrow_with`).
+    raw_relation: str | None = None
+    tables: dict[str, Any] = field(default_factory=dict)
 
     @property
     def group_columns(self) -> list[str]:
@@ -123,10 +138,17 @@ def needed_grain(query: ReportQuery) -> str | None:
 
 
 def choose_source(query: ReportQuery) -> Source:
+    if query.raw_relation is not None:
+        return Source(query.raw_relation, "event_time", None)
     if not query.with_reach:
         grain = needed_grain(query)
         if grain is not None:
             rollup = smallest_covering(query.referenced_columns(), grain)
+            if grain == "hour":
+                # whole UTC days from daily rollups, the hours off them from the hourly one
+                fewer_rows = _shifted_days(query, rollup) if query.daily else _split_by_grains(query)
+                if fewer_rows is not None:
+                    return fewer_rows
             if rollup is not None:
                 return Source(rollup.table, "period_start", rollup)
         if not query.daily:
@@ -217,6 +239,70 @@ def _running_parts(query: ReportQuery) -> list[Source] | None:
     return None
 
 
+# Shifted days pay off from this many whole UTC days (fewer read few hourly rows anyway).
+SHIFTED_MIN_DAYS = 2
+
+
+def _misplaced_hours(offsets: Sequence[int], base_offset: int) -> tuple[int, ...] | None:
+    """The UTC hours of a day whose local day under any of `offsets` (seconds east of UTC) is not their day
+    under `base_offset` (hours), or None when a zone's days do not start at whole hours (Asia/Kolkata)."""
+    hours: set[int] = set()
+    for offset in offsets:
+        if offset % 3600:
+            return None
+        hours.update(h for h in range(24) if (h * 3600 + offset) // 86_400 != (h + base_offset) // 24)
+    return tuple(sorted(hours))
+
+
+def _shifted_days(query: ReportQuery, hourly: Rollup | None) -> Source | None:
+    """A daily report in a zone whose days do not start at UTC midnight, read mostly from daily rollups.
+
+    The period is cut where the zone's UTC offset changes. In each piece, the base is the daily rollup
+    (days of UTC, or of UTC-4 ... UTC-8) whose days differ from the zone's by the fewest hours: none for the
+    US zones, so their days are read as they are. Each whole base day inside the piece counts for its own
+    date; the hours that belong to the local day before or after (zones of no daily rollup, e.g. Asia/Tokyo)
+    are moved: subtracted from the base day's row and added to their local day (from the hourly rollup,
+    only those hours of the day). What is left (the days of an offset change, the period's partial base
+    days) comes from the hourly rollup. Exact: every hour ends up once on its local day; groups whose events
+    all moved away net to zero events and are dropped."""
+    if hourly is None:
+        return None
+    bases = daily_bases(query.referenced_columns())
+    changes = offsets_between(query.zone_name, query.start, query.end)
+    parts: list[Source] = []
+    cursor, based = query.start, timedelta(0)
+    for index, (piece_start, offset) in enumerate(changes):
+        piece_end = changes[index + 1][0] if index + 1 < len(changes) else query.end
+        choices = []
+        for base in bases:
+            hours = _misplaced_hours([offset], base.day_offset)
+            if hours is None:
+                return None
+            choices.append((len(hours), base.day_offset != 0, base.table, base, hours))
+        if not choices:
+            return None
+        _, _, _, base, hours = min(choices)
+        first, last = base.ceil(max(piece_start, cursor)), base.floor(piece_end)
+        if last <= first:
+            continue
+        if cursor < first:
+            parts.append(Source(hourly.table, "period_start", hourly, cursor, first, day_label="local"))
+        parts.append(Source(base.table, "period_start", base, first, last, day_label="base",
+                            day_offset=base.day_offset))
+        if hours:
+            parts += [
+                Source(hourly.table, "period_start", hourly, first, last, sign=-1, day_label="base",
+                       day_offset=base.day_offset, utc_hours=hours),
+                Source(hourly.table, "period_start", hourly, first, last, day_label="local", utc_hours=hours),
+            ]
+        cursor, based = last, based + (last - first)
+    if based < SHIFTED_MIN_DAYS * DAY:
+        return None
+    if cursor < query.end:
+        parts.append(Source(hourly.table, "period_start", hourly, cursor, query.end, day_label="local"))
+    return Source("+".join(dict.fromkeys(p.table for p in parts)), "period_start", None, parts=tuple(parts))
+
+
 def day_source(query: ReportQuery) -> Source:
     """The source that can cut the query's period into local days (for per-day totals)."""
     return choose_source(replace(query, daily=True))
@@ -239,6 +325,9 @@ def _sum_exprs(source: Source, base_names: Sequence[str]) -> list[str]:
 def _where(query: ReportQuery, source: Source) -> tuple[str, list[Any]]:
     clauses = ["ow_id = ?", f"{source.time_column} >= ?", f"{source.time_column} < ?"]
     params: list[Any] = [query.ow_id, source.start or query.start, source.end or query.end]
+    if source.utc_hours:
+        clauses.append(f"{_utc_hour_sql(source.time_column, query.backend)} IN "
+                       f"({', '.join(str(h) for h in source.utc_hours)})")
     for column, values in query.value_filters.items():
         if not values:
             clauses.append("1 = 0")
@@ -313,12 +402,36 @@ def local_day_sql(time_column: str, query: ReportQuery) -> str:
     return f"(({epoch} + {shift}) // {86_400 * unit})"
 
 
+def _epoch_units_sql(time_column: str, unit_seconds: int, backend: str, shift_seconds: int = 0) -> str:
+    """Whole `unit_seconds` since 1970 of an instant after 1970 moved by `shift_seconds` (floor), as an integer."""
+    if backend == "postgresql":
+        shift = f" + {shift_seconds}" if shift_seconds else ""
+        return f"CAST(floor((extract(epoch FROM {time_column}){shift}) / {unit_seconds}) AS BIGINT)"
+    shift = f" + {shift_seconds * 1_000_000}" if shift_seconds else ""
+    if backend == "clickhouse":  # `//` starts a comment there
+        return f"intDiv(toUnixTimestamp64Micro({time_column}){shift}, {unit_seconds * 1_000_000})"
+    return f"((epoch_us({time_column}){shift}) // {unit_seconds * 1_000_000})"
+
+
+def _utc_hour_sql(time_column: str, backend: str) -> str:
+    """The UTC hour of the day (0-23) of an instant after 1970."""
+    return f"({_epoch_units_sql(time_column, 3600, backend)} % 24)"
+
+
+def _day_sql(part: Source, query: ReportQuery) -> str:
+    """The day number (since 1970-01-01) a part's row counts for."""
+    if part.day_label == "base":
+        return _epoch_units_sql(part.time_column, 86_400, query.backend, part.day_offset * 3600)
+    return local_day_sql(part.time_column, query)
+
+
 def day_from_number(value: Any) -> date | None:
     return None if value is None else EPOCH_DAY + timedelta(days=int(value))
 
 
-def _merged_parts(query: ReportQuery, source: Source, keys: list[str]) -> tuple[str, list[Any], list[str]]:
-    """Sum every part of a split source (UNION ALL, then one GROUP BY).
+def _merged_parts(query: ReportQuery, source: Source, keys: list[str],
+                  by_day: bool = False) -> tuple[str, list[Any], list[str]]:
+    """Sum every part of a split source (UNION ALL, then one GROUP BY), per day too when `by_day`.
 
     Raw parts are grouped first (their counts are `count(*) FILTER`); rollup rows go in as they
     are, so the engine builds one hash table instead of one per part (about 20 % faster).
@@ -329,20 +442,23 @@ def _merged_parts(query: ReportQuery, source: Source, keys: list[str]) -> tuple[
     signed = any(part.sign < 0 for part in source.parts)
     # With running totals (64-bit money), every part's money is 64-bit too: the sums run on int64.
     money = f"DECIMAL({MONEY_PRECISION},{MONEY_SCALE})" if source.running_tables else None
+    if by_day:
+        keys = [DAY_ALIAS, *keys]
     group_by = " GROUP BY " + ", ".join(str(i) for i in range(1, len(keys) + 1)) if keys else ""
     for part in source.parts:
         minus = "-" if part.sign < 0 else ""
         where, part_params = _where(query, part)
+        columns = [f"{_day_sql(part, query)} AS {DAY_ALIAS}", *keys[1:]] if by_day else keys
         if part.is_raw:
             values = [f"{minus}{_narrowed(_sum_value(part, b), b, money)} AS {b}" for b in bases]
             if signed:
                 values.append(f"{minus}CAST(count(*) AS BIGINT) AS {EVENTS_ALIAS}")
-            sql = f"SELECT {', '.join((*keys, *values))} FROM {part.table} WHERE {where}{group_by}"
+            sql = f"SELECT {', '.join((*columns, *values))} FROM {part.table} WHERE {where}{group_by}"
         else:
             values = [f"{minus}{_narrowed(b, b, money)} AS {b}" for b in bases]
             if signed:
                 values.append(f"{minus}events AS {EVENTS_ALIAS}")
-            sql = f"SELECT {', '.join((*keys, *values))} FROM {part.table} WHERE {where}"
+            sql = f"SELECT {', '.join((*columns, *values))} FROM {part.table} WHERE {where}"
         selects.append(sql)
         params.extend(part_params)
     names = [*keys, *bases]
@@ -361,9 +477,9 @@ def _narrowed(value: str, base: str, money: str | None) -> str:
 def grouped_sql(query: ReportQuery, source: Source) -> tuple[str, list[Any], list[str]]:
     """SELECT of one row per group; returns (sql, params, output column names)."""
     if source.parts:
-        if query.daily:
-            raise ValueError("a split source answers aggregated reports only")
-        return _merged_parts(query, source, query.group_columns)
+        if query.daily and not source.has_days:
+            raise ValueError("this split source answers aggregated reports only")
+        return _merged_parts(query, source, query.group_columns, by_day=query.daily)
     keys: list[str] = []
     select: list[str] = []
     if query.daily:
@@ -384,9 +500,10 @@ def grouped_sql(query: ReportQuery, source: Source) -> tuple[str, list[Any], lis
 def totals_sql(query: ReportQuery, source: Source, *, by_day: bool = False) -> tuple[str, list[Any], list[str]]:
     """Sums over every matching event (optionally per local day, for the trend)."""
     if source.parts:
-        if by_day:
-            raise ValueError("a split source has no local days: use day_source()")
-        return _merged_parts(query, source, [])
+        if by_day and not source.has_days:
+            raise ValueError("this split source has no local days: use day_source()")
+        sql, params, names = _merged_parts(query, source, [], by_day=by_day)
+        return (f"{sql} ORDER BY 1" if by_day else sql), params, names
     select: list[str] = []
     keys: list[str] = []
     if by_day:

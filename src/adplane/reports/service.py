@@ -28,7 +28,7 @@ from adplane.core import metrics
 from adplane.core.errors import ValidationFailed
 from adplane.core.settings import Settings
 from adplane.files import service as files
-from adplane.reports import catalog, query, writers
+from adplane.reports import audience, catalog, query, writers
 from adplane.reports.catalog import Dimension, Metric
 from adplane.reports.definition import Definition, from_report
 from adplane.reports.labels import Labels, campaign_attributes
@@ -160,6 +160,7 @@ def prepare(session: Session, definition: Definition, *, start: datetime | None 
     )
     for metric in metrics:
         report_query.need([b for b in metric.bases if b != "reach"])
+    audience.attach(session, report_query)  # the audience dimension: events joined to audience members
     if search and search.strip():
         _apply_search(report_query, labels, search.strip())
     source = query.choose_source(report_query)
@@ -348,6 +349,7 @@ def _execute_with_checkpoints(session: Session, store: Any, definition: Definiti
 
 def _execute(store: Any, prepared: PreparedReport, *, sort_by: str | None, order: str | None,
              page_no: int | None, page_size: int | None, with_daily_totals: bool | None) -> ReportResult:
+    store = audience.reading(store, prepared.query)
     order_params: list[Any] = []
     terms = parse_report_sort(sort_by, order, prepared, order_params)  # may add the sort's bases
     grouped, params, names = query.grouped_sql(prepared.query, prepared.source)
@@ -381,6 +383,7 @@ def _execute(store: Any, prepared: PreparedReport, *, sort_by: str | None, order
 
 
 def _daily_totals(store: Any, prepared: PreparedReport) -> list[tuple[str, dict[str, Any]]]:
+    store = audience.reading(store, prepared.query)
     sql, params, names = query.totals_sql(prepared.query, query.day_source(prepared.query), by_day=True)
     out = []
     for raw in store.query(sql, params):
@@ -411,6 +414,7 @@ def iter_report_rows(session: Session, store: Any, report: Report | Definition, 
     With running totals, check `still_valid(store, prepared)` once the rows are read."""
     prepared = prepare(session, as_definition(report), start=start, end=end, search=search,
                        backend=_backend(store), checkpoints=checkpoint_states(store) if use_checkpoints else {})
+    store = audience.reading(store, prepared.query)
     order_params: list[Any] = []
     terms = parse_report_sort(sort_by, order, prepared, order_params)  # may add the sort's bases
     grouped, params, names = query.grouped_sql(prepared.query, prepared.source)
