@@ -500,6 +500,14 @@ class DuckDBStore(_EngineNeutral):
         self._conn.close()
 
 
+def _arrow_of_cursor(cur: Any) -> pa.Table:
+    """A psycopg cursor's result as an Arrow table (column names kept, types inferred)."""
+    names = [d.name for d in cur.description]
+    rows = cur.fetchall()
+    columns: list[Sequence[Any]] = list(zip(*rows, strict=True)) if rows else [[] for _ in names]
+    return pa.table({name: pa.array(list(col)) for name, col in zip(names, columns, strict=True)})
+
+
 class PostgresStore(_EngineNeutral):
     """PostgreSQL store in its own schema; pooled connections, safe across threads and processes."""
 
@@ -568,11 +576,9 @@ class PostgresStore(_EngineNeutral):
     def query_arrow(self, sql: str, params: Sequence[Any] = ()) -> pa.Table:
         with self._raw() as conn, conn.cursor() as cur:
             cur.execute(self.dialect.translate(sql), list(params))
-            names = [d.name for d in cur.description]
-            rows = cur.fetchall()
+            result = _arrow_of_cursor(cur)
             conn.commit()
-        columns: list[Sequence[Any]] = list(zip(*rows, strict=True)) if rows else [[] for _ in names]
-        return pa.table({name: pa.array(list(col)) for name, col in zip(names, columns, strict=True)})
+        return result
 
     def query_arrow_with(self, sql: str, params: Sequence[Any], tables: Mapping[str, pa.Table]) -> pa.Table:
         """The tables are copied (COPY, CSV) into temp tables of the query's connection, dropped at its commit."""
@@ -587,11 +593,9 @@ class PostgresStore(_EngineNeutral):
                     copy.write(buffer.getvalue())
                 cur.execute(f'ANALYZE "{name}"')  # the planner sizes the join by it
             cur.execute(self.dialect.translate(sql), list(params))
-            names = [d.name for d in cur.description]
-            rows = cur.fetchall()
+            result = _arrow_of_cursor(cur)
             conn.commit()
-        columns: list[Sequence[Any]] = list(zip(*rows, strict=True)) if rows else [[] for _ in names]
-        return pa.table({name: pa.array(list(col)) for name, col in zip(names, columns, strict=True)})
+        return result
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> None:
         with self._raw() as conn, conn.cursor() as cur:
