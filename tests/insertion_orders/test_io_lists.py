@@ -96,7 +96,8 @@ def test_campaigns_list_with_delivery_metrics_and_pacing(client, app, headers, o
         rows = {r["campaignId"]: r for r in data["recordsList"]}
         assert [r["campaignId"] for r in data["recordsList"]] == [delivering, idle]
         row = rows[delivering]
-        assert (row["impressions"], row["clicks"], row["totalAttributedConversion"]) == (4, 1, 1)
+        # the conversion event was fed directly: CVR counts it, the attribution credited nothing
+        assert (row["impressions"], row["clicks"], row["totalAttributedConversion"]) == (4, 1, 0)
         assert row["spent"] == 2 and row["mediaSpent"] == 1.6
         assert row["CTR"] == 25.0 and row["eCPM"] == 500.0 and row["eCPC"] == 2.0 and row["CVR"] == 100.0
         assert row["expectedSpent"] == 750 and row["pacingPercentage"] == round(2 / 750 * 100, 2)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -87,6 +88,33 @@ def hit_counts(session: Session, conversion_ids: Sequence[int]) -> dict[int, Hit
         counts[conversion_id] = HitCounts(int(total or 0), int(attr or 0), int(view or 0), int(click or 0),
                                           Decimal(value or 0))
     return counts
+
+
+ATTRIBUTED_CHUNK = 1000  # campaign ids per statement (bound parameters stay few)
+
+
+def attributed_by_campaign(session: Session, owners: Mapping[int, int], start: datetime | None,
+                           end: datetime | None) -> dict[int, tuple[int, int]]:
+    """(view through, click through) conversions the attribution credited to each campaign of `owners`
+    ({campaign id: its owId}; a hit of another organization never counts) whose conversion time is in
+    [start, end): the claims (`touch`) the attribution left on the attributed hits."""
+    counts: dict[int, list[int]] = defaultdict(lambda: [0, 0])
+    ids = sorted(owners)
+    for offset in range(0, len(ids), ATTRIBUTED_CHUNK):
+        chunk = ids[offset: offset + ATTRIBUTED_CHUNK]
+        stmt = (select(ConversionHit.ow_id, ConversionHit.campaign_id, ConversionHit.touch, func.count())
+                # the owner is checked below, not here: a condition on ow_id lets SQLite pick the ow_id index
+                # and read every hit of the organization instead of the campaigns'
+                .where(ConversionHit.campaign_id.in_(chunk), ConversionHit.state == HIT_ATTRIBUTED)
+                .group_by(ConversionHit.ow_id, ConversionHit.campaign_id, ConversionHit.touch))
+        if start is not None:
+            stmt = stmt.where(ConversionHit.occurred_at >= start)
+        if end is not None:
+            stmt = stmt.where(ConversionHit.occurred_at < end)
+        for ow_id, campaign_id, touch, n in session.execute(stmt):
+            if campaign_id is not None and owners.get(campaign_id) == ow_id:
+                counts[campaign_id][0 if touch == "view" else 1] += int(n)
+    return {campaign_id: (view, click) for campaign_id, (view, click) in counts.items()}
 
 
 def has_value_hits(session: Session, conversion_ids: Sequence[int]) -> set[int]:

@@ -5,7 +5,8 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select
@@ -39,6 +40,7 @@ from adplane.core.listing import (
     text_matches,
 )
 from adplane.core.settings import Settings
+from adplane.insertion_orders import metrics as campaign_metrics
 from adplane.insertion_orders.models import InsertionOrder
 
 # Conversions are attached to (or removed from) a campaign only before it runs (IQM's guide).
@@ -121,14 +123,17 @@ def details(settings: Settings, conversion: Conversion) -> dict[str, Any]:
     return out
 
 
-def _saved(settings: Settings, conversion: Conversion) -> dict[str, Any]:
+def _saved(session: Session, settings: Settings, conversion: Conversion) -> dict[str, Any]:
+    """The answer of pixel/add and postback/add: counted like the list (a conversion just made has no hits)."""
     partner = _partner(conversion)
+    counts = repo.hit_counts(session, [conversion.id]).get(conversion.id, repo.HitCounts())
     out: dict[str, Any] = {
         "id": conversion.id, "name": conversion.name, "status": catalog.STATUS_NAMES[conversion.status_id],
         "type": catalog.TYPE_NAMES[conversion.type_id], "created": to_epoch_ms(conversion.created_at),
-        "totalConversions": 0, "owId": conversion.ow_id, "createdByUowId": conversion.created_by_uow_id,
-        "modifiedByUowId": conversion.modified_by_uow_id, "uuid": conversion.uuid, "attributedConversions": 0,
-        "attributedViewThroughConversions": 0, "attributedClickThroughConversions": 0,
+        "totalConversions": counts.total, "owId": conversion.ow_id, "createdByUowId": conversion.created_by_uow_id,
+        "modifiedByUowId": conversion.modified_by_uow_id, "uuid": conversion.uuid,
+        "attributedConversions": counts.attributed, "attributedViewThroughConversions": counts.view_through,
+        "attributedClickThroughConversions": counts.click_through,
         "pixelFinancialMetric": conversion.financial_metric,
         "postbackPartnerLogoURL": partner["logoUrl"] if partner else None,
         "partnerUrl": catalog.PARTNER_SITES.get(conversion.partner_type_id or 0),
@@ -159,6 +164,17 @@ def _list_item(settings: Settings, conversion: Conversion, counts: repo.HitCount
     }
 
 
+# --------------------------------------------------------------------------- campaign metrics
+
+
+@campaign_metrics.attributed_conversions.connect
+def attributed_conversions(session: Session, owners: Mapping[int, int], start: datetime | None,
+                           end: datetime | None) -> dict[int, campaign_metrics.Attributed]:
+    """The campaign screens' attributed figures (`io/campaigns/list`), from the attribution's claims."""
+    return {campaign_id: campaign_metrics.Attributed(view, click)
+            for campaign_id, (view, click) in repo.attributed_by_campaign(session, owners, start, end).items()}
+
+
 # --------------------------------------------------------------------------- create, update, delete
 
 
@@ -186,7 +202,7 @@ def create_pixel(session: Session, settings: Settings, principal: Principal, bod
         conversion.piggyback_type_id = body.piggyback_data.type
     session.add(conversion)
     session.commit()
-    return _saved(settings, conversion)
+    return _saved(session, settings, conversion)
 
 
 def create_postback(session: Session, settings: Settings, principal: Principal, body: PostbackAdd
@@ -198,7 +214,7 @@ def create_postback(session: Session, settings: Settings, principal: Principal, 
     conversion.click_url = body.click_url
     session.add(conversion)
     session.commit()
-    return _saved(settings, conversion)
+    return _saved(session, settings, conversion)
 
 
 def _of_type(session: Session, principal: Principal, conversion_id: int, type_id: int) -> Conversion:

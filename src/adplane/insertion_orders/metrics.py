@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -16,6 +18,7 @@ from adplane.campaigns.models import Campaign
 from adplane.campaigns.service import creative_ids_by_campaign
 from adplane.campaigns.wire import creative_type_name, owners, pricing_model
 from adplane.core.clock import as_utc, from_epoch_ms, from_epoch_s, to_epoch_ms, to_epoch_s
+from adplane.core.hooks import Hook
 from adplane.insertion_orders.models import InsertionOrder
 from adplane.insertion_orders.service import wire_number
 from adplane.master import catalog
@@ -28,9 +31,51 @@ SORTABLE = {name: name for name in (
     "eCPCV", "eCPV", "budgetDay", "budgetTotal", "campaignId", "campaignName", "maxBid", "startTime", "endTime",
     "campaignType", "status", "percentageOfTotalSpent", "organizationName", "campaignTimezone", "ioName", "ioId",
     "targetImpression", "creativesCount", "pacingPercentage", "dailyPacingPercentage", "ioTotalImpressions",
-    "dailyImpressions", "campaignPriority", "totalAttributedConversion", "audioVideoViewed", "reach", "frequency",
+    "dailyImpressions", "campaignPriority", "totalAttributedConversion", "totalAttributedViewThroughConversion",
+    "totalAttributedClickThroughConversion", "costPerAttributedConversion", "totalAttributedConversionRate",
+    "audioVideoViewed", "reach", "frequency",
 )}
 SORTABLE["dailyImpressions"] = "dailyImpression"
+
+
+@dataclass(frozen=True)
+class Attributed:
+    """Conversions the attribution credited to a campaign: after a view of its ad (no click) or after a click."""
+
+    view_through: int = 0
+    click_through: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.view_through + self.click_through
+
+
+# Asked of the conversions domain (above this one; it connects the answer in `adplane.conversions.service`): for
+# campaigns {campaign id: owner owId}, the conversions attributed to each whose conversion time is in [start, end)
+# (None: unbounded). With nothing connected, nothing is attributed.
+attributed_conversions: Hook[[Session, Mapping[int, int], datetime | None, datetime | None],
+                             Mapping[int, Attributed]] = Hook("attributed conversions by campaign")
+
+
+def attributed_by_campaign(session: Session, campaigns: list[Campaign], start: datetime | None,
+                           end: datetime | None) -> dict[int, Attributed]:
+    owners = {c.id: c.ow_id for c in campaigns}
+    found: dict[int, Attributed] = {cid: Attributed() for cid in owners}
+    if not owners:
+        return found
+    for answer in attributed_conversions(session, owners, start, end):
+        for cid, counts in answer.items():
+            if (mine := found.get(cid)) is not None:
+                found[cid] = Attributed(mine.view_through + counts.view_through,
+                                        mine.click_through + counts.click_through)
+    return found
+
+
+class CampaignRow(dict[str, Any]):
+    """A campaign's row; `conversions` (every conversion event of the window, what CVR and eCPI divide) rides
+    along off the wire for the totals row."""
+
+    conversions: int = 0
 
 
 def epoch_to_datetime(value: int | None) -> datetime | None:
@@ -61,7 +106,19 @@ def _measures(t: DeliveryTotals) -> dict[str, Any]:
         "CVR": _ratio(t.conversions, t.clicks, 100), "VCR": _ratio(t.video_completes, t.video_starts, 100),
         "eCPM": _ratio(spend, t.impressions, 1000), "eCPC": _ratio(spend, t.clicks),
         "eCPI": _ratio(spend, t.conversions), "eCPCV": _ratio(spend, t.video_completes),
-        "eCPV": _ratio(spend, t.video_starts), "totalAttributedConversion": t.conversions,
+        "eCPV": _ratio(spend, t.video_starts),
+    }
+
+
+def _attributed_measures(attributed: Attributed, spend: Decimal, impressions: int) -> dict[str, Any]:
+    """IQM's attributed figures: counts from the attribution, cost = spend / attributed conversions, rate =
+    attributed conversions / impressions x 100 (a percentage, as IQM's examples: 5 of 105,709 is 0.0047)."""
+    return {
+        "totalAttributedConversion": attributed.total,
+        "totalAttributedViewThroughConversion": attributed.view_through,
+        "totalAttributedClickThroughConversion": attributed.click_through,
+        "costPerAttributedConversion": _ratio(spend, attributed.total),
+        "totalAttributedConversionRate": _ratio(attributed.total, impressions, 100),
     }
 
 
@@ -94,15 +151,17 @@ def campaign_rows(session: Session, campaigns: list[Campaign], ios: dict[int, In
     creatives = creative_ids_by_campaign(session, ids)
     who = owners(session, campaigns)
     margins = gross_margins(session, (c.ow_id for c in campaigns))
-    rows = []
+    attributed = attributed_by_campaign(session, campaigns, start, end)
+    rows: list[dict[str, Any]] = []
     for campaign in campaigns:
         io = ios[campaign.io_id]
         spent_total = lifetime[campaign.id].spend
         pace = delivery.pacing(campaign, io, spent_total, today[campaign.id].spend, as_utc(now))
         impressions = window[campaign.id].impressions
         timezone = catalog.timezone_by_id(campaign.timezone_id)
-        row: dict[str, Any] = {
+        row = CampaignRow({
             **_measures(window[campaign.id]),
+            **_attributed_measures(attributed[campaign.id], window[campaign.id].spend, impressions),
             "owId": campaign.ow_id, "uowId": campaign.uow_id, "organizationName": who[campaign.id].organization_name,
             "campaignId": campaign.id, "campaignName": campaign.name,
             "budgetDay": wire_number(campaign.budget_day), "budgetTotal": wire_number(campaign.budget_total),
@@ -129,13 +188,15 @@ def campaign_rows(session: Session, campaigns: list[Campaign], ios: dict[int, In
             "reach": reach[campaign.id], "frequency": _ratio(impressions, reach[campaign.id]), "date": None,
             **margin_figures(window[campaign.id].spend, campaign.budget_total, margins.get(campaign.ow_id, ZERO),
                              window[campaign.id].platform_margin),
-        }
+        })
+        row.conversions = window[campaign.id].conversions
         rows.append(row)
     return rows
 
 
 _SUMMED = ("clicks", "impressions", "dailyImpression", "bidImpressions", "startCount", "firstCount", "midCount",
-           "thirdCount", "completeCount", "audioVideoViewed", "totalAttributedConversion")
+           "thirdCount", "completeCount", "audioVideoViewed", "totalAttributedConversion",
+           "totalAttributedViewThroughConversion", "totalAttributedClickThroughConversion")
 _SUMMED_MONEY = ("dataCost", "mediaSpent", "spent", "budgetSpent", "customerSpent", "platformSpent", "workspaceSpent",
                  "workspaceEarning", "platformEarning", "mediaBudget", "budgetDay",
                  "budgetTotal", "actualSpent", "expectedSpent", "expectedDailySpent", "actualDailySpent")
@@ -149,15 +210,18 @@ def totals_row(rows: list[dict[str, Any]]) -> dict[str, Any]:
     for key in _SUMMED_MONEY:
         total[key] = _money(sum((Decimal(str(r[key] or 0)) for r in rows), ZERO))
     spend = Decimal(str(total["spent"]))
+    conversions = sum(getattr(r, "conversions", 0) for r in rows)
     total.update({
         "totalCount": len(rows),
         "winRate": _ratio(total["impressions"], total["bidImpressions"], 100),
         "CTR": _ratio(total["clicks"], total["impressions"], 100),
-        "CVR": _ratio(total["totalAttributedConversion"], total["clicks"], 100),
+        "CVR": _ratio(conversions, total["clicks"], 100),
         "VCR": _ratio(total["completeCount"], total["startCount"], 100),
         "eCPM": _ratio(spend, total["impressions"], 1000), "eCPC": _ratio(spend, total["clicks"]),
-        "eCPI": _ratio(spend, total["totalAttributedConversion"]), "eCPCV": _ratio(spend, total["completeCount"]),
+        "eCPI": _ratio(spend, conversions), "eCPCV": _ratio(spend, total["completeCount"]),
         "eCPV": _ratio(spend, total["startCount"]),
+        "costPerAttributedConversion": _ratio(spend, total["totalAttributedConversion"]),
+        "totalAttributedConversionRate": _ratio(total["totalAttributedConversion"], total["impressions"], 100),
         "percentageOfTotalSpent": _ratio(spend, Decimal(str(total["budgetTotal"])), 100),
         "pacingPercentage": _ratio(spend, Decimal(str(total["expectedSpent"])), 100)
         if total["expectedSpent"] else None,

@@ -106,7 +106,11 @@ class CampaignDelivery(ResponseModel):
     eCPI: Number | None
     eCPCV: Number | None
     eCPV: Number | None
-    totalAttributedConversion: Number | None
+    totalAttributedConversion: Number | None  # conversions the attribution credited (view + click through)
+    totalAttributedViewThroughConversion: Number | None
+    totalAttributedClickThroughConversion: Number | None
+    costPerAttributedConversion: Number | None  # spent / totalAttributedConversion
+    totalAttributedConversionRate: Number | None  # totalAttributedConversion / impressions x 100
     owId: int | None = None
     uowId: int | None = None
     organizationName: str | None = None
