@@ -26,6 +26,7 @@ import argparse
 import json
 import shutil
 import sqlite3
+import sys
 import tempfile
 import time
 from collections import defaultdict
@@ -42,7 +43,6 @@ from sqlalchemy import insert, select, text, update
 from sqlalchemy.orm import Session
 
 from adplane.analytics.store import AnalyticsStore, DuckDBStore
-from adplane.auth.models import Organization, Workspace
 from adplane.campaigns.models import Campaign
 from adplane.conversions import attribution
 from adplane.conversions import repository as repo
@@ -55,8 +55,10 @@ from adplane.conversions.models import (
 )
 from adplane.core.clock import as_utc, utcnow
 from adplane.core.db import Database
-from adplane.core.migrate import upgrade
 from adplane.insertion_orders.models import InsertionOrder
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_setup import organization_db  # noqa: E402
 
 OW_ID = 1
 END = datetime(2026, 3, 31, tzinfo=UTC)
@@ -92,13 +94,8 @@ def fill_store(store: DuckDBStore, events: int, campaigns: int, users: int) -> N
 
 
 def make_app_db(url: str, campaigns: int, conversions: int, users: int, seed: int) -> Database:
-    upgrade(url)
-    db = Database(url)
+    db = organization_db(url, OW_ID)
     with db.session() as session:
-        session.add(Workspace(id=1, host="bench.test", name="bench"))
-        session.flush()
-        session.add(Organization(ow_id=OW_ID, workspace_id=1, name="Bench"))
-        session.flush()
         session.execute(insert(InsertionOrder), [{"id": 1, "ow_id": OW_ID, "name": "IO", "start_time": END,
                                                   "timezone_id": 29}])
         for cid, (kind, view, click, _, _) in CONVERSIONS.items():

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import statistics
+import sys
 import tempfile
 import time
 from collections.abc import Callable
@@ -37,13 +38,14 @@ from typing import Any
 from sqlalchemy import insert
 
 from adplane.analytics.store import AnalyticsStore, DuckDBStore
-from adplane.auth.models import Organization, Workspace
 from adplane.campaigns.models import Campaign
 from adplane.core.db import Database
-from adplane.core.migrate import upgrade
 from adplane.insertion_orders.models import InsertionOrder
 from adplane.reports import catalog, query, service
 from adplane.reports.definition import Definition, DimensionChoice
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_setup import organization_db  # noqa: E402
 
 OW_ID = 200001
 EASTERN_ID = 29
@@ -84,13 +86,8 @@ def generate_events(store: DuckDBStore, events: int, campaigns: int, days: int) 
 
 def make_app_db(path: Path, campaigns: int) -> Database:
     url = f"sqlite:///{path}"
-    upgrade(url)
-    db = Database(url)
+    db = organization_db(url, OW_ID)
     with db.session() as session:
-        session.add(Workspace(id=1, host="bench.test", name="bench"))
-        session.flush()
-        session.add(Organization(ow_id=OW_ID, workspace_id=1, name="Bench"))
-        session.flush()
         session.execute(insert(InsertionOrder), [
             {"id": n, "ow_id": OW_ID, "name": f"IO {n}", "start_time": START, "timezone_id": EASTERN_ID}
             for n in range(1, 21)

@@ -10,6 +10,7 @@ from pathlib import Path
 from sqlalchemy import insert
 
 from adplane.auth.admin import bootstrap
+from adplane.auth.models import Organization, Workspace
 from adplane.campaigns.models import Campaign, CampaignCreative
 from adplane.core.db import Database
 from adplane.core.migrate import upgrade
@@ -60,3 +61,15 @@ def make_campaigns(db: Database, count: int, start: datetime, days: int, budget_
 
 def default_start() -> datetime:
     return datetime(2026, 1, 1, tzinfo=UTC)
+
+
+def organization_db(url: str, ow_id: int) -> Database:
+    """A migrated app database at ``url`` holding one workspace and the organization ``ow_id``."""
+    upgrade(url)
+    db = Database(url)
+    with db.session() as session:
+        session.add(Workspace(id=1, host="bench.test", name="bench"))
+        session.flush()
+        session.add(Organization(ow_id=ow_id, workspace_id=1, name="Bench"))
+        session.commit()
+    return db
