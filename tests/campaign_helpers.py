@@ -86,3 +86,26 @@ def create_campaign(client: Any, headers: dict, io_id: int, creative_id: int, **
 
 def error_fields(response: Any) -> set[str]:
     return {e.get("field") for e in response.json()["errorObjects"]}
+
+
+def add_rejects_then_accepts(client: Any, db: Any, ow_id: int, headers: dict, field: str,
+                             good: Any, bad: Any) -> int:
+    """Add a campaign with ``bad`` in ``field`` (a 422 naming the field, nothing stored), then with ``good``.
+
+    Returns the id of the campaign added with the good value.
+    """
+    from adplane.campaigns.models import Campaign
+
+    freeze()
+    io_id = create_io(client, headers)
+    creative_id = make_creative(db, ow_id)
+    rejected = client.post("/api/v2/cmp/campaigns/add", headers=headers,
+                           json=campaign_body(io_id, creative_id, **{field: bad}))
+    assert rejected.status_code == 422, rejected.text
+    assert error_fields(rejected) == {field}
+    with db.session() as session:
+        assert session.query(Campaign).count() == 0  # nothing was written
+    accepted = client.post("/api/v2/cmp/campaigns/add", headers=headers,
+                           json=campaign_body(io_id, creative_id, **{field: good}))
+    assert accepted.status_code == 200, accepted.text
+    return int(accepted.json()["responseObject"]["data"])

@@ -256,22 +256,8 @@ def test_location_types_and_details(client, headers):
     ("blackListedStateIds", "30200001", "30200099"),
 ])
 def test_campaign_geography_ids_are_validated(client, db, tenant, headers, field, good, bad):
-    from campaign_helpers import campaign_body, create_io, error_fields, freeze, make_creative
+    from campaign_helpers import add_rejects_then_accepts
 
-    freeze()
-    io_id = create_io(client, headers)
-    creative_id = make_creative(db, tenant["owId"])
-    rejected = client.post("/api/v2/cmp/campaigns/add", headers=headers,
-                           json=campaign_body(io_id, creative_id, **{field: bad}))
-    assert rejected.status_code == 422, rejected.text
-    assert error_fields(rejected) == {field}
-    from adplane.campaigns.models import Campaign
-
-    with db.session() as session:
-        assert session.query(Campaign).count() == 0  # nothing was written
-    accepted = client.post("/api/v2/cmp/campaigns/add", headers=headers,
-                           json=campaign_body(io_id, creative_id, **{field: good}))
-    assert accepted.status_code == 200, accepted.text
-    campaign_id = accepted.json()["responseObject"]["data"]
+    campaign_id = add_rejects_then_accepts(client, db, tenant["owId"], headers, field, good, bad)
     detail = client.get(f"/api/v2/cmp/campaign/{campaign_id}", headers=headers).json()["responseObject"]
     assert detail[field] == good

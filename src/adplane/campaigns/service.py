@@ -154,6 +154,8 @@ def apply_body(campaign: Campaign, body: CampaignBody) -> None:
     _apply_targeting(campaign, body)
     extras = body.extras()
     rules.check_geo_fields(extras)
+    rules.check_segment_fields(extras)
+    rules.check_radius_fields(extras)
     if body.is_agreement_checked is not None:
         extras["isAgreementChecked"] = body.is_agreement_checked
     if extras:

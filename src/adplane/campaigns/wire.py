@@ -14,9 +14,14 @@ from adplane.campaigns.models import STATUS_DELETED, STATUS_EXPIRED, Campaign
 from adplane.campaigns.rules import csv
 from adplane.core.clock import to_epoch_ms, to_epoch_s
 from adplane.core.deps import Principal
+from adplane.core.hooks import Hook
 from adplane.insertion_orders.models import InsertionOrder
 from adplane.insertion_orders.service import wire_number
 from adplane.master import catalog
+
+# Whether the campaign estimator (a higher layer, `adplane.simulator.estimation`, connects it) models the
+# campaign's targeting: its `isEstimatorAvailable`; with nothing connected there is no estimator.
+estimator_available: Hook[[Campaign], bool] = Hook("campaigns.estimator_available")
 
 
 def creative_type_name(type_id: int | None) -> str | None:
@@ -130,7 +135,7 @@ def campaign_detail(campaign: Campaign, io: InsertionOrder, creative_ids: list[i
         "budgetTypeId": campaign.budget_type_id,
         "targetImpression": campaign.target_impressions,
         "isAdvanceAudioVideoTargeted": False,
-        "isEstimatorAvailable": False,
+        "isEstimatorAvailable": any(estimator_available(campaign)),
         "isEditAccess": campaign.status not in (STATUS_DELETED, STATUS_EXPIRED),
         "isMarginSet": False,
         "isApprovalAccess": principal.is_workspace_admin,

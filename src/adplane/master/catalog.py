@@ -361,27 +361,12 @@ STATES: list[State] = [
     State(p.id, p.name, p.abbreviation, p.parent_id or COUNTRY_US) for p in refdata.geo("states")
 ]
 
+# Nielsen's 210 DMAs from the package's reference data (the code is the abbreviation; the state is
+# the market's principal state), so report labels name every DMA the simulator and ingestion produce.
+_STATE_CODES = {p.id: p.abbreviation for p in refdata.geo("states")}
 DMAS: list[Dma] = [
-    Dma(501, "New York", "NY"),
-    Dma(803, "Los Angeles", "CA"),
-    Dma(602, "Chicago", "IL"),
-    Dma(504, "Philadelphia", "PA"),
-    Dma(623, "Dallas-Ft. Worth", "TX"),
-    Dma(807, "San Francisco-Oakland-San Jose", "CA"),
-    Dma(511, "Washington, DC (Hagerstown, MD)", "DC"),
-    Dma(618, "Houston", "TX"),
-    Dma(506, "Boston (Manchester)", "MA"),
-    Dma(524, "Atlanta", "GA"),
-    Dma(753, "Phoenix (Prescott)", "AZ"),
-    Dma(819, "Seattle-Tacoma", "WA"),
-    Dma(528, "Miami-Ft. Lauderdale", "FL"),
-    Dma(505, "Detroit", "MI"),
-    Dma(751, "Denver", "CO"),
-    Dma(613, "Minneapolis-St. Paul", "MN"),
-    Dma(825, "San Diego", "CA"),
-    Dma(510, "Cleveland-Akron (Canton)", "OH"),
-    Dma(609, "St. Louis", "MO"),
-    Dma(820, "Portland, OR", "OR"),
+    Dma(int(p.abbreviation), p.name, _STATE_CODES.get(p.parent_id or 0, ""))
+    for p in refdata.geo("dmas") if p.abbreviation.isdigit()
 ]
 
 # One or two real cities per state with some of their ZIP codes (for the delivery simulator).

@@ -34,6 +34,7 @@ from scipy.special import betaincinv, ndtri
 from sqlalchemy.orm import Session
 
 from adplane.analytics.store import AnalyticsStore
+from adplane.campaigns import wire as campaign_wire
 from adplane.campaigns.models import Campaign
 from adplane.core.clock import utcnow
 from adplane.core.deps import Principal
@@ -45,6 +46,7 @@ from adplane.inventory.service import RuleInputs, compose_rules, get_group
 from adplane.master import catalog, refdata
 from adplane.simulator import profiles
 from adplane.simulator.generator import MICRO, USER_IDS, USER_SCALE, USER_TAIL
+from adplane.simulator.geography import targeting_of as geography_of
 from adplane.simulator.rules import CampaignRules
 from adplane.simulator.rules import apply as apply_rules
 from adplane.simulator.simulation import (
@@ -451,3 +453,30 @@ BID_LANDSCAPE = {
     "zipCodes": True, "whitelistCustomAudienceZipCodes": False, "locationJson": False,
     "whitelistLocationJson": False, "trafficTypeNames": True,
 }
+
+
+# ------------------------------------------------------------------------------------ campaign answers
+
+ESTIMATED_PLACES = frozenset({"states", "cities", "zips", "areas"})
+AUDIENCE_FIELDS = ("whiteListedAudienceIds", "blackListedAudienceIds")
+
+
+def can_estimate(campaign: Campaign) -> bool:
+    """Whether the estimator models what delivery does for this campaign (its `isEstimatorAvailable`): United
+    States supply (the only market simulated), and no narrowing delivery applies that the estimate leaves out:
+    counties, DMAs, districts, polygons, excluded places, locations combined with AND, operating systems and
+    audiences. Targeting neither applies (languages, interests, ethnicities, incomes) does not matter."""
+    if campaign.country_id is not None and campaign.country_id != catalog.COUNTRY_US:
+        return False
+    extra = campaign.extra or {}
+    geo = geography_of(campaign.state_ids, extra)
+    included = geo.included
+    if (not included.named <= ESTIMATED_PLACES or geo.excluded.named or any(a.polygon for a in included.areas)
+            or (not geo.any_of and len(included.named) > 1)):
+        return False
+    return not any(extra.get(key) not in (None, "", []) for key in ("os", *AUDIENCE_FIELDS))
+
+
+@campaign_wire.estimator_available.connect
+def _estimator_available(campaign: Campaign) -> bool:
+    return can_estimate(campaign)

@@ -16,7 +16,7 @@ from scipy.special import ndtr, ndtri
 
 from adplane.analytics.schema import EVENT_TYPES, MONEY_PRECISION, MONEY_SCALE
 from adplane.master import catalog
-from adplane.simulator import profiles
+from adplane.simulator import geography, profiles
 
 MICRO = 1_000_000
 HOUR_US = 3_600_000_000
@@ -45,6 +45,11 @@ class CampaignPlan:
     device_traffic_weights: np.ndarray  # over DIMENSIONS.device_traffic pairs
     exchange_weights: np.ndarray  # over DIMENSIONS.exchanges
     npis: list[str] = field(default_factory=list)
+    # Geography and demographics (adplane.simulator.geography; None: anywhere in the drawn state, anyone).
+    place_mask: np.ndarray | None = None  # over geography.places(): where the campaign may deliver
+    age_weights: np.ndarray | None = None  # over DIMENSIONS.age_ids, 0 outside the targeted ranges
+    gender_weights: np.ndarray | None = None  # over DIMENSIONS.gender_ids
+    os_mask: np.ndarray | None = None  # over DIMENSIONS.os_names: the operating systems targeted
     # Audience targeting (adplane.audiences.targeting): users it may reach (None: anyone) and users it may not.
     allowed_users: np.ndarray | None = None
     blocked_users: np.ndarray | None = None
@@ -102,38 +107,11 @@ class Dimensions:
     """The static lists the simulator draws from, as arrays (built once)."""
 
     def __init__(self) -> None:
-        self.states = [s for s in catalog.STATES if s.country_id == catalog.COUNTRY_US]
+        self.states = geography.us_states()
         self.state_ids = np.array([s.id for s in self.states])
         self.state_population = np.array([profiles.STATE_POPULATION.get(s.code, 1.0) for s in self.states])
-        dma_by_state: dict[str, int] = {}
-        for dma in catalog.DMAS:
-            dma_by_state.setdefault(dma.state_code, dma.code)
-        cities_by_state = [catalog.cities_in_state(s.code) for s in self.states]
-        # City choice per state (uniform among the state's known cities); states without one get NULL.
-        self.city_names: list[str] = []
-        self.city_dma: list[int] = []
-        self.city_zip_offset: list[int] = []
-        self.city_zip_count: list[int] = []
-        self.zips: list[str] = []
-        width = max(len(c) for c in cities_by_state) or 1
-        self.state_city_cdf = np.zeros((len(self.states), width))
-        self.state_city_index = np.full((len(self.states), width), -1)
-        for si, cities in enumerate(cities_by_state):
-            for ci, city in enumerate(cities):
-                self.state_city_index[si, ci] = len(self.city_names)
-                self.city_names.append(city.name)
-                self.city_dma.append(city.dma_code or dma_by_state.get(city.state_code, 0))
-                self.city_zip_offset.append(len(self.zips))
-                self.city_zip_count.append(len(city.zips))
-                self.zips.extend(city.zips)
-            if cities:
-                self.state_city_cdf[si, : len(cities)] = np.arange(1, len(cities) + 1) / len(cities)
-                self.state_city_cdf[si, len(cities):] = 1.0
-            else:
-                self.state_city_cdf[si, :] = 1.0
-        self.city_dma_arr = np.array(self.city_dma)
-        self.city_zip_offset_arr = np.array(self.city_zip_offset)
-        self.city_zip_count_arr = np.array(self.city_zip_count)
+        # Places (ZIP codes of the reference data's cities) are drawn within a state: `adplane.simulator.geography`.
+        self.places = geography.places()
 
         self.device_types = list(profiles.DEVICE_SHARE)
         self.traffic_types = [t.id for t in catalog.TRAFFIC_TYPES]
@@ -269,15 +247,15 @@ def generate(rng: np.random.Generator, plans: list[CampaignPlan], seg_plan: np.n
     traffic_idx = dt_idx % len(dims.traffic_types)
     os_idx = _sample_cdf(rng, dims.device_os_cdf, device_idx)
     pub_idx = _sample_cdf(rng, dims.traffic_pub_cdf, traffic_idx)
-    city_slot = _sample_cdf(rng, dims.state_city_cdf, state_idx)
-    city_idx = dims.state_city_index[state_idx, city_slot]
-    has_city = city_idx >= 0
-    safe_city = np.where(has_city, city_idx, 0)
-    zip_idx = dims.city_zip_offset_arr[safe_city] + (rng.random(n) * dims.city_zip_count_arr[safe_city]).astype(
-        np.int64)
-    dma = np.where(has_city, dims.city_dma_arr[safe_city], 0)
-    gender = rng.choice(dims.gender_ids, n, p=dims.gender_p)
-    age = rng.choice(dims.age_ids, n, p=dims.age_p)
+    if any(p.os_mask is not None for p in plans):
+        os_idx = _draw_os(rng, plans, k, device_idx, os_idx)
+    place = _draw_places(rng, plans, k, state_idx)
+    city_idx = dims.places.city_idx[place]
+    zip_idx = dims.places.zip_idx[place]
+    has_zip = zip_idx >= 0  # a city without ZIP codes leaves the ZIP empty
+    dma = dims.places.dma_codes[place]
+    gender = _draw_demographic(rng, plans, k, "gender_weights", dims.gender_ids, dims.gender_p)
+    age = _draw_demographic(rng, plans, k, "age_weights", dims.age_ids, dims.age_p)
     user = draw_users(rng, n)
     _apply_audiences(rng, plans, k, user)
 
@@ -297,12 +275,12 @@ def generate(rng: np.random.Generator, plans: list[CampaignPlan], seg_plan: np.n
         drawn = {"seg_of": seg_of, "k": k, "clear_cpm": clear_cpm, "media": media, "data": data, "platform": platform,
                 "start": start, "end": end, "times": times, "bid": bid, "state_idx": state_idx, "exchange": exchange,
                 "device_idx": device_idx, "traffic_idx": traffic_idx, "os_idx": os_idx, "pub_idx": pub_idx,
-                "has_city": has_city, "safe_city": safe_city, "zip_idx": zip_idx, "dma": dma, "gender": gender,
+                "has_zip": has_zip, "city_idx": city_idx, "zip_idx": zip_idx, "dma": dma, "gender": gender,
                 "age": age, "user": user, "creative": creative, "has_npi": has_npi, "npi_idx": npi_idx,
                 "bids_per_row": bids_per_row}
         drawn = _apply_rules(rng, plans, drawn, seg_target_micro)
         (seg_of, k, clear_cpm, media, data, platform, start, end, times, bid, state_idx, exchange, device_idx,
-         traffic_idx, os_idx, pub_idx, has_city, safe_city, zip_idx, dma, gender, age, user, creative, has_npi,
+         traffic_idx, os_idx, pub_idx, has_zip, city_idx, zip_idx, dma, gender, age, user, creative, has_npi,
          npi_idx, bids_per_row) = drawn.values()
         n = len(k)
         spent = np.bincount(seg_of, weights=(media + data + platform), minlength=n_seg).astype(np.int64)
@@ -368,7 +346,7 @@ def generate(rng: np.random.Generator, plans: list[CampaignPlan], seg_plan: np.n
     plan_io = np.array([p.io_id for p in plans], dtype=np.int64)
     plan_campaign = np.array([p.campaign_id for p in plans], dtype=np.int64)
     plan_ctype = np.array([p.creative_type_id for p in plans], dtype=np.int64)
-    city_valid = has_city[src]
+    zip_valid = has_zip[src]
     table = pa.table({
         "event_time": pa.array(all_times, pa.timestamp("us", tz="UTC")),
         "event_type": pa.DictionaryArray.from_arrays(pa.array(type_codes), pa.array(EVENT_TYPES)),
@@ -385,10 +363,10 @@ def generate(rng: np.random.Generator, plans: list[CampaignPlan], seg_plan: np.n
                                                     pa.array(dims.publishers)),
         "country_id": pa.array(np.full(len(src), catalog.COUNTRY_US, np.int64)),
         "state_id": pa.array(dims.state_ids[state_idx[src]]),
-        "city": pa.DictionaryArray.from_arrays(
-            pa.array(safe_city[src].astype(np.int32), mask=~city_valid), pa.array(dims.city_names or [""])),
+        "city": pa.DictionaryArray.from_arrays(pa.array(city_idx[src].astype(np.int32)),
+                                               pa.array(dims.places.city_names)),
         "zip": pa.DictionaryArray.from_arrays(
-            pa.array(zip_idx[src].astype(np.int32), mask=~city_valid), pa.array(dims.zips or [""])),
+            pa.array(np.maximum(zip_idx[src], 0).astype(np.int32), mask=~zip_valid), pa.array(dims.places.zip_codes)),
         "dma_id": pa.array(dma[src], mask=dma[src] == 0),
         "gender_id": pa.array(gender[src]),
         "age_range_id": pa.array(age[src]),
@@ -401,6 +379,47 @@ def generate(rng: np.random.Generator, plans: list[CampaignPlan], seg_plan: np.n
         "platform_margin": money(platform),
     })
     return Generated(table, spent, impressions)
+
+
+def _draw_places(rng: np.random.Generator, plans: list[CampaignPlan], k: np.ndarray,
+                 state_idx: np.ndarray) -> np.ndarray:
+    """A place (ZIP code of a city) in each row's state: by population, only where the plan may deliver."""
+    places = geography.places()
+    out = np.empty(len(k), np.int64)
+    masked = np.array([p.place_mask is not None for p in plans])
+    free = np.flatnonzero(~masked[k])
+    out[free] = geography.draw(rng, places.cum, state_idx[free])
+    for index in np.flatnonzero(masked):
+        rows = np.flatnonzero(k == index)
+        if len(rows):
+            cum = np.cumsum(np.where(plans[index].place_mask, places.weight, 0))  # type: ignore[arg-type]
+            out[rows] = geography.draw(rng, cum, state_idx[rows])
+    return out
+
+
+def _draw_demographic(rng: np.random.Generator, plans: list[CampaignPlan], k: np.ndarray, attr: str,
+                      ids: np.ndarray, shares: np.ndarray) -> np.ndarray:
+    """Gender or age range of each row, from its plan's targeted share of the population mix."""
+    if all(getattr(p, attr) is None for p in plans):
+        return rng.choice(ids, len(k), p=shares)
+    weights = np.stack([shares if getattr(p, attr) is None else getattr(p, attr) for p in plans])
+    weights[weights.sum(axis=1) == 0] = shares  # a plan targeting nobody never delivers (no rows reach here)
+    return ids[_sample_rows(rng, weights, k)]
+
+
+def _draw_os(rng: np.random.Generator, plans: list[CampaignPlan], k: np.ndarray, device_idx: np.ndarray,
+             os_idx: np.ndarray) -> np.ndarray:
+    """Rows of plans targeting operating systems draw again among those the device type runs."""
+    dims = dimensions()
+    n_devices = len(dims.device_types)
+    base = np.diff(np.concatenate([np.zeros((n_devices, 1)), dims.device_os_cdf], axis=1), axis=1)
+    masks = np.stack([p.os_mask if p.os_mask is not None else np.ones(len(dims.os_names)) for p in plans])
+    table = (base[None, :, :] * masks[:, None, :]).reshape(len(plans) * n_devices, -1)
+    table[table.sum(axis=1) == 0] = 1.0  # a device the plan's device weights exclude: never drawn
+    mine = np.flatnonzero(np.array([p.os_mask is not None for p in plans])[k])
+    os_idx = os_idx.copy()
+    os_idx[mine] = _sample_rows(rng, table, k[mine] * n_devices + device_idx[mine])
+    return os_idx
 
 
 def _row_multipliers(plans: list[CampaignPlan], k: np.ndarray, values: dict[str, np.ndarray],

@@ -38,6 +38,7 @@ from adplane.simulator.generator import HOUR_US, MICRO, CampaignPlan, Generated,
 from adplane.simulator.rules import apply as apply_rules
 from adplane.simulator.rules import load_rules
 from adplane.simulator.supply import register_supply
+from adplane.simulator.targeting import targeting_of
 
 BASE_DAILY_IMPRESSIONS = 400_000  # what an untargeted campaign could win in a day at its max bid
 SUPPLY_SIGMA = 0.25  # each campaign's supply: BASE_DAILY_IMPRESSIONS × its targeting's share × lognormal(0, this)
@@ -110,8 +111,6 @@ def build_campaign(campaign: Campaign, io: InsertionOrder, creative_ids: list[in
     rng = np.random.default_rng([seed, campaign.id])
     profile = profiles.CREATIVE_PROFILES.get(campaign.creative_type_id, profiles.DEFAULT_PROFILE)
 
-    states = set(campaign.state_ids or [])
-    state_w = dims.state_population * (np.isin(dims.state_ids, list(states)) if states else 1.0)
     devices = set(campaign.device_type_ids or [])
     traffic = set(campaign.traffic_type_ids or [])
     dt_mask = np.array([(not devices or d in devices) and (not traffic or t in traffic)
@@ -121,8 +120,14 @@ def build_campaign(campaign: Campaign, io: InsertionOrder, creative_ids: list[in
         dt_w = dt_mask.astype(float)
     exchanges = set(campaign.exchange_ids or [])
     ex_w = dims.exchange_share * (np.isin(dims.exchange_ids, list(exchanges)) if exchanges else 1.0)
-    reach = max((_uniform_if_empty(state_w).sum() / dims.state_population.sum()) * (
-        dt_w.sum() / dims.device_traffic_share.sum() if dims.device_traffic_share.sum() else 1.0), 0.01)
+    who = targeting_of(campaign)
+    dt_w = who.reweigh_devices(dt_w)
+    dt_share = dt_w.sum() / dims.device_traffic_share.sum() if dims.device_traffic_share.sum() else 1.0
+    state_w, touched_share, within = who.state_weights()
+    # the floor keeps a tiny selection of states buying something; places and demographics narrow after it
+    reach = max(touched_share * dt_share, 0.01) * within * who.demographic_share
+    if who.country_elsewhere or state_w.sum() == 0 or dt_w.sum() == 0:  # nothing there to buy
+        reach = 0.0
 
     max_bid = to_micro(campaign.max_bid) or 5 * MICRO
     plan = CampaignPlan(
@@ -134,7 +139,8 @@ def build_campaign(campaign: Campaign, io: InsertionOrder, creative_ids: list[in
         vcr=float(np.clip(profile.vcr * rng.lognormal(0, 0.08), 0, 0.97)), video=profile.video,
         duration_seconds=profile.duration_seconds, clearing_share=profile.clearing_share,
         state_weights=_uniform_if_empty(state_w), device_traffic_weights=_uniform_if_empty(dt_w),
-        exchange_weights=_uniform_if_empty(ex_w), npis=npis,
+        exchange_weights=_uniform_if_empty(ex_w), npis=npis, place_mask=who.place_mask,
+        age_weights=who.age_weights, gender_weights=who.gender_weights, os_mask=who.os_mask,
     )
     end = campaign.end_time or io.end_time
     return SimCampaign(
