@@ -116,9 +116,9 @@ class Dialect:
                     f"- INTERVAL '{day_offset} hours')")
         return f"date_trunc('{grain}', {column})"
 
-    def cluster_order(self) -> str:
-        """ORDER BY clause for rows (re)written by a rebuild or a compaction: empty when the engine
-        finds rows by index rather than by physical order."""
+    def cluster_order(self, rollup: Rollup | None = None) -> str:
+        """ORDER BY clause for rows (re)written by a rebuild or a compaction (of `rollup`, or of a
+        running-total table): empty when the engine finds rows by index rather than by physical order."""
         return ""
 
     def rollup_from(self, rollup: Rollup, source: str, event_code: str | None = None,
@@ -134,7 +134,7 @@ class Dialect:
         return (
             f"INSERT INTO {rollup.table} ({', '.join(('period_start', *keys, *self._measure_names(rollup)))})\n"
             f"SELECT {', '.join(select)} FROM {source}{where} GROUP BY {group}"
-            + (f" {self.cluster_order()}" if clustered and self.cluster_order() else "")
+            + (f" {self.cluster_order(rollup)}" if clustered and self.cluster_order(rollup) else "")
         )
 
     def rebuild_statements(self, rollups: Sequence[Rollup], start: datetime | None,
@@ -231,9 +231,14 @@ class DuckDBDialect(Dialect):
             return f"make_timestamptz(((epoch_us({column}) - {shift}) // {size}) * {size} + {shift})"
         return f"make_timestamptz((epoch_us({column}) // {size}) * {size})"
 
-    def cluster_order(self) -> str:
+    def cluster_order(self, rollup: Rollup | None = None) -> str:
         # Rows of one campaign end up in one or two row groups, so a campaign's report reads only
-        # those (DuckDB skips row groups by their min/max: zone maps).
+        # those (DuckDB skips row groups by their min/max: zone maps). Hourly rollups are read by
+        # time instead (a daily report's edge hours and DST day, over every campaign; a day's
+        # counters), and ingestion appends them in time order anyway: kept in time order, such a
+        # read touches one row group instead of all.
+        if rollup is not None and rollup.grain == "hour":
+            return "ORDER BY period_start, ow_id, campaign_id"
         return "ORDER BY ow_id, campaign_id, period_start"
 
     def compact_statements(self, rollup: Rollup, since_placeholder: bool) -> list[str]:
@@ -243,7 +248,7 @@ class DuckDBDialect(Dialect):
             "DROP TABLE IF EXISTS _compact",
             f"CREATE TEMP TABLE _compact AS {self.merged_select(rollup, rollup.table, where)}",
             f"DELETE FROM {rollup.table}{where}",
-            f"INSERT INTO {rollup.table} SELECT * FROM _compact {self.cluster_order()}",
+            f"INSERT INTO {rollup.table} SELECT * FROM _compact {self.cluster_order(rollup)}",
             "DROP TABLE _compact",
         ]
 

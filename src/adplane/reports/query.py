@@ -553,24 +553,34 @@ def window_total_name(base: str) -> str:
 
 
 def ordered_sql(grouped: str, order_terms: list[tuple[str, bool]], keys: list[str],
-                limit: int | None, offset: int, window_totals: Sequence[str] | None = None) -> str:
+                limit: int | None, offset: int, window_totals: Sequence[str] | None = None,
+                *, materialized: bool = False) -> tuple[str, int]:
     """Wrap the grouped SELECT with ORDER BY (terms, then every key for a stable order) and paging.
 
     `window_totals` (when not None) adds the number of groups and the sums of these base columns
-    over every group to each row (window functions run before LIMIT): one scan, not three.
+    over every group to each row: one grouping, not three. With `materialized` the groups are a
+    materialized CTE that the page and one aggregate row read (DuckDB and PostgreSQL: about twice
+    as fast as window functions over every group, which materialize and scan them single-threaded);
+    otherwise window functions (they run before LIMIT).
+
+    Returns the SQL and how many times the order terms' parameters occur in it (1 or 2).
     """
     clauses = [f"{expr} {'DESC NULLS LAST' if desc else 'ASC NULLS FIRST'}" for expr, desc in order_terms]
     clauses += [f"g.{key} ASC NULLS FIRST" for key in keys]
+    order_by = " ORDER BY " + ", ".join(clauses) if clauses else ""
+    if limit is not None:
+        paging = f" LIMIT {int(limit)} OFFSET {int(offset)}"
+    else:
+        paging = f" OFFSET {int(offset)}" if offset else ""
+    if window_totals is not None and materialized:
+        sums = [f"count(*) AS {TOTAL_RECORDS}", *(f"sum(g.{b}) AS {window_total_name(b)}" for b in window_totals)]
+        page = f"SELECT g.* FROM g{order_by}{paging}"
+        sql = (f"WITH g AS MATERIALIZED ({grouped}) SELECT g.*, t.* FROM ({page}) g "
+               f"CROSS JOIN (SELECT {', '.join(sums)} FROM g) t{order_by}")
+        return sql, 2 if order_by else 1
     extra = ""
     if window_totals is not None:
         windows = [f"count(*) OVER () AS {TOTAL_RECORDS}"]
         windows += [f"sum(g.{b}) OVER () AS {window_total_name(b)}" for b in window_totals]
         extra = ", " + ", ".join(windows)
-    sql = f"SELECT g.*{extra} FROM ({grouped}) g"
-    if clauses:
-        sql += " ORDER BY " + ", ".join(clauses)
-    if limit is not None:
-        sql += f" LIMIT {int(limit)} OFFSET {int(offset)}"
-    elif offset:
-        sql += f" OFFSET {int(offset)}"
-    return sql
+    return f"SELECT g.*{extra} FROM ({grouped}) g{order_by}{paging}", 1

@@ -42,6 +42,9 @@ FILE_SUFFIXES = {FILE_TYPE_CSV: ".csv", FILE_TYPE_XLSX: ".xlsx"}
 DEFAULT_PAGE_SIZE = 50
 MAX_PAGE_SIZE = 10_000
 CHECKPOINT_ATTEMPTS = 3
+# engines whose page query reads the groups from a materialized CTE instead of window functions
+# (`query.ordered_sql`); ClickHouse has no materialized CTE in the versions chDB ships
+MATERIALIZING_BACKENDS = frozenset({"duckdb", "postgresql"})
 CAMPAIGN_FIELDS = frozenset(
     ("campaignName", *(m.key for m in catalog.METRICS if m.kind == "attribute"))
 )
@@ -363,9 +366,10 @@ def _execute(store: Any, prepared: PreparedReport, *, sort_by: str | None, order
     # One scan answers the page, the number of groups and the totals (window sums over the groups);
     # reach is not additive over groups, so with it the totals are a query of their own.
     additive = [] if prepared.query.with_reach else list(prepared.query.base_names)
-    page_sql = query.ordered_sql(grouped, terms, keys, size, offset, window_totals=additive)
+    page_sql, order_uses = query.ordered_sql(grouped, terms, keys, size, offset, window_totals=additive,
+                                             materialized=_backend(store) in MATERIALIZING_BACKENDS)
     window_names = [*names, query.TOTAL_RECORDS, *(query.window_total_name(b) for b in additive)]
-    page = [_as_dict(window_names, r) for r in store.query(page_sql, [*params, *order_params])]
+    page = [_as_dict(window_names, r) for r in store.query(page_sql, [*params, *order_params * order_uses])]
     if "campaign_id" in prepared.query.group_columns:
         prepared.labels.campaigns(values["campaign_id"] for values in page)
     rows = [build_row(prepared, values) for values in page]
@@ -419,7 +423,7 @@ def iter_report_rows(session: Session, store: Any, report: Report | Definition, 
     terms = parse_report_sort(sort_by, order, prepared, order_params)  # may add the sort's bases
     grouped, params, names = query.grouped_sql(prepared.query, prepared.source)
     keys = names[: len(names) - len(prepared.query.base_names)]
-    sql = query.ordered_sql(grouped, terms, keys, None, 0)
+    sql, _ = query.ordered_sql(grouped, terms, keys, None, 0)
     totals = totals_row(prepared, _totals(store, prepared), None)
 
     def rows() -> Generator[dict[str, Any], None, None]:
