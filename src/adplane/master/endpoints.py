@@ -13,7 +13,7 @@ from adplane.auth.deps import PrincipalDep
 from adplane.core.deps import SessionDep
 from adplane.core.envelopes import V2, V3, v2, v3
 from adplane.core.listing import parse_ids, parse_ids_filter
-from adplane.master import catalog, segment_lists, segments, static_lists
+from adplane.master import catalog, legacy_endpoints, segment_lists, segments, static_lists
 from adplane.master import responses as r
 from adplane.master.lists import MAX_PAGE_SIZE, ListQuery, run_list
 from adplane.master.targeting import campaign_segment_ids
@@ -315,3 +315,4 @@ for _spec in SEGMENT_LISTS:
 router.include_router(segments.router)
 router.include_router(static_lists.router)
 router.include_router(segment_lists.router)
+router.include_router(legacy_endpoints.router)
