@@ -49,7 +49,9 @@ from adplane.analytics.store import (
     STREAM_CHUNK_ROWS,
     AppendResult,
     ArrowInput,
+    _columns_by_table,
     _EngineNeutral,
+    _measure_extensions,
     _running_fed_by,
     _time_range,
     sql_type_of,
@@ -208,6 +210,14 @@ class ClickHouseDialect(Dialect):
         return (f"CREATE TABLE IF NOT EXISTS {rollup.table} (\n  {body}\n) ENGINE = {engine}\n"
                 f"PARTITION BY toYYYYMM(period_start) ORDER BY ({order})\n"
                 f"SETTINGS allow_nullable_key = 1, non_replicated_deduplication_window = {DEDUP_WINDOW}")
+
+    def added_measures_ddl(self, table: str, columns: set[str], *, running_totals: bool = False) -> list[str]:
+        """As for the other engines; a rollup's view (which names the measures it fills) is dropped with it
+        and made again by `schema_ddl` with them."""
+        added = [f"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS {name} "
+                 f"{kind if running_totals else f'SimpleAggregateFunction(sum, {kind})'} DEFAULT 0"
+                 for name, kind in self.measure_types(running_totals=running_totals).items() if name not in columns]
+        return [f"DROP VIEW IF EXISTS {table}_mv", *added] if added and not running_totals else added
 
     def rollup_view_ddl(self, rollup: Rollup) -> str:
         """The materialized view that aggregates each block inserted into `events_ingest`."""
@@ -409,7 +419,11 @@ class ClickHouseStore(_EngineNeutral):
         with self._lock:
             existing = {row[0] for row in
                         self.query("SELECT name FROM system.tables WHERE database = currentDatabase()")}
-            for stmt in self.dialect.schema_ddl():
+            columns = _columns_by_table(self.query(
+                "SELECT table, name FROM system.columns WHERE database = currentDatabase()"))
+            # a rollup extended here has no view until schema_ddl makes it again (appends of other processes
+            # in between miss it: extend a server's store while none writes)
+            for stmt in [*_measure_extensions(self.dialect, columns), *self.dialect.schema_ddl()]:
                 self._conn.command(stmt)
             seeded = {row[0] for row in self.query(f"SELECT table_name FROM {running.STATE_TABLE}")}
             for totals in running.RUNNING_TOTALS:

@@ -35,6 +35,8 @@ class DeliveryTotals:
     video_midpoints: int = 0
     video_third_quartiles: int = 0
     video_completes: int = 0
+    attributed_views: int = 0
+    attributed_clicks: int = 0
     media_cost: Decimal = field(default=ZERO)
     data_cost: Decimal = field(default=ZERO)
     platform_margin: Decimal = field(default=ZERO)
@@ -99,7 +101,8 @@ def _sum_by(store: AnalyticsStore, key: str, ids: list[int], *, raw: bool,
             start: datetime | None, end: datetime | None) -> dict[int, DeliveryTotals]:
     if raw:
         source, time_col = "events", "event_time"
-        measures = [e.rsplit(" AS ", 1)[0] for e in store.dialect.measure_exprs()]
+        by_name = {e.rsplit(" AS ", 1)[1]: e.rsplit(" AS ", 1)[0] for e in store.dialect.measure_exprs()}
+        measures = [by_name[n] for n in (*_COUNT_MEASURES, *_MONEY_MEASURES)]  # the order _row_to_totals reads
         times = ["min(event_time)", "max(event_time)"]
     else:
         source, time_col = CAMPAIGN_HOURLY.table, "period_start"

@@ -173,6 +173,18 @@ class Dialect:
             names += ["first_event_time", "last_event_time"]
         return names
 
+    @classmethod
+    def _column_list(cls, rollup: Rollup) -> str:
+        """Every column of `rollup` by name (a table extended by `added_measures_ddl` has its later measures
+        last, after the event times: never insert by position)."""
+        return ", ".join((*rollup.key_columns, *cls._measure_names(rollup)))
+
+    def added_measures_ddl(self, table: str, columns: set[str], *, running_totals: bool = False) -> list[str]:
+        """ALTER statements adding the measures a table made before them lacks (`columns`: the ones it has).
+        0 is exact for them: their events did not exist before."""
+        return [f"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS {name} {kind} DEFAULT 0"
+                for name, kind in self.measure_types(running_totals=running_totals).items() if name not in columns]
+
     def merged_select(self, rollup: Rollup, source: str, where: str = "") -> str:
         """One row per key: the sum of the partial aggregates in `source`."""
         keys = rollup.key_columns
@@ -248,7 +260,8 @@ class DuckDBDialect(Dialect):
             "DROP TABLE IF EXISTS _compact",
             f"CREATE TEMP TABLE _compact AS {self.merged_select(rollup, rollup.table, where)}",
             f"DELETE FROM {rollup.table}{where}",
-            f"INSERT INTO {rollup.table} SELECT * FROM _compact {self.cluster_order(rollup)}",
+            f"INSERT INTO {rollup.table} ({self._column_list(rollup)}) SELECT {self._column_list(rollup)} "
+            f"FROM _compact {self.cluster_order(rollup)}",
             "DROP TABLE _compact",
         ]
 
@@ -281,6 +294,11 @@ class PostgresDialect(Dialect):
             stmts.append(f"CREATE INDEX IF NOT EXISTS ix_{totals.table}_period ON {totals.table} (period_start)")
         return stmts
 
+    def added_measures_ddl(self, table: str, columns: set[str], *, running_totals: bool = False) -> list[str]:
+        # NOT NULL as in a new table: with a constant default, PostgreSQL adds it without rewriting the table
+        return [f"{stmt} NOT NULL" for stmt in super().added_measures_ddl(table, columns,
+                                                                          running_totals=running_totals)]
+
     def search_path(self) -> str:
         return f'SET search_path TO "{self.schema}", public'
 
@@ -298,5 +316,5 @@ class PostgresDialect(Dialect):
         where = " WHERE period_start >= %s" if since_placeholder else ""
         return [
             f"WITH moved AS (DELETE FROM {rollup.table}{where} RETURNING *)\n"
-            f"INSERT INTO {rollup.table} {self.merged_select(rollup, 'moved')}"
+            f"INSERT INTO {rollup.table} ({self._column_list(rollup)}) {self.merged_select(rollup, 'moved')}"
         ]

@@ -46,6 +46,10 @@ MEASURES: tuple[Measure, ...] = (
     Measure("media_cost", None, "media_cost", "sum of media spend"),
     Measure("data_cost", None, "data_cost", "sum of data cost"),
     Measure("platform_margin", None, "platform_margin", "sum of platform margin"),
+    # Added later: a store made before has its tables extended (`Dialect.added_measures_ddl`, exact with 0s,
+    # as no marker event existed then). Table columns are therefore addressed by name, never by position.
+    Measure("attributed_views", "attributed_view", None, "conversions the attribution credited to an impression"),
+    Measure("attributed_clicks", "attributed_click", None, "conversions the attribution credited to a click"),
 )
 MEASURE_NAMES = tuple(m.name for m in MEASURES)
 MONEY_MEASURES = ("media_cost", "data_cost", "platform_margin")

@@ -20,6 +20,12 @@ EVENT_TYPES = (
     "video_midpoint",
     "video_third_quartile",
     "video_complete",
+    # Markers of the attribution model's credits, one per attributed `conversion` event, with its dimensions,
+    # time and user and no money: the touch that earned it was an impression (view-through) or a click. They
+    # are never conversions themselves (reports count them as attributed conversions). Last, in this order:
+    # the stores encode event types by their index here.
+    "attributed_view",
+    "attributed_click",
 )
 
 

@@ -65,6 +65,26 @@ def _backfill_new_rollups(store: AnalyticsStore, existing: set[str]) -> None:
         store.rebuild_rollups(rollups=added)
 
 
+def _measure_extensions(dialect: Dialect, columns: Mapping[str, set[str]]) -> list[str]:
+    """ALTER statements giving the rollup and running-total tables of a store made before some measures
+    (`columns`: each existing table's columns) those measures (`Dialect.added_measures_ddl`)."""
+    statements = []
+    for rollup in ROLLUPS:
+        if rollup.table in columns:
+            statements += dialect.added_measures_ddl(rollup.table, columns[rollup.table])
+    for totals in running.RUNNING_TOTALS:
+        if totals.table in columns:
+            statements += dialect.added_measures_ddl(totals.table, columns[totals.table], running_totals=True)
+    return statements
+
+
+def _columns_by_table(rows: Iterable[tuple]) -> dict[str, set[str]]:
+    found: dict[str, set[str]] = {}
+    for table, column in rows:
+        found.setdefault(table, set()).add(column)
+    return found
+
+
 def _running_fed_by(rollups: Sequence[Rollup]) -> list[str]:
     """Running-total tables whose daily rollup is among `rollups`."""
     tables = {r.table for r in rollups}
@@ -305,7 +325,10 @@ class DuckDBStore(_EngineNeutral):
                 existing = {row[0] for row in self._conn.execute(
                     "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()"
                 ).fetchall()}
-                for stmt in self.dialect.schema_ddl():
+                columns = _columns_by_table(self._conn.execute(
+                    "SELECT table_name, column_name FROM information_schema.columns "
+                    "WHERE table_schema = current_schema()").fetchall())
+                for stmt in [*_measure_extensions(self.dialect, columns), *self.dialect.schema_ddl()]:
                     self._conn.execute(stmt)
                 for sql, params in running.seed_state_sql():
                     self._conn.execute(sql, params)
@@ -531,9 +554,14 @@ class PostgresStore(_EngineNeutral):
             cur.execute("SELECT pg_advisory_xact_lock(hashtext('adplane.analytics.schema'))")
             cur.execute("SELECT table_name FROM information_schema.tables WHERE table_schema = %s", [schema])
             existing = {row[0] for row in cur.fetchall()}
+            cur.execute("SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = %s",
+                        [schema])
+            columns = _columns_by_table(cur.fetchall())
             for stmt in self.dialect.schema_ddl():
                 cur.execute(stmt)
             cur.execute(search_path)
+            for stmt in _measure_extensions(self.dialect, columns):
+                cur.execute(stmt)
             for sql, params in running.seed_state_sql():
                 cur.execute(self.dialect.translate(sql), params)
             conn.commit()

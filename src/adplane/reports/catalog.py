@@ -124,12 +124,16 @@ COUNT_BASES: dict[str, str] = {
     "video_midpoints": "video_midpoint",
     "video_third_quartiles": "video_third_quartile",
     "video_completes": "video_complete",
+    # the attribution model's credits, by the kind of touch (`adplane.conversions.attribution`)
+    "attributed_views": "attributed_view",
+    "attributed_clicks": "attributed_click",
 }
 MONEY_BASES: tuple[str, ...] = ("media_cost", "data_cost", "platform_margin")
 BASE_NAMES: tuple[str, ...] = (*COUNT_BASES, *MONEY_BASES)
 
 
 SPENT = ("media_cost", "data_cost", "platform_margin")
+ATTRIBUTED = ("attributed_views", "attributed_clicks")
 
 
 def ratio(numerator: Number, denominator: Number, scale: int = 1) -> float:
@@ -142,7 +146,7 @@ def ratio(numerator: Number, denominator: Number, scale: int = 1) -> float:
 @dataclass(frozen=True)
 class Metric:
     """A column of numbers. `sources` are summed base values (base/distinct kinds); a derived
-    metric is sum(numerator) * scale / denominator — the same spec drives Python and SQL sorting."""
+    metric is sum(sources) * scale / sum(denominator) — the same spec drives Python and SQL sorting."""
 
     id: int
     key: str
@@ -156,22 +160,23 @@ class Metric:
     default_enabled: bool = False
     dependent_dimensions: tuple[int, ...] | None = None
     sources: tuple[str, ...] = ()
-    denominator: str | None = None
+    denominator: tuple[str, ...] | None = None  # bases summed (attributed conversions: views + clicks)
     scale: int = 1
     aliases: tuple[str, ...] = ()
 
     @property
     def needs_distinct(self) -> bool:
-        return "reach" in self.sources or self.denominator == "reach"
+        return "reach" in self.sources or "reach" in (self.denominator or ())
 
     @property
     def bases(self) -> tuple[str, ...]:
-        return (*self.sources, self.denominator) if self.denominator else self.sources
+        return (*self.sources, *self.denominator) if self.denominator else self.sources
 
     def value(self, bases: dict[str, Any]) -> Any:
         """This metric for one row (or the totals) of base sums."""
         if self.denominator is not None:
-            return ratio(sum(Decimal(bases[s]) for s in self.sources), bases[self.denominator], self.scale)
+            return ratio(sum(Decimal(bases[s]) for s in self.sources),
+                         sum(Decimal(bases[s]) for s in self.denominator), self.scale)
         if self.field_data_type == "integer":
             return int(sum(int(bases[s]) for s in self.sources))
         return float(sum(Decimal(bases[s]) for s in self.sources))
@@ -183,10 +188,11 @@ def _base(id_: int, key: str, label: str, group: str, order: int, data_type: str
 
 
 def _derived(id_: int, key: str, label: str, group: str, order: int, data_type: str, description: str,
-             numerator: tuple[str, ...], denominator: str, scale: int = 1, **kw: Any) -> Metric:
-    kind = "distinct" if denominator == "reach" else "derived"
+             numerator: tuple[str, ...], denominator: str | tuple[str, ...], scale: int = 1, **kw: Any) -> Metric:
+    summed = (denominator,) if isinstance(denominator, str) else denominator
+    kind = "distinct" if "reach" in summed else "derived"
     return Metric(id_, key, label, group, order, data_type, "derived", description, kind,
-                  sources=numerator, denominator=denominator, scale=scale, **kw)
+                  sources=numerator, denominator=summed, scale=scale, **kw)
 
 
 def _attribute(id_: int, key: str, label: str, group: str, order: int, data_type: str, description: str,
@@ -256,6 +262,23 @@ METRICS: tuple[Metric, ...] = (
     _derived(53, "eCPCV", "eCPCV", "Costs", 4, "currencyUSD", "Total spent per completed video view",
              SPENT, "video_completes"),
     _derived(54, "CPA", "CPA", "Costs", 5, "currencyUSD", "Total spent per conversion", SPENT, "conversions"),
+    # Conversion: the attribution model's credits (IQM's keys of the campaign lists and dashboards; its report
+    # catalogue names the same figures under "Conversion"). The rate is per impression, as IQM defines it.
+    _base(80, "totalAttributedConversion", "Total Attributed Conversions", "Conversion", 1, "integer",
+          "Conversions the attribution model credited to an impression or a click of the campaign",
+          ATTRIBUTED, aliases=("attributedConversions", "totalAttributedConversions")),
+    _base(81, "totalAttributedViewThroughConversion", "Total Attributed View-Through Conversions", "Conversion", 2,
+          "integer", "Attributed conversions whose touch was an impression (no click in the post-click window)",
+          ("attributed_views",), aliases=("attributedViewThroughConversions",)),
+    _base(82, "totalAttributedClickThroughConversion", "Total Attributed Click-Through Conversions", "Conversion",
+          3, "integer", "Attributed conversions whose touch was a click", ("attributed_clicks",),
+          aliases=("attributedClickThroughConversions",)),
+    _derived(83, "costPerAttributedConversion", "Cost Per Attributed Conversions", "Conversion", 4, "currencyUSD",
+             "Total spent per attributed conversion", SPENT, ATTRIBUTED,
+             aliases=("costPerAttributedConversions",)),
+    _derived(84, "totalAttributedConversionRate", "Attributed Conversion Rate", "Conversion", 5, "percentage",
+             "Attributed conversions / impressions x 100", ATTRIBUTED, "impressions", 100,
+             aliases=("attributedConversionsRate", "attributedConversionRate")),
     # Reach: distinct users, read from raw events.
     Metric(70, "reach", "Reach", "Reach", 1, "integer", "distinct",
            "Distinct users who saw at least one impression", "distinct", sources=("reach",)),

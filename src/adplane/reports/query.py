@@ -529,7 +529,7 @@ def metric_order_sql(metric: Metric) -> str:
     numerator = " + ".join(f"g.{s}" for s in metric.sources) or "0"
     if metric.denominator is None:
         return f"({numerator})"
-    den = f"g.{metric.denominator}"
+    den = "(" + " + ".join(f"g.{d}" for d in metric.denominator) + ")"
     return (f"(CASE WHEN {den} = 0 THEN 0 ELSE CAST(({numerator}) AS DOUBLE PRECISION) * {metric.scale} "
             f"/ CAST({den} AS DOUBLE PRECISION) END)")
 
