@@ -137,7 +137,7 @@ def reset(db: Database, store: DuckDBStore) -> None:
         session.execute(update(ConversionHit).values(state=HIT_PENDING, touch=None, touch_time=None,
                                                      campaign_id=None, attributed_at=None, claim=None))
         session.commit()
-    store.execute("DELETE FROM events WHERE event_type = 'conversion'")
+    store.execute("DELETE FROM events WHERE event_type IN ('conversion', 'attributed_view', 'attributed_click')")
     store.execute("DELETE FROM ingest_batches WHERE batch_id LIKE 'conversions:%' OR batch_id LIKE 'legacy:%'")
     # the rollups keep the earlier runs' conversions: the bench reads no report
 

@@ -6,7 +6,8 @@ the same user on campaigns the conversion is attached to, at or before the conve
   window (a click outranks a later impression, as click-through attribution does);
 - click based (2): the last click only; view based (3): the last impression only.
 Ties at the same instant go to the higher campaign id, then creative id. An attributed hit becomes a `conversion`
-event in the store carrying the touch's dimensions, so reports (conversions, CPA, CVR) count it.
+event in the store carrying the touch's dimensions, so reports (conversions, CPA, CVR) count it, and an
+`attributed_view` or `attributed_click` marker event (the touch's kind) the reports' attributed figures count.
 
 Set-based: a pass claims up to `SET_SIZE` pending hits (oldest first), ships them to the store as an Arrow table
 and finds every hit's touch with one windowed join over the events (`settle_sql`: a hash join on user, then
@@ -230,10 +231,16 @@ def _best_touches(store: AnalyticsStore, hits: ClaimedHits, candidate: np.ndarra
 
 def _append_conversions(store: AnalyticsStore, touches: pa.Table, token: str) -> None:
     """The earned conversions as events (the touch's dimensions, the hit's time and user), one batch per
-    organization of the set."""
-    events = pa.table({**{d: touches[d] for d in DIMENSIONS}, "event_time": touches["hit_at"],
-                       "event_type": pa.array(["conversion"] * touches.num_rows, pa.string()),
-                       "user_id": touches["hit_user"]})
+    organization of the set; with each, in the same batch, its marker (`attributed_view` or `attributed_click`
+    by the touch's kind), which the reports' attributed figures count."""
+    conversions = pa.table({**{d: touches[d] for d in DIMENSIONS}, "event_time": touches["hit_at"],
+                            "event_type": pa.array(["conversion"] * touches.num_rows, pa.string()),
+                            "user_id": touches["hit_user"]})
+    kinds = pc.if_else(pc.equal(pc.cast(touches["touch_type"], pa.string()), "click"), "attributed_click",
+                       "attributed_view")
+    markers = conversions.set_column(conversions.schema.get_field_index("event_type"), "event_type",
+                                     pc.cast(kinds, pa.string()))
+    events = pa.concat_tables([conversions, markers])
     for ow_id in sorted(pc.unique(events["ow_id"]).to_pylist()):
         mine = events.filter(pc.equal(events["ow_id"], ow_id))
         # the claim names the set: a retried pass's batch is the one already stored, and the store drops it
