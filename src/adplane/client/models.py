@@ -107,6 +107,7 @@ ROUTE_MODELS: dict[tuple[str, str], Any] = {
     ("POST", "/api/v3/ua/user/application/revoke"): str,
     ("DELETE", "/api/v3/ua/user/application/revoke"): str,
     ("GET", "/api/v3/fa/payments/list"): finance.PaymentList,
+    ("GET", "/api/v3/fa/ledger/list"): finance.LedgerList,
     ("GET", "/api/v3/fa/customer/payments/list"): finance.PaymentList,
     ("GET", "/api/v3/fa/credit-summary/{owId}"): finance.CreditSummary,
     ("GET", "/api/v3/fa/credits/list"): finance.CreditList,

@@ -10,14 +10,15 @@ from fastapi import APIRouter, Form, Path, Query, Request
 from pydantic import Field
 
 from adplane.auth.deps import PrincipalDep
+from adplane.core.clock import from_epoch_ms
 from adplane.core.deps import SessionDep
 from adplane.core.envelopes import V3, v3
 from adplane.core.errors import ValidationFailed
-from adplane.core.schemas import MAX_DB_INT, DbId, WireModel
-from adplane.finance import catalog, service
+from adplane.core.schemas import MAX_DB_INT, MAX_EPOCH_MS, DbId, WireModel
+from adplane.finance import catalog, ledger, service
 from adplane.finance.models import STATUS_PAID
 from adplane.finance.providers import default_provider
-from adplane.finance.responses import MarginList, PaymentList, StaticItem
+from adplane.finance.responses import LedgerList, MarginList, PaymentList, StaticItem
 
 router = APIRouter(tags=["Finance API"])
 
@@ -118,6 +119,28 @@ def list_customer_payments(principal: PrincipalDep, session: SessionDep, owId: O
     ow_ids = service.customer_ow_ids(session, principal, owId)
     return v3(service.list_payments(session, principal, status, paymentType, searchField, pageNo, limit,
                                     sort_by=sortBy, ow_ids=ow_ids))
+
+
+EpochMsQuery = Annotated[int | None, Query(ge=0, le=MAX_EPOCH_MS, description="Epoch milliseconds (inclusive).")]
+LEDGER_DESCRIPTION = """adplane's extension: IQM publishes no call that lists ledger entries.
+
+Every change to the caller's organization's funds, newest first: payments, claimed credits, top-ups, delivery
+charged per campaign and UTC day (`media_spend`, `data_cost`, `platform_fee`), insight charges and refunds.
+`amount` is signed dollars (+ credits the balance, - charges it) and `balanceAfter` the balance right after the
+entry, so the newest entry's `balanceAfter` is `/api/v3/fa/available-balance`. `kinds` filters by ledger kind
+(comma-separated; an unknown kind is a 422 naming `kinds`), `startDate`/`endDate` by creation time (epoch
+milliseconds, inclusive); `summary` adds up the filtered entries. Only the caller's organization (`X-IAA-OW-ID`)."""
+
+
+@router.get("/api/v3/fa/ledger/list", response_model=V3[LedgerList], summary="List ledger entries (adplane)",
+            description=LEDGER_DESCRIPTION)
+def list_ledger(principal: PrincipalDep, session: SessionDep, pageNo: PageQuery = 1,  # wire names
+                noOfEntries: Annotated[int, Query(ge=1, le=500)] = 20, sortBy: SortQuery = None,
+                kinds: Annotated[str | None, Query(max_length=500)] = None,
+                startDate: EpochMsQuery = None, endDate: EpochMsQuery = None) -> dict:
+    return v3(ledger.list_ledger(session, principal.ow_id, page_no=pageNo, no_of_entries=noOfEntries,
+                                 sort_by=sortBy, kinds=kinds, start=from_epoch_ms(startDate, "startDate"),
+                                 end=from_epoch_ms(endDate, "endDate")))
 
 
 def _form_owid(raw: str | None) -> int | None:

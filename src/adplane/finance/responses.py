@@ -102,3 +102,38 @@ class MarginList(ResponseModel):
     data: list[Margin]
     filteredRecords: int
     isBidShadingEnabled: bool
+
+
+class LedgerEntry(ResponseModel):
+    """One `funds_ledger` row (adplane's `GET /api/v3/fa/ledger/list`); the optional fields are there when the
+    entry's reference names a payment, a credit, a campaign's day of delivery or an insight report."""
+
+    id: int
+    kind: str  # payment, credit, top_up, media_spend, data_cost, platform_fee, insight_charge, insight_refund
+    kindLabel: str
+    amount: float  # signed dollars: + credits the balance, - charges it
+    balanceAfter: float  # the balance right after this entry
+    description: str
+    reference: str | None
+    createdAt: int  # epoch milliseconds
+    paymentId: int | None = None
+    creditId: int | None = None
+    campaignId: int | None = None
+    campaignName: str | None = None
+    deliveryDate: int | None = None  # epoch milliseconds of the UTC day charged for
+    insightReportId: int | None = None
+    insightReportType: str | None = None  # pld, sls, aqs
+    insightReportName: str | None = None
+
+
+class LedgerSummary(ResponseModel):
+    totalCredited: float  # the filtered entries' positive amounts
+    totalCharged: float  # the filtered entries' negative amounts, as a positive number
+    net: float  # totalCredited - totalCharged
+
+
+class LedgerList(ResponseModel):
+    data: list[LedgerEntry]
+    totalRecords: int
+    filteredRecords: int
+    summary: LedgerSummary
