@@ -300,7 +300,8 @@ def _dollars(text: str) -> float:
 
 def _add_funds_in_the_sandbox(page: Any) -> None:
     """Funds: the balance, a PayPal payment through the sandbox provider (the API's field error first), the
-    payments list, and an invoice's PDF when the demo's delivery already has a past month."""
+    payments list, the payment's ledger entry, and an invoice's PDF when the demo's delivery already has a past
+    month."""
     from playwright.sync_api import expect
 
     page.get_by_role("link", name="Funds").click()
@@ -321,6 +322,16 @@ def _add_funds_in_the_sandbox(page: Any) -> None:
     assert 200 < _dollars(balance.inner_text()) - before <= 250.01
     payments = page.get_by_role("table", name="Payments")
     expect(payments.get_by_role("row").filter(has_text="$250.00")).to_contain_text("Paid")
+    # the ledger shows the payment as it is written (filtered by kind: the spend posting adds delivery entries
+    # every minute, which may push it off the first page), then every kind again, newest first
+    ledger = page.get_by_role("table", name="Ledger")
+    kind = page.get_by_role("search", name="Ledger").get_by_label("Kind")
+    kind.select_option("payment")
+    expect(ledger.get_by_role("row").filter(has_text="+$250.00")).to_contain_text("Payment")
+    expect(page.get_by_test_id("ledger-summary")).to_contain_text("+$")
+    kind.select_option("")
+    expect(ledger.get_by_role("columnheader", name="Date")).to_have_attribute("aria-sort", "descending")
+    expect(ledger.get_by_role("row")).not_to_have_count(1)  # the header, then entries (the demo's top-up at least)
     invoices = page.get_by_role("table", name="Invoices")
     expect(invoices.get_by_role("row")).not_to_have_count(1)  # the header, then invoices or "No invoices yet"
     shot(page, "funds")

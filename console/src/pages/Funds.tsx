@@ -20,10 +20,25 @@ interface Invoice {
   invoiceAmount: number; paidAmount: number; status: number; paymentTerm: number;
 }
 interface Paged<T> { data: T[]; totalRecords: number; filteredRecords: number }
+interface LedgerEntry {
+  id: number; kind: string; kindLabel: string; amount: number; balanceAfter: number; description: string;
+  reference: string | null; createdAt: number; campaignId?: number; paymentId?: number; insightReportId?: number;
+}
+interface LedgerPage extends Paged<LedgerEntry> { summary: { totalCredited: number; totalCharged: number; net: number } }
 
 const PAGE = 10;
 const MODE_PAYPAL = 1;
 const key = (label: string) => label.toLowerCase().replace(/\s+/g, "-");
+// adplane's ledger kinds (docs/finance.md); the API has no static list of them
+const LEDGER_KINDS: [string, string][] = [
+  ["payment", "Payment"], ["credit", "Credit"], ["top_up", "Top-up"], ["media_spend", "Media spend"], ["data_cost", "Data cost"],
+  ["platform_fee", "Platform fee"], ["insight_charge", "Insight charge"], ["insight_refund", "Insight refund"],
+];
+/** A signed amount: "+$250.00" / "−$1.50"; a charge under a cent keeps its micro-dollars. */
+const signedMoney = (v: number) => {
+  const abs = Math.abs(v);
+  return `${v < 0 ? "\u2212" : "+"}${money(abs, abs !== 0 && abs < 0.01 ? 6 : 2)}`;
+};
 
 export default function FundsPage() {
   const { session } = useSession();
@@ -34,7 +49,7 @@ export default function FundsPage() {
     <section aria-labelledby="funds-title">
       <div className="page-head">
         <h1 id="funds-title">Funds</h1>
-        <p className="muted">Balance, payments, credits and monthly invoices of this organization.</p>
+        <p className="muted">Balance, payments, credits, the ledger and monthly invoices of this organization.</p>
       </div>
       <ErrorBox error={balance.error ?? credit.error} />
       <dl className="kpis" aria-label="Balance">
@@ -44,13 +59,14 @@ export default function FundsPage() {
       </dl>
       <p className="muted">
         Delivery (media, data, platform fee) is charged to the balance every minute; insight reports when they are created.
-        Each month's charges are on that month's invoice below.
+        Every charge and credit is in the ledger below as it happens; each month's charges are on that month's invoice.
       </p>
       <div className="grid2">
         <AddFunds />
         <Credits />
       </div>
       <Payments />
+      <Ledger />
       <Invoices />
     </section>
   );
@@ -78,6 +94,7 @@ function AddFunds() {
       setAmount("");
       qc.invalidateQueries({ queryKey: ["funds-balance"] });
       qc.invalidateQueries({ queryKey: ["fa-payments"] });
+      qc.invalidateQueries({ queryKey: ["fa-ledger"] });
     },
     onError: (e) => setFields(e instanceof ApiError ? e.fieldErrors() : {}),
   });
@@ -128,7 +145,7 @@ function Credits() {
     mutationFn: (c: Credit) => send<string>("POST", "/api/v3/fa/credit/claim", { creditId: c.creditId }),
     onSuccess: (answer, c) => {
       setMessage(`${answer} ${money(c.creditAmount)} added to the balance.`);
-      ["fa-credits", "funds-balance", "funds-credit"].forEach((k) => qc.invalidateQueries({ queryKey: [k] }));
+      ["fa-credits", "funds-balance", "funds-credit", "fa-ledger"].forEach((k) => qc.invalidateQueries({ queryKey: [k] }));
     },
   });
   const rows = list.data?.data ?? [];
@@ -177,6 +194,7 @@ function Payments() {
       setMessage(answer);
       qc.invalidateQueries({ queryKey: ["fa-payments"] });
       qc.invalidateQueries({ queryKey: ["funds-balance"] });
+      qc.invalidateQueries({ queryKey: ["fa-ledger"] });
     },
   });
   const rows = list.data?.data ?? [];
@@ -232,6 +250,68 @@ function Payments() {
         </tbody>
       </table>
       <Pager label="Payment pages" page={page} pageSize={PAGE} total={list.data?.filteredRecords ?? 0} onPage={setPage} />
+    </div>
+  );
+}
+
+function Ledger() {
+  const { orgTz } = useSession();
+  const [kind, setKind] = useState("");
+  const [sort, setSort] = useState("-createdAt");
+  const [page, setPage] = useState(1);
+  const list = useQuery({
+    queryKey: ["fa-ledger", kind, sort, page], placeholderData: keepPreviousData, refetchInterval: 30_000,
+    queryFn: () => get<LedgerPage>("/api/v3/fa/ledger/list", { kinds: kind, sortBy: sort, pageNo: page, noOfEntries: PAGE }),
+  });
+  const rows = list.data?.data ?? [];
+  const summary = list.data?.summary;
+  const sortBy = (s: string) => { setSort(s); setPage(1); };
+  return (
+    <div className="card table-wrap">
+      <h2 id="ledger-title">Ledger</h2>
+      <p className="muted">
+        Every change to the balance as it is written: payments, credits, top-ups, delivery charged per campaign and day,
+        insight reports. This month's charges are here before their invoice is issued.
+      </p>
+      <div className="filters" role="search" aria-label="Ledger">
+        <label>Kind
+          <select value={kind} onChange={(e) => { setKind(e.target.value); setPage(1); }}>
+            <option value="">All</option>
+            {LEDGER_KINDS.map(([id, label]) => <option key={id} value={id}>{label}</option>)}
+          </select>
+        </label>
+      </div>
+      <ErrorBox error={list.error} />
+      {summary && (
+        <p className="ledger-summary" data-testid="ledger-summary">
+          {kind ? "These entries" : "All entries"}: credited <span className="amount credit">{signedMoney(summary.totalCredited)}</span>,
+          charged <span className="amount charge">{signedMoney(-summary.totalCharged)}</span>.
+        </p>
+      )}
+      <table aria-labelledby="ledger-title">
+        <thead>
+          <tr>
+            <SortTh label="Date" field="createdAt" sort={sort} onSort={sortBy} />
+            <th scope="col">Kind</th>
+            <th scope="col">Description</th>
+            <SortTh label="Amount" field="amount" sort={sort} onSort={sortBy} />
+            <th scope="col">Balance after</th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((e) => (
+            <tr key={e.id}>
+              <td>{dateTime(e.createdAt, orgTz)}</td>
+              <td><span className={`badge ${key(e.kind)}`}>{e.kindLabel}</span></td>
+              <td>{e.description}</td>
+              <td className={`amount ${e.amount < 0 ? "charge" : "credit"}`}>{signedMoney(e.amount)}</td>
+              <td>{money(e.balanceAfter)}</td>
+            </tr>
+          ))}
+          {list.data && !rows.length && <tr><td colSpan={5}>{kind ? "No entries of this kind." : "No entries yet: the ledger starts with the first payment, credit or top-up."}</td></tr>}
+        </tbody>
+      </table>
+      <Pager label="Ledger pages" page={page} pageSize={PAGE} total={list.data?.filteredRecords ?? 0} onPage={setPage} />
     </div>
   );
 }
