@@ -17,6 +17,7 @@ from fastapi import APIRouter, Path
 from adplane.auth.deps import PrincipalDep
 from adplane.core.errors import NotFound
 from adplane.master import catalog, refdata
+from adplane.master import responses as r
 from adplane.master.static_lists import CONNECTION_TYPES
 
 router = APIRouter(tags=["Master API"])
@@ -53,7 +54,7 @@ def _country(country_id: int) -> int:
     return country_id
 
 
-@router.get("/api/adcategories")
+@router.get("/api/adcategories", response_model=list[r.LegacyAdCategory])
 def ad_categories_v1(_: PrincipalDep) -> list[dict[str, Any]]:
     """The IAB Content Taxonomy 1.0 (IQM's ids: IAB1 = 11, IAB1-1 = 12); `group` is the tier-1 category."""
     ref = refdata.segment_list("ad_categories")
@@ -66,7 +67,7 @@ def ad_categories_v1(_: PrincipalDep) -> list[dict[str, Any]]:
     return rows
 
 
-@router.get("/api/dma_codes")
+@router.get("/api/dma_codes", response_model=list[r.LegacyDma])
 def dma_codes_v1(_: PrincipalDep) -> list[dict[str, Any]]:
     """Nielsen's 210 DMAs in code order, numbered 1… as IQM's v1 list (its id 1 is code 500 too)."""
     dmas = sorted(refdata.geo("dmas"), key=lambda p: int(p.abbreviation))
@@ -74,35 +75,35 @@ def dma_codes_v1(_: PrincipalDep) -> list[dict[str, Any]]:
             for n, p in enumerate(dmas, start=1)]
 
 
-@router.get("/api/device_os")
+@router.get("/api/device_os", response_model=list[r.LegacyNamed])
 def device_os_v1(_: PrincipalDep) -> list[dict[str, Any]]:
     """The operating systems with the legacy ids campaigns' `os` field takes (11 Android, 12 iOS, …)."""
     return _named(catalog.OPERATING_SYSTEMS)
 
 
-@router.get("/api/device_types")
+@router.get("/api/device_types", response_model=list[r.LegacyNamed])
 def device_types_v1(_: PrincipalDep) -> list[dict[str, Any]]:
     """Device types with the ids campaigns store (11-15; the v3 list gives IQM's 203xxxxx ids for the same)."""
     return _named(catalog.DEVICE_TYPES)
 
 
-@router.get("/api/source_traffic_types")
+@router.get("/api/source_traffic_types", response_model=list[r.LegacyNamed])
 def source_traffic_types_v1(_: PrincipalDep) -> list[dict[str, Any]]:
     return _named(catalog.TRAFFIC_TYPES)
 
 
-@router.get("/api/network_types")
+@router.get("/api/network_types", response_model=list[r.LegacyNamed])
 def network_types_v1(_: PrincipalDep) -> list[dict[str, Any]]:
     """The connection types (the v2/v3 `connection-type` list: one list, one set of ids)."""
     return _named(CONNECTION_TYPES)
 
 
-@router.get("/api/manufacturers")
+@router.get("/api/manufacturers", response_model=list[r.LegacyNamed])
 def manufacturers_v1(_: PrincipalDep) -> list[dict[str, Any]]:
     return [{"name": p.name, "id": p.id} for p in refdata.segment_list("device_manufacturers")]
 
 
-@router.get("/api/countries/{country_id}/states")
+@router.get("/api/countries/{country_id}/states", response_model=list[r.LegacyState])
 def states_by_country_v1(_: PrincipalDep, country_id: CountryIdPath) -> list[dict[str, Any]]:
     """A country's states (only the United States has them); `tblm_iqm_segment_id` is the v3 state id."""
     country = _country(country_id)
@@ -112,7 +113,7 @@ def states_by_country_v1(_: PrincipalDep, country_id: CountryIdPath) -> list[dic
             for s in sorted(refdata.geo("states").in_parents([country]), key=lambda s: s.name)]
 
 
-@router.get("/api/countries/{country_id}/carriers")
+@router.get("/api/countries/{country_id}/carriers", response_model=list[r.LegacyCarrier])
 def carriers_by_country_v1(_: PrincipalDep, country_id: CountryIdPath) -> list[dict[str, Any]]:
     """A country's mobile carriers: the US networks of the ITU list (other countries have none here)."""
     country = _country(country_id)

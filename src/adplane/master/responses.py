@@ -187,3 +187,43 @@ class Cta(ResponseModel):
 
 class CtaList(Counts):
     ctaDetailsList: list[Cta]
+
+
+# IQM's first-generation lists (`GET /api/adcategories`, ...): bare arrays, snake_case fields.
+
+
+class LegacyNamed(ResponseModel):
+    name: str
+    id: int
+
+
+class LegacyAdCategory(ResponseModel):
+    id: int
+    name: str
+    group: str
+    iab_id: str
+    parent_id: int
+
+
+class LegacyDma(ResponseModel):
+    id: int
+    dma_code: str
+    dma_region: str
+    dma_source: str
+
+
+class LegacyState(ResponseModel):
+    name: str
+    id: int
+    country_id: int
+    abbreviation: str
+    is_active: int
+    is_territory: int
+    state_code: str
+    tblm_iqm_segment_id: int
+
+
+class LegacyCarrier(ResponseModel):
+    id: int
+    name: str
+    country_id: int
