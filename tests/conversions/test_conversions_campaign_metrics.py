@@ -4,9 +4,7 @@ plain Python from the recorded impressions, clicks and hits, on each analytics s
 
 from __future__ import annotations
 
-import random
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 import pyarrow as pa
@@ -16,78 +14,29 @@ from adplane.conversions.attribution import attribute_pending
 from adplane.core.clock import clock
 from test_conversions_api import add_pixel, attach
 from test_conversions_attribution import analytics_url, setting  # noqa: F401  (a fixture, shared)
+from test_conversions_report_metrics import NOW, Touch, attributed, credited  # noqa: F401  (a fixture)
 from test_events_ingest import make_campaign
 
-NOW = datetime(2026, 3, 31, tzinfo=UTC)
-USERS = [f"user-{i}" for i in range(20)]
 FIELDS = ("totalAttributedConversion", "totalAttributedViewThroughConversion",
           "totalAttributedClickThroughConversion", "costPerAttributedConversion", "totalAttributedConversionRate")
 
 
-
-
-@dataclass(frozen=True)
-class Touch:
-    time: datetime
-    kind: str  # click | impression
-    ow_id: int
-    campaign_id: int
-    creative_id: int
-    user: str
-    media_cost: Decimal
-
-
-@dataclass(frozen=True)
-class Hit:
-    at: datetime
-    conversion_id: int
-    user: str | None
-
-
-def make_touches(rng: random.Random, campaigns: list[dict], n: int) -> list[Touch]:
-    touches = []
-    for _ in range(n):
-        c = rng.choice(campaigns)
-        touches.append(Touch(NOW - timedelta(seconds=rng.randrange(0, 30 * 86400)),
-                             "click" if rng.random() < 0.3 else "impression", c["ow_id"], c["campaign_id"],
-                             c["creative_id"], rng.choice(USERS), Decimal(rng.randrange(1, 5000)) / 1000))
-    # the same user touched at the same instant by two campaigns: the tie rule (higher campaign id) decides
-    for touch in rng.sample(touches, n // 10):
-        c = rng.choice(campaigns[:2])
-        touches.append(Touch(touch.time, touch.kind, c["ow_id"], c["campaign_id"], c["creative_id"], touch.user,
-                             Decimal("0.001")))
-    return touches
-
-
-def credited(hit: Hit, touches: list[Touch], links: dict[int, set[int]],
-             windows: dict[int, tuple[int | None, int | None]]) -> tuple[int, str] | None:
-    """The rules, written again: the newest click of an attached campaign inside the click window, else the
-    newest impression inside the view window; at one instant the higher campaign, then creative, wins."""
-    if not hit.user:
-        return None
-    view_days, click_days = windows[hit.conversion_id]
-    best: tuple[bool, datetime, int, int] | None = None
-    for t in touches:
-        days = click_days if t.kind == "click" else view_days
-        if t.user != hit.user or t.campaign_id not in links[hit.conversion_id] or days is None:
-            continue
-        if hit.at - timedelta(days=days) <= t.time <= hit.at:
-            key = (t.kind == "click", t.time, t.campaign_id, t.creative_id)
-            best = key if best is None or key > best else best
-    return None if best is None else (best[2], "click" if best[0] else "view")
-
-
 def ratio(numerator: Decimal | int, denominator: Decimal | int, scale: int = 1) -> float:
+    """The campaign rows' ratios: rounded to 4 decimals like the rows' other ratios."""
     return round(float(Decimal(numerator) * scale / Decimal(denominator)), 4) if denominator else 0.0
 
 
-def expected_row(credits: list[tuple[datetime, int, str]], touches: list[Touch], campaign_ids: set[int],
+def kind_of(touch: Touch) -> str:
+    return "click" if touch.kind == "click" else "view"
+
+
+def expected_row(credits: list[tuple[datetime, Touch]], touches: list[Touch], campaign_ids: set[int],
                  start: datetime | None, end: datetime | None) -> dict:
     def inside(at: datetime) -> bool:
         return (start is None or at >= start) and (end is None or at < end)
 
-    mine = [kind for at, cid, kind in credits if cid in campaign_ids and inside(at)]
-    shown = [t for t in touches if t.campaign_id in campaign_ids and inside(t.time)]
+    mine = [kind_of(t) for at, t in credits if t.campaign["campaign_id"] in campaign_ids and inside(at)]
+    shown = [t for t in touches if t.campaign["campaign_id"] in campaign_ids and inside(t.time)]
     spend = sum((t.media_cost for t in shown), Decimal(0))
     impressions = sum(t.kind == "impression" for t in shown)
     view, click = mine.count("view"), mine.count("click")
@@ -103,43 +52,12 @@ def campaigns_list(client, headers: dict, io_ids: list[int], **extra: object) ->
     return response.json()["data"]
 
 
-def test_campaign_figures_are_the_attribution_exactly(client, headers, other_headers, db, tenant):
-    rng = random.Random(1515)
-    ow_id, other_ow = tenant["owId"], int(other_headers["X-IAA-OW-ID"])
-    a, b, c = (make_campaign(db, ow_id, status="running") for _ in range(3))
-    foreign = make_campaign(db, other_ow, status="running")
-    hybrid = add_pixel(client, headers, name="hybrid", attributionId=1, conversionSetting=setting(6, 10))
-    clicks = add_pixel(client, headers, name="clicks", attributionId=2, conversionSetting=setting(5, 7))
-    views = add_pixel(client, headers, name="views", attributionId=3, conversionSetting=setting(4, 7))
-    attach(db, a["campaign_id"], f"{hybrid['id']},{clicks['id']},{views['id']}")
-    attach(db, b["campaign_id"], f"{hybrid['id']},{views['id']}")  # c has none
-    attach(db, foreign["campaign_id"], str(hybrid["id"]))  # another organization's campaign names ours: no credit
-    links = {hybrid["id"]: {a["campaign_id"], b["campaign_id"]}, clicks["id"]: {a["campaign_id"]},
-             views["id"]: {a["campaign_id"], b["campaign_id"]}}
-    windows = {hybrid["id"]: (6, 10), clicks["id"]: (None, 7), views["id"]: (4, None)}
-    touches = make_touches(rng, [a, b, c, foreign], 700)
-    store = client.app.state.analytics
-    store.append_events(pa.Table.from_pylist([
-        {"event_time": t.time, "event_type": t.kind, "ow_id": t.ow_id, "io_id": cm["io_id"],
-         "campaign_id": t.campaign_id, "creative_id": t.creative_id, "creative_type_id": 11, "user_id": t.user,
-         "media_cost": t.media_cost}
-        for t in touches for cm in [next(x for x in (a, b, c, foreign) if x["campaign_id"] == t.campaign_id)]]),
-        batch_id="touches")
-    hits = []
-    for i in range(160):
-        hit = Hit(NOW - timedelta(seconds=rng.randrange(0, 20 * 86400)), rng.choice([hybrid, clicks, views])["id"],
-                  rng.choice(USERS) if i % 8 else None)
-        hits.append(hit)
-        clock.set(hit.at)
-        uuid = next(x for x in (hybrid, clicks, views) if x["id"] == hit.conversion_id)["uuid"]
-        assert client.get(f"/i/pixel/{uuid}?uid={hit.user or ''}&tid=t{i}").status_code == 200
-    clock.set(NOW)
-    with db.session() as session:
-        assert attribute_pending(session, store) == len(hits)
-    credits = [(h.at, *won) for h in hits if (won := credited(h, touches, links, windows)) is not None]
-    assert {kind for _, _, kind in credits} == {"view", "click"} and len(credits) > 40
-    assert {cid for _, cid, _ in credits} == {a["campaign_id"], b["campaign_id"]}
-
+def test_campaign_figures_are_the_attribution_exactly(client, headers, other_headers, attributed):  # noqa: F811
+    """The scenario of the report test (`attributed`): three campaigns of ours and another organization's, 160
+    pixel hits of a hybrid, a click based and a view based conversion, settled by the attribution."""
+    a, b, c = attributed["campaigns"]
+    foreign, touches, credits = attributed["foreign"], attributed["touches"], attributed["credits"]
+    hits, links, windows = attributed["hits"], attributed["links"], attributed["windows"]
     io_ids = [a["io_id"], b["io_id"], c["io_id"]]
     start, end = NOW - timedelta(days=12, hours=5), NOW - timedelta(days=2, seconds=17)
     for window, extra in (((None, None), {}),
@@ -162,9 +80,9 @@ def test_campaign_figures_are_the_attribution_exactly(client, headers, other_hea
 
     # the conversion list splits each conversion's attributed hits the same way
     listed = {r["id"]: r for r in client.get("/api/v3/conversion/list", headers=headers).json()["data"]["data"]}
-    for conversion in (hybrid, clicks, views):
+    for conversion in attributed["conversions"]:
         won = [credited(h, touches, links, windows) for h in hits if h.conversion_id == conversion["id"]]
-        kinds = [w[1] for w in won if w is not None]
+        kinds = [kind_of(w) for w in won if w is not None]
         row = listed[conversion["id"]]
         assert (row["attributedConversion"], row["attributedViewThroughConversion"],
                 row["attributedClickThroughConversion"]) == (len(kinds), kinds.count("view"), kinds.count("click"))

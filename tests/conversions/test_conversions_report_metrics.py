@@ -200,7 +200,8 @@ def attributed(client, headers, other_headers, db, tenant) -> dict[str, Any]:
     credits = [(h.at, won) for h in hits if (won := credited(h, touches, links, windows)) is not None]
     assert {t.kind for _, t in credits} == {"impression", "click"} and len(credits) > 40
     assert {t.campaign["campaign_id"] for _, t in credits} == {a["campaign_id"], b["campaign_id"]}
-    return {"touches": touches, "credits": credits, "ow_id": ow_id, "campaigns": (a, b, c), "foreign": foreign}
+    return {"touches": touches, "credits": credits, "ow_id": ow_id, "campaigns": (a, b, c), "foreign": foreign,
+            "hits": hits, "links": links, "windows": windows, "conversions": (hybrid, clicks, views)}
 
 
 def check(data: dict, expected: dict[Any, dict], key: Callable[[dict], Any]) -> None:
