@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-import math
 from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -12,6 +10,7 @@ from urllib.parse import urlparse
 
 from adplane.core.errors import ValidationFailed
 from adplane.core.listing import parse_ids
+from adplane.core.values import finite_number, object_list
 from adplane.master import catalog, refdata
 
 MIN_MAX_BID = Decimal("1.00")
@@ -99,34 +98,21 @@ def check_segment_fields(extras: Mapping[str, Any]) -> None:
         check_known_ids(parse_ids(value, field), known(), field, label)
 
 
-def _number(value: Any) -> float | None:
-    if isinstance(value, bool):
-        return None
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        return None
-    return number if math.isfinite(number) else None
-
-
 def check_radius_fields(extras: Mapping[str, Any]) -> None:
     """A radius target is a point on the globe and a positive radius (a polygon: its `polypath`), else 422."""
     for field in RADIUS_FIELDS:
         value = extras.get(field)
         if value is None or value == "" or value == []:
             continue
-        if isinstance(value, str):
-            try:
-                value = json.loads(value)
-            except ValueError:
-                raise ValidationFailed(f"{field} must be a list of locations.", field=field) from None
-        items = value if isinstance(value, list) else [value]
+        items = object_list(value)
+        if items is None:
+            raise ValidationFailed(f"{field} must be a list of locations.", field=field)
         for item in items:
             if not isinstance(item, dict):
                 raise ValidationFailed(f"{field} must be a list of locations.", field=field)
             if item.get("polypath"):
                 continue
-            lat, lon, radius = (_number(item.get(k)) for k in ("latitude", "longitude", "radius"))
+            lat, lon, radius = (finite_number(item.get(k)) for k in ("latitude", "longitude", "radius"))
             if lat is None or not -90 <= lat <= 90:
                 raise ValidationFailed(f"{field}: latitude must be a number from -90 to 90.", field=field)
             if lon is None or not -180 <= lon <= 180:

@@ -23,6 +23,7 @@ from typing import Any
 
 import numpy as np
 
+from adplane.core.values import finite_number, object_list
 from adplane.master import catalog, refdata
 
 EARTH_RADIUS_MILES = 3958.8
@@ -178,14 +179,6 @@ def _zip_ids(value: Any) -> set[int]:
     return out
 
 
-def _number(value: Any) -> float | None:
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        return None
-    return number if math.isfinite(number) else None
-
-
 def _area(raw: Any) -> Area | None:
     if not isinstance(raw, dict):
         return None
@@ -200,13 +193,13 @@ def _area(raw: Any) -> Area | None:
         for point in path:
             if not isinstance(point, dict):
                 return None
-            lat = _number(point.get("lat", point.get("latitude")))
-            lon = _number(point.get("lng", point.get("lon", point.get("longitude"))))
+            lat = finite_number(point.get("lat", point.get("latitude")))
+            lon = finite_number(point.get("lng", point.get("lon", point.get("longitude"))))
             if lat is None or lon is None:
                 return None
             vertices.append((lat, lon))
         return Area(polygon=tuple(vertices))
-    lat, lon, radius = _number(raw.get("latitude")), _number(raw.get("longitude")), _number(raw.get("radius"))
+    lat, lon, radius = (finite_number(raw.get(key)) for key in ("latitude", "longitude", "radius"))
     if lat is None or lon is None or radius is None or radius < 0 or not -90 <= lat <= 90:
         return None
     unit = UNIT_MILES.get(str(raw.get("unit") or "mile").strip().lower())
@@ -214,14 +207,7 @@ def _area(raw: Any) -> Area | None:
 
 
 def _areas(value: Any) -> list[Any]:
-    if isinstance(value, str):
-        try:
-            value = json.loads(value)
-        except ValueError:
-            return []
-    if isinstance(value, dict):
-        value = [value]
-    return value if isinstance(value, list) else []
+    return object_list(value) or []
 
 
 def targeting_of(state_ids: list[int] | None, extra: dict[str, Any] | None) -> GeoTargeting:
