@@ -207,3 +207,18 @@ def test_a_draft_without_dates_has_no_flight_to_deliver_in(db, tenant, store):
     with db.session() as session, pytest.raises(BatchRejected) as caught:
         ingest_bytes(session, store, ndjson(event_rows(c, 1)), "ndjson")
     assert caught.value.report()["errors"][0]["field"] == "event_time"
+
+
+def test_a_batch_that_spends_the_budget_expires_the_campaign_once_answered(client, db, tenant, headers, store):
+    """The answer is sent once the events are stored; the budget check (which reads the campaign's totals and so
+    builds the batch's pending rollups) runs after it, before the next request of this client."""
+    c = make_campaign(db, tenant["owId"], budget_total=Decimal("0.04"))
+    response = client.post(BATCHES, content=ndjson(event_rows(c, 20)), params={"batchId": "spender"},
+                           headers={**headers, "Content-Type": "application/x-ndjson"})
+    assert response.status_code == 201, response.text
+    with db.session() as session:
+        assert session.get(Campaign, c["campaign_id"]).status == "expired"
+    analytics = app_store(client)
+    assert getattr(analytics, "pending_events", lambda: 0)() == 0
+    spent = delivery_by_campaign(analytics, [c["campaign_id"]])[c["campaign_id"]].spend
+    assert spent == Decimal("0.0375") + Decimal("0.0040") + Decimal("0.0100")

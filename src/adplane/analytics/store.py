@@ -25,7 +25,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
-from adplane.analytics import running
+from adplane.analytics import pending, running
 from adplane.analytics.dialect import BATCHES_TABLE, Dialect, DuckDBDialect, PostgresDialect
 from adplane.analytics.rollups import GRAINS, MEASURES, ROLLUPS, Rollup
 from adplane.analytics.schema import EVENT_COLUMN_NAMES, arrow_schema
@@ -271,6 +271,10 @@ def _duckdb_lock(path: str) -> threading.RLock:
         return _DUCKDB_LOCKS.setdefault(path, threading.RLock())
 
 
+# Per DuckDB file in this process: events appended whose rollups are not built yet (`adplane.analytics.pending`).
+_PENDING_EVENTS: dict[str, int] = {}
+
+
 class _EngineNeutral:
     """What every store does the same way: batch records and running-total checkpoints
     (`adplane.analytics.running`). A store provides `query` and `_refresh_transaction` (its own
@@ -308,10 +312,13 @@ class _EngineNeutral:
 class DuckDBStore(_EngineNeutral):
     """Embedded store. Thread-safe: writes take the file's lock; reads use their own cursor."""
 
-    def __init__(self, path: Path | str, *, read_only: bool = False, memory_limit: str | None = None) -> None:
+    def __init__(self, path: Path | str, *, read_only: bool = False, memory_limit: str | None = None,
+                 defer_rollups: bool = True) -> None:
+        """`defer_rollups`: an append with a batch id leaves its rollups for later (`adplane.analytics.pending`)."""
         import duckdb
 
         self.path = str(path)
+        self.defer_rollups = defer_rollups and not read_only
         self.dialect: Dialect = DuckDBDialect()
         config: dict[str, Any] = {}
         if memory_limit:
@@ -332,6 +339,8 @@ class DuckDBStore(_EngineNeutral):
                     self._conn.execute(stmt)
                 for sql, params in running.seed_state_sql():
                     self._conn.execute(sql, params)
+                self._conn.execute(pending.DDL)
+                _PENDING_EVENTS[self.path] = int(self._conn.execute(pending.PENDING_EVENTS_SQL).fetchall()[0][0])
             self._backfill_new_rollups(existing)
 
     @property
@@ -348,11 +357,18 @@ class DuckDBStore(_EngineNeutral):
         finally:
             cursor.close()
 
+    def _settle_for(self, sql: str) -> None:
+        """Build the pending rollups first when `sql` reads a rollup or a running total."""
+        if _PENDING_EVENTS.get(self.path) and pending.READS_ROLLUPS.search(sql):
+            self.settle_rollups()
+
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple]:
+        self._settle_for(sql)
         with self._cursor() as cur:
             return cur.execute(sql, list(params)).fetchall()
 
     def query_arrow(self, sql: str, params: Sequence[Any] = ()) -> pa.Table:
+        self._settle_for(sql)
         with self._cursor() as cur:
             relation = cur.sql(sql, params=list(params))
             if hasattr(relation, "to_arrow_table"):  # duckdb >= 1.4
@@ -361,6 +377,7 @@ class DuckDBStore(_EngineNeutral):
 
     def query_arrow_with(self, sql: str, params: Sequence[Any], tables: Mapping[str, pa.Table]) -> pa.Table:
         """The tables are registered on the query's own cursor (read in place, no copy)."""
+        self._settle_for(sql)
         with self._cursor() as cur:
             for name, table in tables.items():
                 cur.register(name, table)
@@ -369,11 +386,13 @@ class DuckDBStore(_EngineNeutral):
 
     def stream(self, sql: str, params: Sequence[Any] = (), chunk_rows: int = STREAM_CHUNK_ROWS) -> Iterator[tuple]:
         """DuckDB's streaming Arrow reader: the relation's result is not materialized."""
+        self._settle_for(sql)
         with self._cursor() as cursor:
             for batch in cursor.sql(sql, params=list(params)).to_arrow_reader(chunk_rows):
                 yield from zip(*(column.to_pylist() for column in batch.columns), strict=True)
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> None:
+        self._settle_for(sql)
         with self._lock, self._cursor() as cur:
             cur.execute(sql, list(params))
 
@@ -391,10 +410,11 @@ class DuckDBStore(_EngineNeutral):
                         f"CAST({self.dialect.event_code_expr()} AS UTINYINT) AS _code FROM _arrow")
             cur.unregister("_arrow")
 
+        defer = self._defers(batch_id, rollups, table.num_rows)
         with self._lock, self._cursor() as cur:
             stored = self._append_in(cur, "_staging", table.num_rows, low, high, batch_id=batch_id, source=source,
-                                     ow_id=ow_id, rollups=rollups, stage=stage)
-        return self._appended(batch_id, stored, high, build_checkpoints)
+                                     ow_id=ow_id, rollups=rollups, stage=stage, defer=defer)
+        return self._appended(batch_id, stored, high, build_checkpoints and not defer)
 
     @contextmanager
     def scratch(self) -> Iterator[Any]:
@@ -413,15 +433,26 @@ class DuckDBStore(_EngineNeutral):
         rows, low, high = cursor.execute(f"SELECT count(*), min(event_time), max(event_time) FROM {relation}"
                                          ).fetchall()[0]
         coded = "_code" in {d[0] for d in cursor.execute(f"SELECT * FROM {relation} LIMIT 0").description}
+        defer = self._defers(batch_id, rollups, int(rows))
         with self._lock:
             stored = self._append_in(cursor, relation, int(rows), low, high, batch_id=batch_id, source=source,
-                                     ow_id=ow_id, rollups=rollups, event_code="_code" if coded else None)
-        return self._appended(batch_id, stored, high, build_checkpoints)
+                                     ow_id=ow_id, rollups=rollups, event_code="_code" if coded else None, defer=defer)
+        return self._appended(batch_id, stored, high, build_checkpoints and not defer)
+
+    def _defers(self, batch_id: str | None, rollups: Sequence[Rollup], rows: int) -> bool:
+        """Whether this append leaves its rollups pending: only batches with an id (the pending list names
+        them), and once too much is pending, the append first builds it."""
+        if not (self.defer_rollups and batch_id is not None and rollups and rows):
+            return False
+        if _PENDING_EVENTS.get(self.path, 0) + rows > pending.MAX_PENDING_EVENTS:
+            self.settle_rollups()
+        return True
 
     def _append_in(self, cur: Any, relation: str, rows: int, low: datetime | None, high: datetime | None, *,
                    batch_id: str | None, source: str | None, ow_id: int | None, rollups: Sequence[Rollup],
-                   stage: Any = None, event_code: str | None = "_code") -> int | None:
-        """One transaction: batch record, events, rollups. None when the batch id was already stored."""
+                   stage: Any = None, event_code: str | None = "_code", defer: bool = False) -> int | None:
+        """One transaction: batch record, events, rollups (or, deferred, the batch's entry in the pending
+        list). None when the batch id was already stored."""
         cur.execute("BEGIN TRANSACTION")
         try:
             if batch_id is not None:
@@ -438,16 +469,59 @@ class DuckDBStore(_EngineNeutral):
                     stage(cur)
                 names = ", ".join(EVENT_COLUMN_NAMES)
                 cur.execute(f"INSERT INTO events ({names}, batch_id) SELECT {names}, ? FROM {relation}", [batch_id])
-                for sql in _rollup_statements(self.dialect, relation, rollups, event_code):
-                    cur.execute(sql)
+                if defer:
+                    cur.execute(pending.INSERT_SQL, [batch_id, pending.tables_of(rollups)])
+                else:
+                    for sql in _rollup_statements(self.dialect, relation, rollups, event_code):
+                        cur.execute(sql)
+                    cur.execute(*running.invalidate_sql(low))
                 if stage is not None:
                     cur.execute(f"DROP TABLE {relation}")
-                cur.execute(*running.invalidate_sql(low))
             cur.execute("COMMIT")
         except BaseException:
             cur.execute("ROLLBACK")
             raise
+        if defer and rows:
+            _PENDING_EVENTS[self.path] = _PENDING_EVENTS.get(self.path, 0) + rows
         return rows
+
+    def pending_events(self) -> int:
+        """Events stored whose rollups are not built yet."""
+        return _PENDING_EVENTS.get(self.path, 0)
+
+    def settle_rollups(self) -> int:
+        """Add every pending batch to its rollups, in one transaction per call (one aggregation pass per rollup
+        over all of them), then build the running-total checkpoints they invalidated. Returns the events rolled up."""
+        with self._lock:
+            if not _PENDING_EVENTS.get(self.path):
+                return 0
+            settled = _PENDING_EVENTS[self.path]
+            names = ", ".join(EVENT_COLUMN_NAMES)
+            with self._cursor() as cur:
+                groups = pending.group_pending(cur.execute(pending.READ_SQL).fetchall())
+                cur.execute("BEGIN TRANSACTION")
+                try:
+                    for tables, (ids, low, high) in groups.items():
+                        marks = ", ".join("?" for _ in ids)
+                        cur.execute(f"CREATE OR REPLACE TEMP TABLE _settling AS SELECT {names}, "
+                                    f"CAST({self.dialect.event_code_expr()} AS UTINYINT) AS _code FROM events "
+                                    f"WHERE event_time BETWEEN ? AND ? AND batch_id IN ({marks})", [low, high, *ids])
+                        for sql in _rollup_statements(self.dialect, "_settling", pending.rollups_of(tables), "_code"):
+                            cur.execute(sql)
+                        cur.execute("DROP TABLE _settling")
+                        cur.execute(f"DELETE FROM {pending.PENDING_TABLE} WHERE batch_id IN ({marks})", ids)
+                    if groups:
+                        cur.execute(*running.invalidate_sql(min(low for _, low, _ in groups.values())))
+                    cur.execute("COMMIT")
+                except BaseException:
+                    cur.execute("ROLLBACK")
+                    raise
+            _PENDING_EVENTS[self.path] = 0
+        if groups:  # as many checkpoints as the batches' own appends could have built, at most
+            batches = sum(len(ids) for ids, _, _ in groups.values())
+            self._refresh_running(max_days=running.INLINE_DAYS * batches,
+                                  newest=max(high for _, _, high in groups.values()))
+        return settled
 
     def _appended(self, batch_id: str | None, stored: int | None, high: datetime | None,
                   build_checkpoints: bool) -> AppendResult:
@@ -459,6 +533,7 @@ class DuckDBStore(_EngineNeutral):
         return AppendResult(batch_id, stored)
 
     def _refresh_transaction(self, *, max_days: int | None, newest: datetime | None) -> int:
+        self.settle_rollups()  # checkpoints accumulate a daily rollup
         with self._lock, self._cursor() as cur:
             cur.execute("BEGIN TRANSACTION")
             try:
@@ -475,6 +550,7 @@ class DuckDBStore(_EngineNeutral):
                                max_days=max_days, newest=newest)
 
     def compact_rollups(self, since: datetime | None = None) -> None:
+        self.settle_rollups()
         with self._lock, self._cursor() as cur:
             for rollup in ROLLUPS:
                 cur.execute("BEGIN TRANSACTION")
@@ -492,6 +568,7 @@ class DuckDBStore(_EngineNeutral):
     def rebuild_rollups(self, start: datetime | None = None, end: datetime | None = None,
                         rollups: Sequence[Rollup] = ROLLUPS) -> None:
         """Recompute rollups from the raw events, all time or for whole UTC days around [start, end)."""
+        self.settle_rollups()  # else a pending batch would be counted by the rebuild and again when settled
         with self._lock, self._cursor() as cur:
             cur.execute("BEGIN TRANSACTION")
             try:
@@ -506,6 +583,7 @@ class DuckDBStore(_EngineNeutral):
                 raise
 
     def purge_events_before(self, instant: datetime) -> int:
+        self.settle_rollups()  # the rollups keep what the raw events no longer do
         with self._lock, self._cursor() as cur:
             (count,) = cur.execute("SELECT count(*) FROM events WHERE event_time < ?", [instant]).fetchall()[0]
             if count:
@@ -515,11 +593,16 @@ class DuckDBStore(_EngineNeutral):
     def reset(self) -> None:
         """Delete every event, batch and rollup row (tests, demos)."""
         with self._lock, self._cursor() as cur:
-            for table in ("events", BATCHES_TABLE, *(r.table for r in ROLLUPS), *running.RUNNING_BY_TABLE):
+            for table in ("events", BATCHES_TABLE, pending.PENDING_TABLE, *(r.table for r in ROLLUPS),
+                          *running.RUNNING_BY_TABLE):
                 cur.execute(f"DELETE FROM {table}")
             cur.execute(*running.invalidate_sql(None))
+            _PENDING_EVENTS[self.path] = 0
 
     def close(self) -> None:
+        """Builds what is pending first: the file is whole for whoever opens it next."""
+        if self.defer_rollups:
+            self.settle_rollups()
         self._conn.close()
 
 

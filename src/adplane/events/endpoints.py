@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Header, Query, Request
+from fastapi import APIRouter, BackgroundTasks, Header, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 
 from adplane.analytics.deps import AnalyticsDep
+from adplane.analytics.store import AnalyticsStore
 from adplane.auth.deps import PrincipalDep, WorkspaceAdminDep
 from adplane.campaigns.budget import after_delivery
 from adplane.core.control import ControlKeyDep
+from adplane.core.db import Database
 from adplane.core.deps import SessionDep
 from adplane.core.envelopes import V3, v3
 from adplane.core.errors import Conflict, NotFound, ValidationFailed
@@ -32,6 +34,18 @@ BATCHES_PATH = "/api/v3/adplane/events/batches"
 MAX_BATCH_ID_LENGTH = 200
 
 
+def _after_response(background: BackgroundTasks, db: Database, store: AnalyticsStore,
+                    campaign_ids: list[int]) -> None:
+    """Once the answer is sent: expire the campaigns the batch spent out. It reads their totals, which builds the
+    batch's pending rollups (`adplane.analytics.pending`), so the caller does not wait for either."""
+    def expire() -> None:
+        with db.session() as session:
+            after_delivery(session, store, campaign_ids)
+
+    if campaign_ids:
+        background.add_task(expire)
+
+
 def _rejection(exc: BatchRejected) -> ValidationFailed:
     objects = []
     for err in exc.errors:
@@ -50,6 +64,7 @@ def _rejection(exc: BatchRejected) -> ValidationFailed:
 @router.post(BATCHES_PATH, status_code=201, response_model=V3[BatchStored])
 async def post_batch(
     request: Request,
+    background: BackgroundTasks,
     principal: WorkspaceAdminDep,
     session: SessionDep,
     store: AnalyticsDep,
@@ -79,7 +94,7 @@ async def post_batch(
         except DuplicateContent as exc:
             raise Conflict(str(exc), field="batchId", reason=f"contentDigest: {exc.digest}",
                            data=exc.report()) from None
-        after_delivery(session, store, result.campaign_ids)
+        _after_response(background, request.app.state.db, store, result.campaign_ids)
         return result.report()
 
     report = await run_in_threadpool(work)
@@ -113,6 +128,7 @@ internal = APIRouter(prefix="/internal/events", include_in_schema=False)
 @internal.post("/batches", response_model=BatchStored | BatchRejectedReport)
 async def internal_batch(
     request: Request,
+    background: BackgroundTasks,
     _key: ControlKeyDep,
     session: SessionDep,
     store: AnalyticsDep,
@@ -135,7 +151,7 @@ async def internal_batch(
                                   ow_id=ow_id, max_errors=max_errors, allow_duplicate_content=allow_duplicate_content)
         except (BatchRejected, DuplicateContent) as exc:
             return exc.report()
-        after_delivery(session, store, result.campaign_ids)
+        _after_response(background, request.app.state.db, store, result.campaign_ids)
         return result.report()
 
     return await run_in_threadpool(work)
