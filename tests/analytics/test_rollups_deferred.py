@@ -51,7 +51,7 @@ def stores(tmp_path: Path):  # noqa: ANN201
 def test_appends_are_acknowledged_before_their_rollups_and_reads_see_them_exactly(stores):
     deferred, immediate = stores
     for batch_id, events in BATCHES:
-        assert deferred.append_events(events, batch_id=batch_id).stored == 700
+        assert deferred.append_events(events, batch_id=batch_id, defer=True).stored == 700
         immediate.append_events(events, batch_id=batch_id)
     assert deferred.pending_events() == 2800 and pending_ids(deferred) == ["b0", "b1", "b2", "b3"]
     assert deferred.query("SELECT count(*) FROM events") == [(2800,)]  # raw reads need not wait
@@ -60,15 +60,17 @@ def test_appends_are_acknowledged_before_their_rollups_and_reads_see_them_exactl
     assert deferred.pending_events() == 0 and pending_ids(deferred) == []
     assert every_rollup(deferred) == every_rollup(immediate)
     assert deferred.running_state() == immediate.running_state()
-    # an append without a batch id (nothing to name it by in the list) builds its rollups itself
-    deferred.append_events(make_events(50, seed=70))
+    # an append without a batch id (nothing to name it by in the list) builds its rollups itself, and so does
+    # one that does not ask (the simulator's, which reads the totals next)
+    deferred.append_events(make_events(50, seed=70), defer=True)
+    deferred.append_events(make_events(50, seed=71), batch_id="simulated")
     assert deferred.pending_events() == 0
 
 
 def test_counters_and_checkpoints_read_through_the_pending_list(stores):
     deferred, immediate = stores
     for batch_id, events in BATCHES:
-        deferred.append_events(events, batch_id=batch_id)
+        deferred.append_events(events, batch_id=batch_id, defer=True)
         immediate.append_events(events, batch_id=batch_id)
     start, end = T0 + timedelta(hours=5, minutes=30), T0 + timedelta(days=2, hours=7)
     assert delivery_by_campaign(deferred, [1, 2, 3], start=start, end=end) == delivery_by_campaign(
@@ -81,7 +83,7 @@ def test_counters_and_checkpoints_read_through_the_pending_list(stores):
 def test_the_pending_list_survives_a_crash(tmp_path: Path):
     path = tmp_path / "crash.duckdb"
     first = DuckDBStore(path)
-    first.append_events(BATCHES[0][1], batch_id="before-crash")
+    first.append_events(BATCHES[0][1], batch_id="before-crash", defer=True)
     first._conn.close()  # the process dies: no settling on close
     store_module._PENDING_EVENTS[str(path)] = 0  # a new process knows nothing of it
     reopened = DuckDBStore(path)
@@ -97,18 +99,18 @@ def test_the_pending_list_survives_a_crash(tmp_path: Path):
 def test_rebuild_purge_and_reset_build_what_is_pending_first(stores):
     deferred, immediate = stores
     for batch_id, events in BATCHES[:2]:
-        deferred.append_events(events, batch_id=batch_id)
+        deferred.append_events(events, batch_id=batch_id, defer=True)
         immediate.append_events(events, batch_id=batch_id)
     deferred.rebuild_rollups()  # not counted twice: the rebuild's rows and again when settled
     assert every_rollup(deferred) == every_rollup(immediate)
     batch_id, events = BATCHES[2]
-    deferred.append_events(events, batch_id=batch_id)
+    deferred.append_events(events, batch_id=batch_id, defer=True)
     immediate.append_events(events, batch_id=batch_id)
     cutoff = T0 + timedelta(days=10)
     assert deferred.purge_events_before(cutoff) == 2100  # the rollups keep what the events no longer do
     immediate.purge_events_before(cutoff)
     assert every_rollup(deferred) == every_rollup(immediate)
-    deferred.append_events(BATCHES[3][1], batch_id=BATCHES[3][0])
+    deferred.append_events(BATCHES[3][1], batch_id=BATCHES[3][0], defer=True)
     deferred.reset()
     assert deferred.pending_events() == 0 and pending_ids(deferred) == []
     assert deferred.query("SELECT count(*) FROM rollup_campaign_hourly") == [(0,)]
@@ -117,7 +119,7 @@ def test_rebuild_purge_and_reset_build_what_is_pending_first(stores):
 def test_close_leaves_the_file_whole(tmp_path: Path):
     path = tmp_path / "closed.duckdb"
     store = DuckDBStore(path)
-    store.append_events(BATCHES[1][1], batch_id="one")
+    store.append_events(BATCHES[1][1], batch_id="one", defer=True)
     store.close()
     import duckdb
 

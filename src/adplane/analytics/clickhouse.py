@@ -481,7 +481,7 @@ class ClickHouseStore(_EngineNeutral):
     # -- appends ----------------------------------------------------------------------------------
     def append_events(self, data: ArrowInput, *, batch_id: str | None = None, source: str | None = None,
                       ow_id: int | None = None, rollups: Sequence[Rollup] = ROLLUPS,
-                      build_checkpoints: bool = True) -> AppendResult:
+                      build_checkpoints: bool = True, defer: bool = False) -> AppendResult:
         table = _plain_strings(to_event_table(data))
         low, high = _time_range(table)
         with self._lock:

@@ -100,10 +100,11 @@ class AnalyticsStore(Protocol):
 
     def append_events(self, data: ArrowInput, *, batch_id: str | None = None, source: str | None = None,
                       ow_id: int | None = None, rollups: Sequence[Rollup] = ROLLUPS,
-                      build_checkpoints: bool = True) -> AppendResult:
+                      build_checkpoints: bool = True, defer: bool = False) -> AppendResult:
         """Store a batch (all or nothing) with its rollups. `build_checkpoints`: build the running-total
         checkpoints it completes when that is cheap (a bulk writer that refreshes once at the end
-        passes False)."""
+        passes False). `defer`: an ingested batch may leave its rollups pending (DuckDB only:
+        `adplane.analytics.pending`); a writer that reads its totals next (the simulator) does not ask."""
         ...
 
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple]: ...
@@ -398,7 +399,7 @@ class DuckDBStore(_EngineNeutral):
 
     def append_events(self, data: ArrowInput, *, batch_id: str | None = None, source: str | None = None,
                       ow_id: int | None = None, rollups: Sequence[Rollup] = ROLLUPS,
-                      build_checkpoints: bool = True) -> AppendResult:
+                      build_checkpoints: bool = True, defer: bool = False) -> AppendResult:
         table = to_event_table(data)
         low, high = _time_range(table)
 
@@ -410,7 +411,7 @@ class DuckDBStore(_EngineNeutral):
                         f"CAST({self.dialect.event_code_expr()} AS UTINYINT) AS _code FROM _arrow")
             cur.unregister("_arrow")
 
-        defer = self._defers(batch_id, rollups, table.num_rows)
+        defer = defer and self._defers(batch_id, rollups, table.num_rows)
         with self._lock, self._cursor() as cur:
             stored = self._append_in(cur, "_staging", table.num_rows, low, high, batch_id=batch_id, source=source,
                                      ow_id=ow_id, rollups=rollups, stage=stage, defer=defer)
@@ -426,14 +427,14 @@ class DuckDBStore(_EngineNeutral):
 
     def append_staged(self, cursor: Any, relation: str, *, batch_id: str | None = None, source: str | None = None,
                       ow_id: int | None = None, rollups: Sequence[Rollup] = ROLLUPS,
-                      build_checkpoints: bool = True) -> AppendResult:
+                      build_checkpoints: bool = True, defer: bool = True) -> AppendResult:
         """`append_events` for a batch already staged in a temp table of a `scratch` cursor: its columns
         are the event columns in their stored types, plus, optionally, `_code` (the index of
         `event_type` in EVENT_TYPES, UTINYINT). Read by the inserts in place: no Arrow, no copy."""
         rows, low, high = cursor.execute(f"SELECT count(*), min(event_time), max(event_time) FROM {relation}"
                                          ).fetchall()[0]
         coded = "_code" in {d[0] for d in cursor.execute(f"SELECT * FROM {relation} LIMIT 0").description}
-        defer = self._defers(batch_id, rollups, int(rows))
+        defer = defer and self._defers(batch_id, rollups, int(rows))
         with self._lock:
             stored = self._append_in(cursor, relation, int(rows), low, high, batch_id=batch_id, source=source,
                                      ow_id=ow_id, rollups=rollups, event_code="_code" if coded else None, defer=defer)
@@ -715,7 +716,7 @@ class PostgresStore(_EngineNeutral):
 
     def append_events(self, data: ArrowInput, *, batch_id: str | None = None, source: str | None = None,
                       ow_id: int | None = None, rollups: Sequence[Rollup] = ROLLUPS,
-                      build_checkpoints: bool = True) -> AppendResult:
+                      build_checkpoints: bool = True, defer: bool = False) -> AppendResult:
         table = to_event_table(data)
         low, high = _time_range(table)
         with self._raw() as conn, conn.cursor() as cur:

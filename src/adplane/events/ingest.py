@@ -557,7 +557,7 @@ def ingest_table(session: Session, store: AnalyticsStore, table: pa.Table, *, ba
     if canonical is None:
         _rejected(table.num_rows)
         raise BatchRejected(batch_id, errors, bad_rows, table.num_rows)
-    appended = store.append_events(canonical, batch_id=key, source=source, ow_id=ow_id)
+    appended = store.append_events(canonical, batch_id=key, source=source, ow_id=ow_id, defer=True)
     return _result(batch_id, appended, campaigns)
 
 
