@@ -12,6 +12,7 @@ rollups are pending, `adplane.analytics.pending`), and the call plus building th
         [--dir DIR]  # keep the generated files there and reuse them in a later run
         [--arrow]    # also the Arrow path (`ingest_table(read_events(...))`, pyarrow readers)
         [--without-rollups]  # also adplane's ingestion without the rollups (an instrument: their share)
+        [--immediate]  # also adplane's ingestion with the rollups built in the append (the path before deferral)
 """
 
 from __future__ import annotations
@@ -70,11 +71,11 @@ def reference(work: Path, fmt: str, path: Path, rows: int) -> float:
 
 
 def adplane(work: Path, db, fmt: str, path: Path, rows: int, *, arrow: bool = False,  # noqa: ANN001
-            rollups: bool = True) -> tuple[float, float]:
+            rollups: bool = True, defer: bool = True) -> tuple[float, float]:
     """`adplane events ingest FILE` into an empty DuckDB store (batch record, digest, rollups pending):
     (seconds of the call, seconds of the call plus building its rollups and running totals).
     `rollups=False` (an instrument, not a product path): the same without the rollups, to show their share."""
-    store = DuckDBStore(_fresh(work / "adplane.duckdb"))
+    store = DuckDBStore(_fresh(work / "adplane.duckdb"), defer_rollups=defer)
     if not rollups:
         store.append_staged = functools.partial(store.append_staged, rollups=())  # type: ignore[method-assign]
     try:
@@ -126,6 +127,8 @@ def main() -> None:
     parser.add_argument("--arrow", action="store_true", help="also time the Arrow path (pyarrow readers)")
     parser.add_argument("--without-rollups", action="store_true",
                         help="also time adplane's ingestion without the rollups (their share of the time)")
+    parser.add_argument("--immediate", action="store_true",
+                        help="also time adplane's ingestion with the rollups built in the append (no deferral)")
     args = parser.parse_args()
 
     if args.dir is not None:
@@ -154,7 +157,7 @@ def main() -> None:
     inf = (float("inf"), float("inf"))
     for fmt in formats:
         path = work / f"events.{fmt}"
-        best_ref, best_ours, best_arrow, best_bare = float("inf"), inf, inf, inf
+        best_ref, best_ours, best_arrow, best_bare, best_now = float("inf"), inf, inf, inf, inf
         for _ in range(args.repeat):  # interleaved, so both see the same machine
             best_ref = min(best_ref, reference(work, fmt, path, rows))
             best_ours = min(best_ours, adplane(work, db, fmt, path, rows))
@@ -162,7 +165,10 @@ def main() -> None:
                 best_arrow = min(best_arrow, adplane(work, db, fmt, path, rows, arrow=True))
             if args.without_rollups:
                 best_bare = min(best_bare, adplane(work, db, fmt, path, rows, rollups=False))
-        for label, (call, settled) in ((fmt, best_ours), ("  Arrow", best_arrow), ("  no rollups", best_bare)):
+            if args.immediate:
+                best_now = min(best_now, adplane(work, db, fmt, path, rows, defer=False))
+        for label, (call, settled) in ((fmt, best_ours), ("  Arrow", best_arrow), ("  no rollups", best_bare),
+                                       ("  immediate", best_now)):
             if call == float("inf"):
                 continue
             reference_column = f"{best_ref:8.2f} s {rows / best_ref:13,.0f} ev/s" if label == fmt else ""
