@@ -149,3 +149,30 @@ def test_the_file_ingestion_defers_and_its_figures_are_exact(db, tenant, tmp_pat
         assert totals.first_event_time == T0 and store.pending_events() == 0
     finally:
         store.close()
+
+
+def test_deferred_appends_and_reads_from_many_threads(stores):
+    """Reads that settle race appends that defer: every read sees whole batches, and nothing is counted twice."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    deferred, immediate = stores
+    batches = [(f"t{i}", make_events(300, seed=100 + i)) for i in range(8)]
+
+    def read(_i: int) -> int:
+        return delivery_by_campaign(deferred, [1, 2, 3])[1].events
+
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        writes = [pool.submit(deferred.append_events, events, batch_id=batch_id, defer=True)
+                  for batch_id, events in batches]
+        reads = [pool.submit(read, i) for i in range(16)]
+        assert sum(f.result().stored for f in writes) == 2400
+        seen = [f.result() for f in reads]
+    per_batch = {batch_id: sum(1 for c in events["campaign_id"].to_pylist() if c == 1) for batch_id, events in batches}
+    whole_batches = {0}  # the counts a read can see: sums of whole batches
+    for count in per_batch.values():
+        whole_batches |= {n + count for n in whole_batches}
+    assert all(n in whole_batches for n in seen)
+    for batch_id, events in batches:
+        immediate.append_events(events, batch_id=batch_id)
+    assert every_rollup(deferred) == every_rollup(immediate)
+    assert deferred.pending_events() == 0
