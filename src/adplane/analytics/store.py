@@ -325,7 +325,8 @@ class DuckDBStore(_EngineNeutral):
         if memory_limit:
             config["memory_limit"] = memory_limit
         self._conn = duckdb.connect(self.path, read_only=read_only, config=config)
-        self._conn.execute("SET TimeZone = 'UTC'")
+        # GLOBAL: every cursor (a connection of its own) starts in UTC, without a statement per query
+        self._conn.execute("SET GLOBAL TimeZone = 'UTC'")
         self._lock = _duckdb_lock(self.path)
         self._cursor_guard = threading.Lock()
         if not read_only:
@@ -353,7 +354,6 @@ class DuckDBStore(_EngineNeutral):
         with self._cursor_guard:  # the connection object itself is not thread-safe; its cursors are
             cursor = self._conn.cursor()
         try:
-            cursor.execute("SET TimeZone = 'UTC'")
             yield cursor
         finally:
             cursor.close()
