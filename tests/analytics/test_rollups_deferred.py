@@ -176,3 +176,11 @@ def test_deferred_appends_and_reads_from_many_threads(stores):
         immediate.append_events(events, batch_id=batch_id)
     assert every_rollup(deferred) == every_rollup(immediate)
     assert deferred.pending_events() == 0
+
+
+def test_which_statements_wait_for_the_pending_rollups():
+    names = [r.table for r in ROLLUPS] + [r.table for r in running.RUNNING_TOTALS] + [running.STATE_TABLE]
+    assert all(pending.READS_ROLLUPS.search(f"SELECT * FROM {name} WHERE ow_id = ?") for name in names)
+    for sql in ("SELECT count(*) FROM events", f"SELECT * FROM {pending.PENDING_TABLE}",
+                "INSERT INTO ingest_digests VALUES (?, ?, ?)", "SELECT * FROM ingest_batches"):
+        assert not pending.READS_ROLLUPS.search(sql), sql
