@@ -601,10 +601,13 @@ class DuckDBStore(_EngineNeutral):
             _PENDING_EVENTS[self.path] = 0
 
     def close(self) -> None:
-        """Builds what is pending first: the file is whole for whoever opens it next."""
-        if self.defer_rollups:
-            self.settle_rollups()
-        self._conn.close()
+        """Builds what is pending first: the file is whole for whoever opens it next (should that fail, the
+        pending list stays in the file and the next process builds it)."""
+        try:
+            if self.defer_rollups:
+                self.settle_rollups()
+        finally:
+            self._conn.close()
 
 
 def _arrow_of_cursor(cur: Any) -> pa.Table:
