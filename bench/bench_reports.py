@@ -144,7 +144,8 @@ def clickhouse_copy(duck: DuckDBStore, folder: Path, events: int) -> AnalyticsSt
 
 def postgres_copy(duck: DuckDBStore, url: str, events: int) -> AnalyticsStore:
     """The DuckDB store's events loaded into a PostgreSQL store (schema `bench_<events>`, once): COPY from
-    a CSV export, then the rollups rebuilt and the running totals built by the store itself."""
+    a CSV export in time order (as events arrive: the store's BRIN index on event_time only prunes on
+    time-ordered rows), then the rollups rebuilt and the running totals built by the store itself."""
     import psycopg
 
     from adplane.analytics.schema import EVENT_COLUMN_NAMES
@@ -162,7 +163,8 @@ def postgres_copy(duck: DuckDBStore, url: str, events: int) -> AnalyticsStore:
         with tempfile.TemporaryDirectory() as tmp:
             csv_path = Path(tmp) / "events.csv"
             names = ", ".join(EVENT_COLUMN_NAMES)
-            duck.execute(f"COPY (SELECT {names}, batch_id FROM events) TO '{csv_path}' (FORMAT csv, HEADER true)")
+            duck.execute(f"COPY (SELECT {names}, batch_id FROM events ORDER BY event_time) TO '{csv_path}' "
+                         "(FORMAT csv, HEADER true)")
             with psycopg.connect(plain_url) as conn, conn.cursor() as cur:
                 cur.execute(f"SET search_path TO {schema}")
                 with cur.copy(f"COPY events ({names}, batch_id) FROM STDIN WITH (FORMAT csv, HEADER true)") as copy, \
