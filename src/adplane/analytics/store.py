@@ -349,6 +349,11 @@ class DuckDBStore(_EngineNeutral):
     def backend(self) -> str:
         return "duckdb"
 
+    @property
+    def _code_column(self) -> str:
+        """The staged batch's `_code` column (`append_staged`): the event type's index in EVENT_TYPES."""
+        return f"CAST({self.dialect.event_code_expr()} AS UTINYINT) AS _code"
+
     @contextmanager
     def _cursor(self) -> Iterator[Any]:
         with self._cursor_guard:  # the connection object itself is not thread-safe; its cursors are
@@ -408,7 +413,7 @@ class DuckDBStore(_EngineNeutral):
             # rollup reads that instead of re-reading Arrow.
             cur.register("_arrow", table)
             cur.execute(f"CREATE OR REPLACE TEMP TABLE _staging AS SELECT *, "
-                        f"CAST({self.dialect.event_code_expr()} AS UTINYINT) AS _code FROM _arrow")
+                        f"{self._code_column} FROM _arrow")
             cur.unregister("_arrow")
 
         defer = defer and self._defers(batch_id, rollups, table.num_rows)
@@ -505,7 +510,7 @@ class DuckDBStore(_EngineNeutral):
                     for tables, (ids, low, high) in groups.items():
                         marks = ", ".join("?" for _ in ids)
                         cur.execute(f"CREATE OR REPLACE TEMP TABLE _settling AS SELECT {names}, "
-                                    f"CAST({self.dialect.event_code_expr()} AS UTINYINT) AS _code FROM events "
+                                    f"{self._code_column} FROM events "
                                     f"WHERE event_time BETWEEN ? AND ? AND batch_id IN ({marks})", [low, high, *ids])
                         for sql in _rollup_statements(self.dialect, "_settling", pending.rollups_of(tables), "_code"):
                             cur.execute(sql)
