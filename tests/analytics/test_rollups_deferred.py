@@ -11,6 +11,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+from prometheus_client import REGISTRY
 
 from adplane.analytics import pending, running
 from adplane.analytics import store as store_module
@@ -184,3 +185,21 @@ def test_which_statements_wait_for_the_pending_rollups():
     for sql in ("SELECT count(*) FROM events", f"SELECT * FROM {pending.PENDING_TABLE}",
                 "INSERT INTO ingest_digests VALUES (?, ?, ?)", "SELECT * FROM ingest_batches"):
         assert not pending.READS_ROLLUPS.search(sql), sql
+
+
+def test_operators_see_the_pending_events_and_the_time_to_build_them(stores):
+    """`adplane_rollup_pending_events` is the process's events awaiting their rollups; each build that had work
+    is one observation of `adplane_rollup_settle_duration_seconds`."""
+    def sample(name: str) -> float:
+        return REGISTRY.get_sample_value(name, {"backend": "duckdb"}) or 0.0
+
+    deferred, _ = stores
+    builds = sample("adplane_rollup_settle_duration_seconds_count")
+    deferred.append_events(BATCHES[0][1], batch_id=BATCHES[0][0], defer=True)
+    deferred.append_events(BATCHES[1][1], batch_id=BATCHES[1][0], defer=True)
+    assert sample("adplane_rollup_pending_events") == 1400
+    assert deferred.settle_rollups() == 1400
+    assert sample("adplane_rollup_pending_events") == 0
+    assert sample("adplane_rollup_settle_duration_seconds_count") == builds + 1
+    assert deferred.settle_rollups() == 0  # nothing pending: not a build
+    assert sample("adplane_rollup_settle_duration_seconds_count") == builds + 1

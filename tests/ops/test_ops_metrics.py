@@ -69,6 +69,9 @@ def test_ingested_rows_and_batches_are_counted(client, db, tenant, headers, stor
     assert delta("adplane_event_batches_total", outcome="duplicate") == 1
     assert delta("adplane_event_batches_total", outcome="rejected") == 1
     assert delta("adplane_event_rows_rejected_total") == 3
+    if backend == "duckdb":  # the stored batch's rollups were built after its answer, once
+        assert value(after, "adplane_rollup_pending_events", backend=backend) == 0
+        assert delta("adplane_rollup_settle_duration_seconds_count", backend=backend) == 1
 
 
 def test_report_query_time_is_observed(client, headers, delivery):  # noqa: F811

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import io
 import threading
+import time
 import uuid
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -276,6 +277,12 @@ def _duckdb_lock(path: str) -> threading.RLock:
 _PENDING_EVENTS: dict[str, int] = {}
 
 
+def _set_pending(path: str, events: int) -> None:
+    """Record a file's pending events, and publish the process's total (`adplane_rollup_pending_events`)."""
+    _PENDING_EVENTS[path] = events
+    metrics.ROLLUP_PENDING_EVENTS.labels(DuckDBDialect.name).set(sum(_PENDING_EVENTS.values()))
+
+
 class _EngineNeutral:
     """What every store does the same way: batch records and running-total checkpoints
     (`adplane.analytics.running`). A store provides `query` and `_refresh_transaction` (its own
@@ -342,7 +349,7 @@ class DuckDBStore(_EngineNeutral):
                 for sql, params in running.seed_state_sql():
                     self._conn.execute(sql, params)
                 self._conn.execute(pending.DDL)
-                _PENDING_EVENTS[self.path] = int(self._conn.execute(pending.PENDING_EVENTS_SQL).fetchall()[0][0])
+                _set_pending(self.path, int(self._conn.execute(pending.PENDING_EVENTS_SQL).fetchall()[0][0]))
             self._backfill_new_rollups(existing)
 
     @property
@@ -488,7 +495,7 @@ class DuckDBStore(_EngineNeutral):
             cur.execute("ROLLBACK")
             raise
         if defer and rows:
-            _PENDING_EVENTS[self.path] = _PENDING_EVENTS.get(self.path, 0) + rows
+            _set_pending(self.path, _PENDING_EVENTS.get(self.path, 0) + rows)
         return rows
 
     def pending_events(self) -> int:
@@ -502,6 +509,7 @@ class DuckDBStore(_EngineNeutral):
             if not _PENDING_EVENTS.get(self.path):
                 return 0
             settled = _PENDING_EVENTS[self.path]
+            started = time.perf_counter()
             names = ", ".join(EVENT_COLUMN_NAMES)
             with self._cursor() as cur:
                 groups = pending.group_pending(cur.execute(pending.READ_SQL).fetchall())
@@ -522,11 +530,12 @@ class DuckDBStore(_EngineNeutral):
                 except BaseException:
                     cur.execute("ROLLBACK")
                     raise
-            _PENDING_EVENTS[self.path] = 0
+            _set_pending(self.path, 0)
         if groups:  # as many checkpoints as the batches' own appends could have built, at most
             batches = sum(len(ids) for ids, _, _ in groups.values())
             self._refresh_running(max_days=running.INLINE_DAYS * batches,
                                   newest=max(high for _, _, high in groups.values()))
+        metrics.ROLLUP_SETTLE.labels(self.backend).observe(time.perf_counter() - started)
         return settled
 
     def _appended(self, batch_id: str | None, stored: int | None, high: datetime | None,
@@ -603,7 +612,7 @@ class DuckDBStore(_EngineNeutral):
                           *running.RUNNING_BY_TABLE):
                 cur.execute(f"DELETE FROM {table}")
             cur.execute(*running.invalidate_sql(None))
-            _PENDING_EVENTS[self.path] = 0
+            _set_pending(self.path, 0)
 
     def close(self) -> None:
         """Builds what is pending first: the file is whole for whoever opens it next (should that fail, the

@@ -2,10 +2,10 @@
 
 Process-wide counters and histograms live in prometheus-client's default registry and are updated
 where the work happens: the ASGI middleware here (requests by route template and status, latency),
-`analytics.store` (event rows stored), `events.ingest` (batches by outcome), `reports.service`
-(report query time). Job queue depth and lag are read from the database at scrape time
-(`adplane.jobs.metrics.QueueCollector`), so they show the queue as every server and worker shares it,
-not one process's view.
+`analytics.store` (event rows stored; the embedded store's deferred rollups: events pending, time to
+build them), `events.ingest` (batches by outcome), `reports.service` (report query time). Job queue
+depth and lag are read from the database at scrape time (`adplane.jobs.metrics.QueueCollector`), so
+they show the queue as every server and worker shares it, not one process's view.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from prometheus_client import (
     REGISTRY,
     CollectorRegistry,
     Counter,
+    Gauge,
     Histogram,
     disable_created_metrics,
     generate_latest,
@@ -43,6 +44,15 @@ REPORT_QUERY = Histogram(
     "adplane_report_query_duration_seconds",
     "Time to compute a report against the analytics store, by kind (page, file, trend).",
     ["kind", "backend"], buckets=(0.01, 0.025, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 30, 60, 120))
+
+ROLLUP_PENDING_EVENTS = Gauge(
+    "adplane_rollup_pending_events",
+    "Events stored whose rollups are not built yet (the embedded store builds them before the next read "
+    "of a rollup, or at shutdown).", ["backend"])
+ROLLUP_SETTLE = Histogram(
+    "adplane_rollup_settle_duration_seconds",
+    "Time to build the pending rollups of ingested batches, and the running totals they invalidated.",
+    ["backend"], buckets=(0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120))
 
 UNMATCHED_ROUTE = "<unmatched>"  # 404s: never the raw path, which would make a label per URL
 
