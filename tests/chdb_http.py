@@ -30,6 +30,7 @@ class ChdbHttpServer:
         self._lock = threading.Lock()
         self._database = ""
         self._settings: dict[str, str] = {}
+        self._defaults: dict[str, str] = {}  # the engine's value of each setting a request changed
         server = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -77,10 +78,17 @@ class ChdbHttpServer:
             if database != self._database:
                 self._conn.query(f"USE `{database}`", "CSV")
                 self._database = database
+            # A server applies a request's settings to that request only: one the last request set and this one
+            # does not (a batch's insert_deduplication_token, say) goes back to the engine's default.
+            for name in [n for n in self._settings if n not in settings]:
+                self._set(name, self._defaults[name])
+                del self._settings[name]
             for name, value in settings.items():
                 if self._settings.get(name) != value:
-                    self._conn.query(f"SET {name} = '{value}'" if not value.lstrip("-").isdigit()
-                                     else f"SET {name} = {value}", "CSV")
+                    if name not in self._defaults:
+                        found = self._conn.query(f"SELECT value FROM system.settings WHERE name = '{name}'", "CSV")
+                        self._defaults[name] = found.bytes().decode().strip().strip('"')
+                    self._set(name, value)
                     self._settings[name] = value
             insert = _INSERT.match(sql)
             if insert and data:
@@ -93,6 +101,10 @@ class ChdbHttpServer:
             if not data and out_format.lower() == "arrow" and sql.lstrip()[:6].upper() in ("SELECT", "WITH ("):
                 data = self._empty_arrow(sql)
             return data
+
+    def _set(self, name: str, value: str) -> None:
+        literal = value if value.lstrip("-").isdigit() else "'" + value.replace("'", "\\'") + "'"
+        self._conn.query(f"SET {name} = {literal}", "CSV")
 
     def _empty_arrow(self, sql: str) -> bytes:
         """chDB answers no rows with no bytes; a server sends an Arrow file with the schema and no batches."""

@@ -15,7 +15,6 @@ import pyarrow as pa
 import pytest
 
 from adplane.analytics import clickhouse, dialect, running
-from adplane.analytics import store as store_module
 from adplane.analytics.counters import delivery_by_campaign
 from adplane.analytics.rollups import MEASURE_NAMES, MEASURES, ROLLUPS
 from adplane.analytics.store import open_store
@@ -55,7 +54,7 @@ def open_as_before(settings: Settings, monkeypatch: pytest.MonkeyPatch, campaign
     """The store as the build before the attributed measures made it (their columns and views absent), with
     events of then: of campaigns 1-3 of organization 7, and 200 impressions of `campaign` (a report's)."""
     with monkeypatch.context() as before:
-        for module in (dialect, clickhouse, store_module, running):
+        for module in (dialect, clickhouse, running):
             before.setattr(module, "MEASURES", OLD_MEASURES)
         old = open_store(settings)
         old.append_events(make_events(1500, seed=41), batch_id="before")

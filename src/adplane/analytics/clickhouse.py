@@ -75,6 +75,10 @@ SESSION_SETTINGS: dict[str, Any] = {
     "lightweight_deletes_sync": 2,
     "alter_sync": 2,
     "max_partitions_per_insert_block": 0,  # a backfill spans many days (= partitions) in one insert
+    # Tables fed by batches keep a dedup window, and a rebuild's INSERT ... SELECT can write a block equal to one
+    # an earlier rebuild wrote (a whole day's partition): only an insert carrying a batch id may be dropped as
+    # a repeat (it sets `insert_deduplicate = 1` with its token).
+    "insert_deduplicate": 0,
 }
 
 

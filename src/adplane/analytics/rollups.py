@@ -14,6 +14,7 @@ report in another timezone, or by hour, needs an hourly rollup or the raw `event
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -162,3 +163,33 @@ def ceil_to_grain(instant: datetime, grain: str, day_offset: int = 0) -> datetim
         return floor
     step = {"hour": timedelta(hours=1), "day": timedelta(days=1), "week": timedelta(days=7)}[grain]
     return floor + step
+
+
+def _derives(target: Rollup, source: Rollup) -> bool:
+    """True when `target`'s rows for a batch are a regrouping of `source`'s rows for the same batch: the same
+    events (`where`), a subset of its dimensions, and buckets that are unions of `source`'s (hours make any
+    day and week; UTC days make ISO weeks)."""
+    t_offset, s_offset = getattr(target, "day_offset", 0), getattr(source, "day_offset", 0)
+    if target.where != source.where or not set(target.dimensions) <= set(source.dimensions):
+        return False
+    if target.with_event_times and not source.with_event_times:
+        return False
+    if target.grain == source.grain:
+        return t_offset == s_offset
+    if source.grain == "hour":
+        return True
+    return source.grain == "day" and target.grain == "week" and s_offset == 0 and t_offset == 0
+
+
+def rollup_derivations(rollups: Sequence[Rollup]) -> dict[Rollup, Rollup]:
+    """For each rollup that can be, the rollup of the same batch it is computed from (fewest dimensions, then
+    coarsest grain, among those computed from the events): e.g. the campaign rollups by day of every day
+    offset from `rollup_campaign_hourly`'s rows of the batch (thousands) instead of its events (millions)."""
+    bases = [r for r in rollups if not any(s is not r and s != r and _derives(r, s) for s in rollups)]
+    plan: dict[Rollup, Rollup] = {}
+    for target in rollups:
+        if target in bases:
+            continue
+        if candidates := [s for s in bases if _derives(target, s)]:
+            plan[target] = min(candidates, key=lambda s: (len(s.dimensions), -GRAINS.index(s.grain)))
+    return plan

@@ -28,7 +28,7 @@ import pyarrow.csv as pacsv
 
 from adplane.analytics import pending, running
 from adplane.analytics.dialect import BATCHES_TABLE, Dialect, DuckDBDialect, PostgresDialect
-from adplane.analytics.rollups import GRAINS, MEASURES, ROLLUPS, Rollup
+from adplane.analytics.rollups import ROLLUPS, Rollup, rollup_derivations
 from adplane.analytics.schema import EVENT_COLUMN_NAMES, arrow_schema
 from adplane.core import metrics
 from adplane.core.clock import utcnow
@@ -197,40 +197,10 @@ def _time_range(table: pa.Table) -> tuple[datetime | None, datetime | None]:
     return bounds["min"].as_py(), bounds["max"].as_py()
 
 
-def _derives(target: Rollup, source: Rollup) -> bool:
-    """True when `target`'s rows for a batch are a regrouping of `source`'s rows for the same batch: the same
-    events (`where`), a subset of its dimensions, and buckets that are unions of `source`'s (hours make any
-    day and week; UTC days make ISO weeks)."""
-    t_offset, s_offset = getattr(target, "day_offset", 0), getattr(source, "day_offset", 0)
-    if target.where != source.where or not set(target.dimensions) <= set(source.dimensions):
-        return False
-    if target.with_event_times and not source.with_event_times:
-        return False
-    if target.grain == source.grain:
-        return t_offset == s_offset
-    if source.grain == "hour":
-        return True
-    return source.grain == "day" and target.grain == "week" and s_offset == 0 and t_offset == 0
-
-
-def rollup_derivations(rollups: Sequence[Rollup]) -> dict[Rollup, Rollup]:
-    """For each rollup that can be, the rollup of the same batch it is computed from (fewest dimensions, then
-    coarsest grain, among those computed from the events): e.g. the campaign rollups by day of every day
-    offset from `rollup_campaign_hourly`'s rows of the batch (thousands) instead of its events (millions)."""
-    bases = [r for r in rollups if not any(s is not r and s != r and _derives(r, s) for s in rollups)]
-    plan: dict[Rollup, Rollup] = {}
-    for target in rollups:
-        if target in bases:
-            continue
-        if candidates := [s for s in bases if _derives(target, s)]:
-            plan[target] = min(candidates, key=lambda s: (len(s.dimensions), -GRAINS.index(s.grain)))
-    return plan
-
-
 def _rollup_statements(dialect: Dialect, relation: str, rollups: Sequence[Rollup],
                        event_code: str | None) -> list[str]:
     """The statements that add a staged batch to `rollups`: a rollup others derive from is aggregated once
-    into a temp table, inserted from there, and regrouped into them (`rollup_derivations`)."""
+    into a temp table, inserted from there, and regrouped into them (`rollups.rollup_derivations`)."""
     plan = rollup_derivations(rollups)
     parts = {source: f"_part_{i}" for i, source in enumerate(dict.fromkeys(plan.values()))}
     statements = []
@@ -241,20 +211,9 @@ def _rollup_statements(dialect: Dialect, relation: str, rollups: Sequence[Rollup
             statements.append(dialect.rollup_from(rollup, relation, event_code=event_code))
             continue
         insert, select = dialect.rollup_from(rollup, relation, event_code=event_code).split("\n", 1)
-        statements += [f"CREATE OR REPLACE TEMP TABLE {parts[rollup]} AS {select}",
+        statements += [dialect.temp_table_as(parts[rollup], select),
                        f"{insert} SELECT * FROM {parts[rollup]}"]
-    sum_types = dialect.measure_types()
-    for target, source in plan.items():
-        keys = target.key_columns[1:]
-        offset = getattr(target, "day_offset", 0)
-        bucket = dialect.bucket(target.grain, "period_start", **({"day_offset": offset} if offset else {}))
-        measures = [f"CAST(sum({m.name}) AS {sum_types[m.name]}) AS {m.name}" for m in MEASURES]
-        if target.with_event_times:
-            measures += ["min(first_event_time) AS first_event_time", "max(last_event_time) AS last_event_time"]
-        names = ", ".join(("period_start", *keys, *Dialect._measure_names(target)))
-        group = ", ".join(str(i) for i in range(1, len(keys) + 2))
-        statements.append(f"INSERT INTO {target.table} ({names}) SELECT {bucket} AS period_start, "
-                          f"{', '.join((*keys, *measures))} FROM {parts[source]} GROUP BY {group}")
+    statements += [dialect.rollup_regroup(target, parts[source]) for target, source in plan.items()]
     statements += [f"DROP TABLE {name}" for name in parts.values()]
     return statements
 
@@ -756,8 +715,8 @@ class PostgresStore(_EngineNeutral):
                     copy.write(buffer.getvalue())
                 names = ", ".join(EVENT_COLUMN_NAMES)
                 cur.execute(f"INSERT INTO events ({names}, batch_id) SELECT {names}, %s FROM _staging", [batch_id])
-                for rollup in rollups:
-                    cur.execute(self.dialect.translate(self.dialect.rollup_from(rollup, "_staging")))
+                for sql in _rollup_statements(self.dialect, "_staging", rollups, None):
+                    cur.execute(self.dialect.translate(sql))
                 sql, params = running.invalidate_sql(low)
                 cur.execute(self.dialect.translate(sql), params)
             conn.commit()
