@@ -48,6 +48,10 @@ class Labels:
         self._names: dict[str, dict[Any, str]] = {}
         self._campaigns: dict[int, Any] | None = None
         self._all_loaded = False
+        # names of some ids only (a page's), by column; the ids asked for, found or not
+        self._some_names: dict[str, dict[Any, str]] = {}
+        self._asked: dict[str, set[Any]] = {}
+        self._attributes: dict[int, dict[str, Any]] = {}
 
     def names(self, dimension: Dimension) -> dict[Any, str] | None:
         """id -> name for id dimensions; None for text dimensions (the value is its own label)."""
@@ -62,9 +66,33 @@ class Labels:
                 self._names[dimension.column] = _static_names(dimension) or {}
         return self._names[dimension.column]
 
+    def prefetch(self, dimension: Dimension, values: Iterable[Any]) -> None:
+        """Load the names of just these ids (a page's) of an application-DB dimension.
+
+        A page needs 50 names; the organization may have thousands of campaigns or creatives."""
+        column = dimension.column
+        model = tenant_model(dimension) if dimension.id_key is not None else None
+        if model is None or column in self._names:
+            return
+        asked = self._asked.setdefault(column, set())
+        wanted = {v for v in values if v is not None} - asked
+        if not wanted:
+            return
+        found = self._some_names.setdefault(column, {})
+        if column == "campaign_id":  # the campaign rows a page shows are loaded anyway
+            campaigns = self.campaigns(wanted)
+            found.update((i, campaigns[i].name) for i in wanted if i in campaigns)
+        else:
+            rows = self.session.execute(select(model.id, model.name).where(model.ow_id == self.ow_id,
+                                                                           model.id.in_(wanted)))
+            found.update((row_id, name) for row_id, name in rows)
+        asked |= wanted
+
     def label(self, dimension: Dimension, value: Any) -> Any:
         if value is None:
             return UNKNOWN
+        if dimension.column not in self._names and value in self._asked.get(dimension.column, ()):
+            return self._some_names[dimension.column].get(value, str(value))
         names = self.names(dimension)
         if names is None:
             return value
@@ -86,6 +114,15 @@ class Labels:
             self._load(select(*_campaign_columns(Campaign)).where(Campaign.ow_id == self.ow_id,
                                                                   Campaign.id.in_(missing)))
         return self._campaigns
+
+    def attributes(self, campaign_id: int) -> dict[str, Any]:
+        """`campaign_attributes` of a loaded campaign (empty when it is not one of the organization's)."""
+        known = self._attributes.get(campaign_id)
+        if known is None:
+            campaign = self.campaigns((campaign_id,)).get(campaign_id)
+            known = campaign_attributes(campaign) if campaign is not None else {}
+            self._attributes[campaign_id] = known
+        return known
 
     def _load(self, stmt: Any) -> None:
         assert self._campaigns is not None

@@ -12,6 +12,7 @@ Both engines accept the SQL used here (`count(*) FILTER (WHERE ...)`, `AT TIME Z
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
@@ -121,14 +122,19 @@ def _aligned(instant: datetime, grain: str) -> bool:
 
 def needed_grain(query: ReportQuery) -> str | None:
     """The coarsest UTC bucket that cuts exactly at every boundary of the query, or None."""
-    boundaries = [query.start, query.end]
-    if query.daily:
-        zone = ZoneInfo(query.zone_name)
-        day = query.start.astimezone(zone).date()
+    return _needed_grain(query.start, query.end, query.zone_name if query.daily else None)
+
+
+@functools.lru_cache(maxsize=512)
+def _needed_grain(start: datetime, end: datetime, daily_zone: str | None) -> str | None:
+    boundaries = [start, end]
+    if daily_zone is not None:
+        zone = ZoneInfo(daily_zone)
+        day = start.astimezone(zone).date()
         while True:
             day += timedelta(days=1)
             midnight = datetime.combine(day, datetime.min.time(), tzinfo=zone)
-            if midnight >= query.end:
+            if midnight >= end:
                 break
             boundaries.append(midnight)
     for grain in ("day", "hour"):
@@ -349,11 +355,13 @@ def _where(query: ReportQuery, source: Source) -> tuple[str, list[Any]]:
     return " AND ".join(clauses), params
 
 
-def offsets_between(zone_name: str, start: datetime, end: datetime) -> list[tuple[datetime, int]]:
-    """[(instant from which it applies, UTC offset in seconds)] of the zone over [start, end).
+@functools.lru_cache(maxsize=512)
+def offsets_between(zone_name: str, start: datetime, end: datetime) -> tuple[tuple[datetime, int], ...]:
+    """((instant from which it applies, UTC offset in seconds), ...) of the zone over [start, end).
 
     Offsets are probed every 6 hours (zones change at most twice a year, never twice within 6
-    hours); a change is then bisected to the second."""
+    hours); a change is then bisected to the second. Cached: a report asks for the same period
+    several times (source choice, day arithmetic), and every page of it again."""
     zone = ZoneInfo(zone_name)
 
     def offset(at: datetime) -> int:
@@ -371,7 +379,7 @@ def offsets_between(zone_name: str, start: datetime, end: datetime) -> list[tupl
                 low, high = (middle, high) if offset(middle) == out[-1][1] else (low, middle)
             out.append((high.replace(microsecond=0), offset(following)))
         probe = following
-    return out
+    return tuple(out)
 
 
 def local_day_sql(time_column: str, query: ReportQuery) -> str:

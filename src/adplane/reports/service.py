@@ -31,7 +31,7 @@ from adplane.files import service as files
 from adplane.reports import audience, catalog, query, writers
 from adplane.reports.catalog import Dimension, Metric
 from adplane.reports.definition import Definition, from_report
-from adplane.reports.labels import Labels, campaign_attributes
+from adplane.reports.labels import Labels
 from adplane.reports.models import Report
 from adplane.reports.query import ReportQuery, Source
 from adplane.reports.stream import stream_rows
@@ -210,15 +210,14 @@ def build_row(prepared: PreparedReport, values: dict[str, Any]) -> dict[str, Any
     row: dict[str, Any] = {}
     if prepared.definition.is_daily:
         row[catalog.DATE_KEY] = _iso_day(values.get(query.DAY_ALIAS))
-    campaign = None
+    attributes: dict[str, Any] = {}
     for dim in prepared.dimensions:
         value = values.get(dim.column)
         if dim.id_key:
             row[dim.id_key] = value
         row[dim.label_key] = prepared.labels.label(dim, value)
         if dim.column == "campaign_id" and value is not None:
-            campaign = prepared.labels.campaigns((value,)).get(value)
-    attributes = campaign_attributes(campaign) if campaign is not None else {}
+            attributes = prepared.labels.attributes(value)
     for key in prepared.columns:
         if key in row:
             continue
@@ -370,8 +369,8 @@ def _execute(store: Any, prepared: PreparedReport, *, sort_by: str | None, order
                                              materialized=_backend(store) in MATERIALIZING_BACKENDS)
     window_names = [*names, query.TOTAL_RECORDS, *(query.window_total_name(b) for b in additive)]
     page = [_as_dict(window_names, r) for r in store.query(page_sql, [*params, *order_params * order_uses])]
-    if "campaign_id" in prepared.query.group_columns:
-        prepared.labels.campaigns(values["campaign_id"] for values in page)
+    for dim in prepared.dimensions:  # the names of this page's ids only
+        prepared.labels.prefetch(dim, (values.get(dim.column) for values in page))
     rows = [build_row(prepared, values) for values in page]
     if page:
         total_records = int(page[0][query.TOTAL_RECORDS])
