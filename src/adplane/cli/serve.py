@@ -48,6 +48,7 @@ def _run(settings: Settings, host: str, port: int, demo: bool, simulate: bool | 
     from adplane.cli.context import open_database
     from adplane.cli.demo import ensure_demo, login_hint
     from adplane.core.control import advertise
+    from adplane.core.heap import freeze_startup_objects
     from adplane.simulator.realtime import RealtimeSimulator
 
     settings.follow_bind_address(host, port)
@@ -64,6 +65,7 @@ def _run(settings: Settings, host: str, port: int, demo: bool, simulate: bool | 
     if workers > 1:
         _refuse_embedded_stores(settings)
     app = create_app(settings, background=None if workers == 1 else False)  # None: as the settings say
+    freeze_startup_objects()
     local_host = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host  # where this machine's CLI reaches it
     with advertise(settings, app, f"http://{local_host}:{port}") as server, RealtimeSimulator.maybe(
             app, enabled=demo if simulate is None else simulate):
@@ -117,10 +119,12 @@ def worker_app() -> object:
     import os
 
     from adplane.app import create_app
+    from adplane.core.heap import freeze_startup_objects
     from adplane.core.logging import configure_logging
 
     settings = get_settings()
     configure_logging(settings.log_level, settings.log_line_max_chars, libraries=True)
     app = create_app(settings, background=False)
     app.state.control_key = os.environ.get(CONTROL_KEY_ENV)
+    freeze_startup_objects()
     return app
