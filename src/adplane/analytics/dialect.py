@@ -346,11 +346,11 @@ class PostgresDialect(Dialect):
         for rollup in ROLLUPS:
             stmts.append(f"CREATE INDEX IF NOT EXISTS ix_{rollup.table}_campaign "
                          f"ON {rollup.table} (campaign_id, period_start)")
-        for totals in running.RUNNING_TOTALS:  # a report reads whole checkpoints, and a checkpoint is built from
-            # the previous one and its daily rollup's rows of one day (else a scan of the rollup per day built)
+            # a report over every campaign reads a period (an hourly edge, a day of checkpoint building): without
+            # this, each such read scanned the rollup's whole history (one day of 1.3 M hourly rows: 135 ms)
+            stmts.append(f"CREATE INDEX IF NOT EXISTS ix_{rollup.table}_period ON {rollup.table} (period_start)")
+        for totals in running.RUNNING_TOTALS:  # a report reads whole checkpoints
             stmts.append(f"CREATE INDEX IF NOT EXISTS ix_{totals.table}_period ON {totals.table} (period_start)")
-            stmts.append(f"CREATE INDEX IF NOT EXISTS ix_{totals.daily.table}_period "
-                         f"ON {totals.daily.table} (period_start)")
         return stmts
 
     def added_measures_ddl(self, table: str, columns: set[str], *, running_totals: bool = False) -> list[str]:
