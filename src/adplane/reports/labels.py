@@ -48,9 +48,8 @@ class Labels:
         self._names: dict[str, dict[Any, str]] = {}
         self._campaigns: dict[int, Any] | None = None
         self._all_loaded = False
-        # names of some ids only (a page's), by column; the ids asked for, found or not
-        self._some_names: dict[str, dict[Any, str]] = {}
-        self._asked: dict[str, set[Any]] = {}
+        # names of some ids only (a page's), by column; None for an id asked for and not found
+        self._some_names: dict[str, dict[Any, str | None]] = {}
         self._attributes: dict[int, dict[str, Any]] = {}
 
     def names(self, dimension: Dimension) -> dict[Any, str] | None:
@@ -74,11 +73,11 @@ class Labels:
         model = tenant_model(dimension) if dimension.id_key is not None else None
         if model is None or column in self._names:
             return
-        asked = self._asked.setdefault(column, set())
-        wanted = {v for v in values if v is not None} - asked
+        found = self._some_names.setdefault(column, {})
+        wanted = {v for v in values if v is not None} - found.keys()
         if not wanted:
             return
-        found = self._some_names.setdefault(column, {})
+        found.update(dict.fromkeys(wanted))
         if column == "campaign_id":  # the campaign rows a page shows are loaded anyway
             campaigns = self.campaigns(wanted)
             found.update((i, campaigns[i].name) for i in wanted if i in campaigns)
@@ -86,13 +85,14 @@ class Labels:
             rows = self.session.execute(select(model.id, model.name).where(model.ow_id == self.ow_id,
                                                                            model.id.in_(wanted)))
             found.update((row_id, name) for row_id, name in rows)
-        asked |= wanted
 
     def label(self, dimension: Dimension, value: Any) -> Any:
         if value is None:
             return UNKNOWN
-        if dimension.column not in self._names and value in self._asked.get(dimension.column, ()):
-            return self._some_names[dimension.column].get(value, str(value))
+        some = self._some_names.get(dimension.column, {})
+        if dimension.column not in self._names and value in some:
+            name = some[value]
+            return name if name is not None else str(value)
         names = self.names(dimension)
         if names is None:
             return value
