@@ -14,6 +14,7 @@ from adplane.cli.main import app as cli
 from adplane.core.settings import get_settings
 from adplane.insights import worker as insights_worker
 from adplane.insights.worker import generate_pending
+from adplane.job_kinds import load_job_kinds
 from adplane.jobs.models import PERIODIC_KEY, Job
 from adplane.jobs.queue import enqueue
 from adplane.jobs.registry import JobKind, periodic, queued, registry
@@ -98,6 +99,7 @@ def test_worker_refuses_an_unknown_kind(db, run_cli):
 
 
 def test_registering_a_different_kind_under_a_taken_name_is_refused():
+    load_job_kinds()  # this worker process may not have loaded the built-in kinds yet
     with pytest.raises(ValueError, match="already registered"):
         registry.register(JobKind("insights", lambda ctx: {}, 1.0))
 
