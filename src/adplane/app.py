@@ -21,6 +21,7 @@ from adplane.core.logging import RequestLogMiddleware, configure_logging
 from adplane.core.metrics import MetricsMiddleware, render
 from adplane.core.openapi import install_openapi
 from adplane.core.readiness import check_all
+from adplane.core.routing import install_prefix_dispatch
 from adplane.core.settings import Settings, get_settings
 from adplane.job_kinds import load_job_kinds
 from adplane.jobs.metrics import QueueCollector
@@ -136,4 +137,5 @@ def create_app(
 
     install_console(app)  # after the API routes: the console only answers what they do not
     install_openapi(app)
+    install_prefix_dispatch(app)  # last: it files the routes registered by now
     return app
