@@ -6,10 +6,11 @@ every other id dimension from the static catalog of `adplane.master`.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import Session
 
 from adplane.master import catalog as master
@@ -82,8 +83,7 @@ class Labels:
             campaigns = self.campaigns(wanted)
             found.update((i, campaigns[i].name) for i in wanted if i in campaigns)
         else:
-            rows = self.session.execute(select(model.id, model.name).where(model.ow_id == self.ow_id,
-                                                                           model.id.in_(wanted)))
+            rows = self.session.execute(_names_by_id(model), {"ow_id": self.ow_id, "ids": sorted(wanted)})
             found.update((row_id, name) for row_id, name in rows)
 
     def label(self, dimension: Dimension, value: Any) -> Any:
@@ -109,10 +109,10 @@ class Labels:
                 self._load(select(*_campaign_columns(Campaign)).where(Campaign.ow_id == self.ow_id))
                 self._all_loaded = True
             return self._campaigns
-        missing = [i for i in set(ids) if i is not None and i not in self._campaigns]
+        missing = sorted({i for i in ids if i is not None and i not in self._campaigns})
         if missing and not self._all_loaded:
-            self._load(select(*_campaign_columns(Campaign)).where(Campaign.ow_id == self.ow_id,
-                                                                  Campaign.id.in_(missing)))
+            for row in self.session.execute(_campaigns_by_id(), {"ow_id": self.ow_id, "ids": missing}):
+                self._campaigns[row.id] = row
         return self._campaigns
 
     def attributes(self, campaign_id: int) -> dict[str, Any]:
@@ -150,6 +150,21 @@ class Labels:
         values = {cid: campaign_attributes(c).get(key) for cid, c in self.campaigns().items()}
         ordered = sorted(values.items(), key=lambda item: (item[1] is not None, _sortable(item[1]), item[0]))
         return {cid: rank for rank, (cid, _) in enumerate(ordered)}
+
+
+# Built once per model: building a statement and its cache key costs more than running it on a page's ids.
+@functools.cache
+def _names_by_id(model: Any) -> Select[Any]:
+    return select(model.id, model.name).where(model.ow_id == bindparam("ow_id"),
+                                              model.id.in_(bindparam("ids", expanding=True)))
+
+
+@functools.cache
+def _campaigns_by_id() -> Select[Any]:
+    from adplane.campaigns.models import Campaign
+
+    return select(*_campaign_columns(Campaign)).where(Campaign.ow_id == bindparam("ow_id"),
+                                                      Campaign.id.in_(bindparam("ids", expanding=True)))
 
 
 def _campaign_columns(campaign: Any) -> list[Any]:
