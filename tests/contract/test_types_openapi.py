@@ -85,3 +85,10 @@ def test_every_documented_json_route_declares_its_answer(client):
             method, path)
         assert "$ref" in json_schema or json_schema.get("type") in ("array", "object") and (
             "items" in json_schema or "properties" in json_schema), (method, path, json_schema)
+
+
+def test_every_operation_has_its_own_operation_id(client):
+    """A generated client names its methods by operationId: two operations under one id would collide."""
+    ids = [op["operationId"] for _, _, op in _operations(client.get("/openapi.json").json())]
+    assert len(ids) > 400
+    assert sorted(i for i in set(ids) if ids.count(i) > 1) == []

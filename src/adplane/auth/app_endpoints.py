@@ -62,7 +62,9 @@ def add_application(body: AppGrant, principal: PrincipalDep, session: SessionDep
     return v3(apps.grant(session, principal, body.user_id, body.app_ids, body.access_level))
 
 
-@router.api_route("/api/v3/ua/user/application/revoke", methods=["POST", "DELETE"], response_model=V3[str])
+# two routes, not one with two methods: each method's operation needs its own operationId
+@router.post("/api/v3/ua/user/application/revoke", response_model=V3[str], operation_id="revoke_application_post")
+@router.delete("/api/v3/ua/user/application/revoke", response_model=V3[str], operation_id="revoke_application")
 def revoke_application(body: AppRevoke, principal: PrincipalDep, session: SessionDep) -> dict:
     """IQM's guide sends POST, its specification DELETE: both revoke."""
     return v3(apps.revoke(session, principal, uow_id=body.uow_id or body.ow_id, user_id=body.user_id,
