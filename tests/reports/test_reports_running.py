@@ -315,6 +315,25 @@ def test_a_report_whose_checkpoints_moved_while_it_ran_is_asked_again(db, tenant
     assert RUNNING_BY_TABLE[TABLE].covers({"campaign_id", "state_id", "device_type_id"})
 
 
+def test_a_daily_report_does_not_ask_for_the_checkpoints_it_never_reads(db, tenant, store):  # noqa: F811
+    from dataclasses import replace
+
+    rows = _deliver(db, tenant, store)
+    counting = _MovingCheckpoints(store)
+    daily = replace(_definition(tenant["owId"]), request_type=1)
+    with db.session() as session:
+        prepared = service.prepare(session, daily, backend=store.backend,
+                                   checkpoints=service.checkpoint_states(store))
+        assert not prepared.source.running_tables  # even with every checkpoint valid
+        result = service.execute_report(session, counting, daily, page_size=1000)
+    assert counting.looks == 0
+    a, b = (DAY0 + timedelta(days=1)).date().isoformat(), (DAY0 + timedelta(days=DAYS - 2)).date().isoformat()
+    expected = expected_groups(rows, lambda r: (local_day(r), r["campaign_id"], r["state_id"], r["device_type_id"]),
+                               lambda r: a <= local_day(r) <= b)
+    assert sum(r["impressions"] for r in result.rows) == sum(v["impressions"] for v in expected.values())
+    assert result.total_records == len(expected)
+
+
 def test_maintenance_builds_what_a_bulk_load_left(db, tenant, store, settings):  # noqa: F811
     from adplane.analytics.maintenance import run_maintenance
 

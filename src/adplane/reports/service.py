@@ -338,8 +338,11 @@ def _execute_with_checkpoints(session: Session, store: Any, definition: Definiti
                               page_no: int | None, page_size: int | None,
                               with_daily_totals: bool | None) -> ReportResult:
     for attempt in range(CHECKPOINT_ATTEMPTS):
-        # the last attempt reads no running totals, so late data arriving all the time cannot starve it
-        states = checkpoint_states(store) if attempt < CHECKPOINT_ATTEMPTS - 1 else {}
+        # The last attempt reads no running totals, so late data arriving all the time cannot starve it. A
+        # daily report never reads them (its rows depend on where local days cut; choose_source): asking the
+        # store for their state would be a query for nothing (0.4-0.9 ms on DuckDB).
+        reads_running = attempt < CHECKPOINT_ATTEMPTS - 1 and not definition.is_daily
+        states = checkpoint_states(store) if reads_running else {}
         prepared = prepare(session, definition, start=start, end=end, search=search, backend=_backend(store),
                            checkpoints=states)
         result = _execute(store, prepared, sort_by=sort_by, order=order, page_no=page_no, page_size=page_size,
