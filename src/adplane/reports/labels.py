@@ -111,8 +111,7 @@ class Labels:
             return self._campaigns
         missing = sorted({i for i in ids if i is not None and i not in self._campaigns})
         if missing and not self._all_loaded:
-            for row in self.session.execute(_campaigns_by_id(), {"ow_id": self.ow_id, "ids": missing}):
-                self._campaigns[row.id] = row
+            self._load(_campaigns_by_id(), {"ow_id": self.ow_id, "ids": missing})
         return self._campaigns
 
     def attributes(self, campaign_id: int) -> dict[str, Any]:
@@ -124,9 +123,9 @@ class Labels:
             self._attributes[campaign_id] = known
         return known
 
-    def _load(self, stmt: Any) -> None:
+    def _load(self, stmt: Any, params: dict[str, Any] | None = None) -> None:
         assert self._campaigns is not None
-        for row in self.session.execute(stmt):
+        for row in self.session.execute(stmt, params):
             self._campaigns[row.id] = row
 
     def campaign_ids_with_status(self, statuses: list[str]) -> list[int]:

@@ -143,6 +143,12 @@ def _needed_grain(start: datetime, end: datetime, daily_zone: str | None) -> str
     return None
 
 
+def may_read_running_totals(daily: bool) -> bool:
+    """Only an aggregated report can read running totals (`_split_by_grains`, below): a daily report's rows
+    depend on where local days cut, so it never asks for their checkpoints."""
+    return not daily
+
+
 def choose_source(query: ReportQuery) -> Source:
     if query.raw_relation is not None:
         return Source(query.raw_relation, "event_time", None)
@@ -157,7 +163,7 @@ def choose_source(query: ReportQuery) -> Source:
                     return fewer_rows
             if rollup is not None:
                 return Source(rollup.table, "period_start", rollup)
-        if not query.daily:
+        if may_read_running_totals(query.daily):
             split = _split_by_grains(query)
             if split is not None:
                 return split

@@ -338,10 +338,9 @@ def _execute_with_checkpoints(session: Session, store: Any, definition: Definiti
                               page_no: int | None, page_size: int | None,
                               with_daily_totals: bool | None) -> ReportResult:
     for attempt in range(CHECKPOINT_ATTEMPTS):
-        # The last attempt reads no running totals, so late data arriving all the time cannot starve it. A
-        # daily report never reads them (its rows depend on where local days cut; choose_source): asking the
-        # store for their state would be a query for nothing (0.4-0.9 ms on DuckDB).
-        reads_running = attempt < CHECKPOINT_ATTEMPTS - 1 and not definition.is_daily
+        # The last attempt reads no running totals, so late data arriving all the time cannot starve it; a
+        # report that cannot read them would ask the store for their state for nothing (0.4-0.9 ms on DuckDB).
+        reads_running = attempt < CHECKPOINT_ATTEMPTS - 1 and query.may_read_running_totals(definition.is_daily)
         states = checkpoint_states(store) if reads_running else {}
         prepared = prepare(session, definition, start=start, end=end, search=search, backend=_backend(store),
                            checkpoints=states)
