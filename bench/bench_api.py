@@ -7,7 +7,14 @@ The load generator is wrk (Debian package `wrk`; the bench says so and stops if 
 process on loopback. Both servers run one after the other on the same data dir, seeded by `serve --demo`
 (no real-time simulator, so nothing else competes for the two cores). Cases: a password login, a static
 list, the campaign list and a report execution, each after one checked warm-up request. Figures drift
-with the machine; the ratio to the bare app in the same run is the number to read."""
+with the machine; the ratio to the bare app in the same run is the number to read.
+
+Saturated runs (wrk's default: each connection sends its next request the moment the last is answered) give
+the throughput; at saturation a server's mean latency is connections / throughput (Little's law), whatever
+its code does. With `--paced F` (default 0.5) each read is run again with the 50 connections sending at
+about F times the slower app's saturated rate (random think time between requests), both apps the same
+offered rate: the latency of a server that is busy but not overrun. adplane is restarted for its paced runs,
+after the bare app's, on the same data."""
 
 from __future__ import annotations
 
@@ -22,6 +29,8 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -79,8 +88,13 @@ def _stop(proc: subprocess.Popen[bytes]) -> None:
         proc.wait()
 
 
-def _lua(case: Case) -> str:
+def _lua(case: Case, think_ms: float = 0) -> str:
     lines = [f'wrk.method = "{case.method}"']
+    if think_ms:
+        # each connection waits a random (exponential) think time before each request: 50 clients at a
+        # given rate, not 50 clients each sending the next request the moment the last one is answered
+        lines += ["function init(args) math.randomseed(os.time() + math.floor(os.clock() * 1000000)) end",
+                  f"function delay() return math.floor(-math.log(1 - math.random()) * {think_ms:.3f}) end"]
     for key, value in case.headers.items():
         lines.append(f'wrk.headers["{key}"] = [[{value}]]')
     if case.body is not None:
@@ -97,9 +111,11 @@ def _ms(text: str) -> float:
     return float(match.group(1)) * _UNITS[match.group(2)]
 
 
-def wrk(base: str, case: Case, *, duration: int, connections: int, work: Path) -> Figures:
+def wrk(base: str, case: Case, *, duration: int, connections: int, work: Path, rate: float = 0) -> Figures:
+    """Saturated (each connection sends its next request at once), or paced at about `rate` requests/s
+    overall. wrk times a request from its first byte written, so the think time is not in the latency."""
     script = work / f"{case.name}.lua"
-    script.write_text(_lua(case))
+    script.write_text(_lua(case, think_ms=connections / rate * 1000 if rate else 0))
     out = subprocess.run(["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "--timeout", "30s", "--latency",
                           "-s", str(script), base + case.path], capture_output=True, text=True, check=True).stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
@@ -111,6 +127,9 @@ def wrk(base: str, case: Case, *, duration: int, connections: int, work: Path) -
     if socket_errors:
         errors += sum(int(g) for g in socket_errors.groups())
     return Figures(rps, p50, p99, errors)
+
+
+READS = ("static list", "campaign list", "report execution")
 
 
 def _cases(creds: dict, token: str) -> list[Case]:
@@ -142,14 +161,34 @@ def _check(base: str, case: Case, log: Path) -> int:
     return len(response.content)
 
 
-def _measure(base: str, cases: list[Case], args: argparse.Namespace, work: Path, log: Path) -> dict[str, Figures]:
+def _print(label: str, figures: Figures) -> None:
+    print(f"  {label:<26} {figures.rps:8.1f} req/s  p50 {figures.p50_ms:7.1f} ms  p99 {figures.p99_ms:7.1f} ms  "
+          f"errors {figures.errors}", flush=True)
+
+
+def _measure(base: str, cases: list[Case], args: argparse.Namespace, work: Path, log: Path,
+             rates: dict[str, float] | None = None) -> dict[str, Figures]:
+    """Each case saturated; or, with `rates`, each read paced at its rate."""
     out = {}
     for case in cases:
+        if rates is not None and case.name not in rates:
+            continue
         _check(base, case, log)
-        out[case.name] = wrk(base, case, duration=args.duration, connections=args.connections, work=work)
-        print(f"  {case.name:<17} {out[case.name].rps:8.1f} req/s  p50 {out[case.name].p50_ms:7.1f} ms  "
-              f"p99 {out[case.name].p99_ms:7.1f} ms  errors {out[case.name].errors}", flush=True)
+        rate = rates[case.name] if rates is not None else 0
+        out[case.name] = wrk(base, case, duration=args.duration, connections=args.connections, work=work,
+                             rate=rate)
+        _print(f"{case.name} at {rate:.0f} req/s" if rate else case.name, out[case.name])
     return out
+
+
+@contextmanager
+def _serving(command: list[str], env: dict[str, str], log: Path, base: str, probe: str) -> Iterator[None]:
+    proc = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=log.open("ab"))
+    try:
+        _wait_ready(base, probe)
+        yield
+    finally:
+        _stop(proc)
 
 
 def main() -> None:
@@ -158,6 +197,9 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=1)
     parser.add_argument("--duration", type=int, default=10)
     parser.add_argument("--connections", type=int, default=50)
+    parser.add_argument("--paced", type=float, default=0.5,
+                        help="also run each read paced at this fraction of the slower app's saturated rate, "
+                             "both apps at the same rate (0: saturated runs only)")
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         raise SystemExit("bench_api needs wrk (apt-get install wrk)")
@@ -186,9 +228,7 @@ def main() -> None:
         print(f"bench_api: {args.backend}, {args.workers} worker(s), {args.connections} connections, "
               f"{args.duration} s per case (wrk, 2 threads)", flush=True)
         serve_log = work / "serve.log"
-        proc = subprocess.Popen(serve, env=env, stdout=subprocess.DEVNULL, stderr=serve_log.open("wb"))
-        try:
-            _wait_ready(base, "/readyz")
+        with _serving(serve, env, serve_log, base, "/readyz"):
             creds = json.loads((work / "data" / "demo-credentials.json").read_text())
             login = _cases(creds, "")[-1]
             token = httpx.post(base + login.path, headers=login.headers, content=login.body,
@@ -196,18 +236,21 @@ def main() -> None:
             cases = _cases(creds, token)
             print("adplane serve", flush=True)
             ours = _measure(base, cases, args, work, serve_log)
-        finally:
-            _stop(proc)
         bare_cmd = [str(VENV_BIN / "python"), "-m", "uvicorn", "bare_api:app", "--app-dir", str(BENCH_DIR),
                     "--port", str(port), "--log-level", "warning", "--no-access-log", "--workers", str(args.workers)]
         bare_log = work / "bare.log"
-        proc = subprocess.Popen(bare_cmd, env=env, stdout=subprocess.DEVNULL, stderr=bare_log.open("wb"))
-        try:
-            _wait_ready(base, "/docs")
+        # paced: both apps offered the same rate, a fraction of the slower one's saturated rate
+        rates: dict[str, float] = {}
+        with _serving(bare_cmd, env, bare_log, base, "/docs"):
             print("bare FastAPI (reference)", flush=True)
             bare = _measure(base, cases, args, work, bare_log)
-        finally:
-            _stop(proc)
+            if args.paced:
+                rates = {name: min(ours[name].rps, bare[name].rps) * args.paced for name in READS}
+                bare_paced = _measure(base, cases, args, work, bare_log, rates=rates)
+        if rates:
+            with _serving(serve, env, serve_log, base, "/readyz"):
+                print("adplane serve, paced", flush=True)
+                ours_paced = _measure(base, cases, args, work, serve_log, rates=rates)
     finally:
         shutil.rmtree(work, ignore_errors=True)
         if pg_db:
@@ -220,7 +263,17 @@ def main() -> None:
         ref = bare[name]
         print(f"| {name} | {mine.rps:.1f} | {mine.p50_ms:.1f} | {mine.p99_ms:.1f} | {ref.rps:.1f} | "
               f"{ref.p50_ms:.1f} | {ref.p99_ms:.1f} | {mine.rps / ref.rps:.0%} |")
-    failed = {name: f.errors for name, f in {**ours}.items() if f.errors}
+    if rates:
+        print(f"\nPaced: each read offered at {args.paced:.0%} of the slower app's saturated rate above, the same "
+              f"rate to both apps ({args.connections} connections, exponential think time)")
+        print("\n| case | offered req/s | adplane req/s | p50 ms | p99 ms | bare req/s | p50 ms | p99 ms |")
+        print("|---|---|---|---|---|---|---|---|")
+        for name, mine in ours_paced.items():
+            ref = bare_paced[name]
+            print(f"| {name} | {rates[name]:.0f} | {mine.rps:.1f} | {mine.p50_ms:.1f} | "
+                  f"{mine.p99_ms:.1f} | {ref.rps:.1f} | {ref.p50_ms:.1f} | {ref.p99_ms:.1f} |")
+    failed = {name: f.errors for name, f in ours.items() if f.errors}
+    failed |= {f"{name} (paced)": f.errors for name, f in (ours_paced if rates else {}).items() if f.errors}
     if failed:
         print(f"errors (non-2xx or socket) in adplane runs: {failed}")
 
