@@ -106,6 +106,34 @@ def test_campaigns_list_v2(client, population, other_headers):
     assert other["data"] == [] and other["recordsTotal"] == 0
 
 
+def test_an_unfiltered_campaign_list_counts_once_and_a_filtered_one_counts_both(app, client, population, db):
+    """recordsTotal is every campaign but the deleted; unfiltered, that is the page's own count."""
+    from sqlalchemy import event
+
+    headers = population["headers"]
+    seen: list[str] = []
+
+    def record(conn, cursor, statement, *args):
+        seen.append(statement)
+
+    def counts(params: dict) -> tuple[dict, int]:
+        seen.clear()
+        event.listen(db.engine, "before_cursor_execute", record)
+        try:
+            body = client.get("/api/v2/cmp/campaigns/list", headers=headers, params=params).json()
+        finally:
+            event.remove(db.engine, "before_cursor_execute", record)
+        return body, sum("count(" in statement.lower() for statement in seen)
+
+    for params in ({}, {"search_field": ""}, {"ow_ids": "all"}, {"no_of_entries": 2, "pgno": 2}):
+        body, statements = counts(params)
+        assert (body["recordsTotal"], body["recordsFiltered"], statements) == (5, 5, 1), params
+    for params, filtered in (({"status": "running"}, 1), ({"creative_type_ids": "14"}, 1),
+                             ({"search_field": "alpha"}, 1), ({"ow_ids": "999999"}, 0)):
+        body, statements = counts(params)
+        assert (body["recordsTotal"], body["recordsFiltered"], statements) == (5, filtered, 2), params
+
+
 def test_campaigns_data_v2(client, population, other_headers):
     headers, ids = population["headers"], population["ids"]
     client.patch(f"/api/v2/cmp/campaign/{ids['paused']}", headers=headers, json={"conversionIds": "18,19"})

@@ -188,14 +188,17 @@ def list_campaigns(
     no_of_entries: PageSize = 50, pgno: PageNo = 1,
 ) -> dict:
     statuses = queries.parse_statuses(status_filter, "status")
-    stmt = queries.base_query(principal, statuses=statuses,
-                              creative_type_ids=parse_ids(creative_type_ids, "creative_type_ids"),
-                              search=search_field, visible=queries.org_filter(principal, ow_ids, "ow_ids"))
-    total = count(session, queries.base_query(principal, statuses=[], creative_type_ids=[], search=None,
-                                              visible=True))
+    type_ids = parse_ids(creative_type_ids, "creative_type_ids")
+    visible = queries.org_filter(principal, ow_ids, "ow_ids")
+    stmt = queries.base_query(principal, statuses=statuses, creative_type_ids=type_ids, search=search_field,
+                              visible=visible)
     offset, limit = page_offset(pgno, no_of_entries)
     rows, filtered = fetch_page(session, stmt, queries.list_sort(sort_by, order), tiebreak=Campaign.id,
                                 offset=offset, limit=limit)
+    unfiltered = visible and not statuses and not type_ids and queries.search_clause(search_field) is None
+    # unfiltered (the usual first page), the page's own count is the total: no second count query
+    total = filtered if unfiltered else count(
+        session, queries.base_query(principal, statuses=[], creative_type_ids=[], search=None, visible=True))
     who = owners(session, rows)
     return {"statusCode": 200, "recordsTotal": total, "pageNumber": pgno, "pageSize": no_of_entries, "draw": 0,
             "recordsFiltered": filtered, "data": [list_item(c, who[c.id]) for c in rows]}
