@@ -3,11 +3,13 @@ Resolving the caller from a token needs the auth domain: `adplane.auth.deps` (`P
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Annotated
 
+import anyio
 from fastapi import Depends, Path, Request
+from fastapi.concurrency import run_in_threadpool
 from sqlalchemy.orm import Session
 
 from adplane.core.db import Database
@@ -26,11 +28,20 @@ async def get_settings(request: Request) -> Settings:
     return request.app.state.settings
 
 
-def get_session(db: Annotated[Database, Depends(get_database)]) -> Iterator[Session]:
-    """Sync on purpose: closing the session returns its connection to the pool, which must not wait on
-    the event loop (with the pool exhausted, a loop blocked on a checkout would wait for itself)."""
-    with db.session() as session:
+async def get_session(db: Annotated[Database, Depends(get_database)]) -> AsyncIterator[Session]:
+    """Opened on the event loop: a new session holds no connection until its first statement, which runs in
+    the endpoint's thread (a loop blocked on a checkout from an exhausted pool would wait for itself). Closed
+    in the thread pool once it has one: closing rolls back and returns the connection, a round trip the loop
+    must not wait on. A sync dependency cost a thread-pool hop for the opening too."""
+    session = db.session_factory()
+    try:
         yield session
+    finally:
+        if session.in_transaction():
+            with anyio.CancelScope(shield=True):  # a cancelled request still gives its connection back
+                await run_in_threadpool(session.close)
+        else:
+            session.close()
 
 
 IdPath = Annotated[int, Path(ge=1, le=MAX_DB_INT)]
