@@ -21,7 +21,7 @@ from adplane.core.logging import RequestLogMiddleware, configure_logging
 from adplane.core.metrics import MetricsMiddleware, render
 from adplane.core.openapi import install_openapi
 from adplane.core.readiness import check_all
-from adplane.core.routing import install_prefix_dispatch
+from adplane.core.routing import add_router, install_prefix_dispatch
 from adplane.core.settings import Settings, get_settings
 from adplane.job_kinds import load_job_kinds
 from adplane.jobs.metrics import QueueCollector
@@ -132,7 +132,7 @@ def create_app(
         return Response(body, media_type=content_type)
 
     for module_name in ROUTER_MODULES:
-        app.include_router(importlib.import_module(module_name).router)
+        add_router(app, importlib.import_module(module_name).router)
     from adplane.console.endpoints import install_console
 
     install_console(app)  # after the API routes: the console only answers what they do not
