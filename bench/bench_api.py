@@ -191,6 +191,13 @@ def _serving(command: list[str], env: dict[str, str], log: Path, base: str, prob
         _stop(proc)
 
 
+def _table(header: list[str], rows: list[list[str]]) -> None:
+    print("\n| " + " | ".join(header) + " |")
+    print("|" + "---|" * len(header))
+    for row in rows:
+        print("| " + " | ".join(row) + " |")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--backend", choices=["sqlite", "postgresql"], default="sqlite")
@@ -257,21 +264,18 @@ def main() -> None:
             with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
                 conn.execute(f'DROP DATABASE IF EXISTS "{pg_db}" WITH (FORCE)')
 
-    print("\n| case | adplane req/s | p50 ms | p99 ms | bare req/s | p50 ms | p99 ms | adplane / bare |")
-    print("|---|---|---|---|---|---|---|---|")
-    for name, mine in ours.items():
-        ref = bare[name]
-        print(f"| {name} | {mine.rps:.1f} | {mine.p50_ms:.1f} | {mine.p99_ms:.1f} | {ref.rps:.1f} | "
-              f"{ref.p50_ms:.1f} | {ref.p99_ms:.1f} | {mine.rps / ref.rps:.0%} |")
+    def cells(figures: Figures) -> list[str]:
+        return [f"{figures.rps:.1f}", f"{figures.p50_ms:.1f}", f"{figures.p99_ms:.1f}"]
+
+    _table(["case", "adplane req/s", "p50 ms", "p99 ms", "bare req/s", "p50 ms", "p99 ms", "adplane / bare"],
+           [[name, *cells(mine), *cells(bare[name]), f"{mine.rps / bare[name].rps:.0%}"]
+            for name, mine in ours.items()])
     if rates:
         print(f"\nPaced: each read offered at {args.paced:.0%} of the slower app's saturated rate above, the same "
               f"rate to both apps ({args.connections} connections, exponential think time)")
-        print("\n| case | offered req/s | adplane req/s | p50 ms | p99 ms | bare req/s | p50 ms | p99 ms |")
-        print("|---|---|---|---|---|---|---|---|")
-        for name, mine in ours_paced.items():
-            ref = bare_paced[name]
-            print(f"| {name} | {rates[name]:.0f} | {mine.rps:.1f} | {mine.p50_ms:.1f} | "
-                  f"{mine.p99_ms:.1f} | {ref.rps:.1f} | {ref.p50_ms:.1f} | {ref.p99_ms:.1f} |")
+        _table(["case", "offered req/s", "adplane req/s", "p50 ms", "p99 ms", "bare req/s", "p50 ms", "p99 ms"],
+               [[name, f"{rates[name]:.0f}", *cells(mine), *cells(bare_paced[name])]
+                for name, mine in ours_paced.items()])
     failed = {name: f.errors for name, f in ours.items() if f.errors}
     failed |= {f"{name} (paced)": f.errors for name, f in (ours_paced if rates else {}).items() if f.errors}
     if failed:
