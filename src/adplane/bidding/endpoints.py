@@ -23,9 +23,10 @@ from adplane.bidding.schemas import (
 )
 from adplane.core.deps import IdPath, SessionDep
 from adplane.core.envelopes import V3, v3
+from adplane.core.routing import add_router
 
 router = APIRouter(tags=["Bid Models"])
-router.include_router(master_inventory.router)
+add_router(router, master_inventory.router)
 
 NOUNS = {1: "Creatives", 4: "Inventories", 7: "Traffic types", 8: "Device types", 10: "States", 13: "Exchanges"}
 

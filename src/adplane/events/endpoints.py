@@ -17,6 +17,7 @@ from adplane.core.db import Database
 from adplane.core.deps import SessionDep
 from adplane.core.envelopes import V3, v3
 from adplane.core.errors import Conflict, NotFound, ValidationFailed
+from adplane.core.routing import add_router
 from adplane.events.ingest import (
     DEFAULT_MAX_ERRORS,
     FORMATS,
@@ -164,4 +165,4 @@ def internal_maintain(_key: ControlKeyDep, request: Request) -> dict[str, Any]:
     return run_maintenance(request.app.state.analytics, request.app.state.settings)
 
 
-router.include_router(internal)
+add_router(router, internal)

@@ -13,6 +13,7 @@ from adplane.auth.deps import PrincipalDep
 from adplane.core.deps import SessionDep
 from adplane.core.envelopes import V2, V3, v2, v3
 from adplane.core.listing import parse_ids, parse_ids_filter
+from adplane.core.routing import add_router
 from adplane.master import catalog, legacy_endpoints, segment_lists, segments, static_lists
 from adplane.master import responses as r
 from adplane.master.lists import MAX_PAGE_SIZE, ListQuery, run_list
@@ -312,7 +313,7 @@ for _spec in SEGMENT_LISTS:
     _segment_route(_spec)
 
 
-router.include_router(segments.router)
-router.include_router(static_lists.router)
-router.include_router(segment_lists.router)
-router.include_router(legacy_endpoints.router)
+add_router(router, segments.router)
+add_router(router, static_lists.router)
+add_router(router, segment_lists.router)
+add_router(router, legacy_endpoints.router)

@@ -15,6 +15,7 @@ from adplane.core.control import ControlKeyDep
 from adplane.core.deps import SettingsDep
 from adplane.core.envelopes import V3, v3
 from adplane.core.errors import Conflict, ValidationFailed
+from adplane.core.routing import add_router
 from adplane.core.schemas import WireModel
 from adplane.core.settings import Settings
 from adplane.sandbox import service
@@ -129,4 +130,4 @@ def internal_reset(_key: ControlKeyDep, _: SandboxDep, request: Request) -> dict
     return service.reset(service.Runtime.of(request.app), _demo_workspace(request))
 
 
-router.include_router(internal)
+add_router(router, internal)

@@ -12,6 +12,7 @@ from adplane.auth.deps import PrincipalDep
 from adplane.core.control import ControlKeyDep
 from adplane.core.deps import SessionDep, SettingsDep
 from adplane.core.envelopes import V3, Message, v3
+from adplane.core.routing import add_router
 from adplane.core.schemas import MAX_DB_INT
 from adplane.schedules import links, service
 from adplane.schedules.models import EVERY_REPORT
@@ -79,5 +80,5 @@ def internal_run_due(body: RunDueBody, _key: ControlKeyDep, request: Request) ->
     return run_due(state.db, state.settings, now=now, store=getattr(state, "analytics", None)).as_dict()
 
 
-router.include_router(public)
-router.include_router(internal)
+add_router(router, public)
+add_router(router, internal)
