@@ -10,7 +10,7 @@ first `{`), so an entry left out could not have matched: order, 405s, slash redi
 as the full router's. Anything whose paths cannot be read (a host route, an include with a prefix) is
 filed at the root, where every request sees it.
 
-Most routers' routes are added to the app itself (`add_router`), so the top-level entries are mostly single
+Every domain router's routes are added to the app itself (`add_router`), so the top-level entries are single
 routes, and a request sees a handful of them.
 """
 
