@@ -19,8 +19,9 @@ Layout (`docs/clickhouse.md` has the cluster variant):
 - Exactly once: a batch is inserted with `insert_deduplication_token = batch id`, so a retried
   insert (after a failure between the insert and the batch record) is dropped by the engine in
   `events` and in every view's table alike; the batch record is written last.
-- Running-total checkpoints (`adplane.analytics.running`) are plain MergeTree tables maintained by
-  the same engine-neutral code as the other stores; its state table takes lightweight UPDATEs.
+- Running-total checkpoints (`adplane.analytics.running`) are plain MergeTree tables ordered by time
+  first (every read is of one checkpoint), maintained by the same engine-neutral code as the other
+  stores; its state table takes lightweight UPDATEs.
 
 Callers' SQL (`?` placeholders, `count(*) FILTER (WHERE ...)`, `coalesce`, window functions) runs
 as it is: placeholders become typed literals here, and the connection settings make ClickHouse
@@ -208,12 +209,22 @@ class ClickHouseDialect(Dialect):
             cols += [f"first_event_time SimpleAggregateFunction(min, Nullable({TIMESTAMP}))",
                      f"last_event_time SimpleAggregateFunction(max, Nullable({TIMESTAMP}))"]
         engine = "MergeTree" if running_totals else "AggregatingMergeTree"
-        order = ", ".join(("ow_id", "campaign_id", "period_start", *(k for k in keys if k not in
-                                                                         ("ow_id", "campaign_id"))))
+        order = self.sorting_key(rollup, running_totals=running_totals)
         body = ",\n  ".join(cols)
         return (f"CREATE TABLE IF NOT EXISTS {rollup.table} (\n  {body}\n) ENGINE = {engine}\n"
                 f"PARTITION BY toYYYYMM(period_start) ORDER BY ({order})\n"
                 f"SETTINGS allow_nullable_key = 1, non_replicated_deduplication_window = {DEDUP_WINDOW}")
+
+    @staticmethod
+    def sorting_key(rollup: Rollup, *, running_totals: bool = False) -> str:
+        """A rollup's rows are read by campaign (a campaign's rows are contiguous); a running-total table's
+        always by checkpoint, every key of an organization at one instant, so it is ordered by time first:
+        a checkpoint is then a few granules instead of a scan of its whole month's partition."""
+        keys = rollup.key_columns[1:]
+        if running_totals:
+            return ", ".join(("period_start", *keys))
+        return ", ".join(("ow_id", "campaign_id", "period_start", *(k for k in keys if k not in
+                                                                    ("ow_id", "campaign_id"))))
 
     def added_measures_ddl(self, table: str, columns: set[str], *, running_totals: bool = False) -> list[str]:
         """As for the other engines; a rollup's view (which names the measures it fills) is dropped with it
@@ -425,6 +436,7 @@ class ClickHouseStore(_EngineNeutral):
                         self.query("SELECT name FROM system.tables WHERE database = currentDatabase()")}
             columns = _columns_by_table(self.query(
                 "SELECT table, name FROM system.columns WHERE database = currentDatabase()"))
+            reordered = self._drop_misordered_running_tables()
             # a rollup extended here has no view until schema_ddl makes it again (appends of other processes
             # in between miss it: extend a server's store while none writes)
             for stmt in [*_measure_extensions(self.dialect, columns), *self.dialect.schema_ddl()]:
@@ -433,10 +445,24 @@ class ClickHouseStore(_EngineNeutral):
             for totals in running.RUNNING_TOTALS:
                 if totals.table not in seeded:
                     self.execute(f"INSERT INTO {running.STATE_TABLE} VALUES (?, NULL, 0)", [totals.table])
+            if reordered:  # made again empty: nothing is valid until the next refresh builds them
+                self.execute(*running.invalidate_sql(None, reordered))
         if "events" in existing:
             added = [r for r in ROLLUPS if r.table not in existing]
             if added and self.query("SELECT 1 FROM events LIMIT 1"):
                 self.rebuild_rollups(rollups=added)
+
+    def _drop_misordered_running_tables(self) -> list[str]:
+        """Running-total tables of an older layout (ordered by campaign first), dropped to be made again by
+        `schema_ddl`: a sorting key cannot be changed in place, and checkpoints are derived data."""
+        wanted = {r.table: self.dialect.sorting_key(r.layout, running_totals=True) for r in running.RUNNING_TOTALS}
+        marks = ", ".join("?" for _ in wanted)
+        rows = self.query("SELECT name, sorting_key FROM system.tables WHERE database = currentDatabase() "
+                          f"AND name IN ({marks})", list(wanted))
+        stale = [name for name, key in rows if key.replace(" ", "") != wanted[name].replace(" ", "")]
+        for name in stale:
+            self._conn.command(f"DROP TABLE {name}")
+        return stale
 
     @property
     def backend(self) -> str:
