@@ -20,10 +20,14 @@ TABLE = "running_geo_device"
 OLD_KEY = "ow_id, campaign_id, period_start, io_id, creative_type_id, state_id, device_type_id"
 
 
-@pytest.fixture
-def url(chdb_dir: Path) -> Iterator[str]:
+@pytest.fixture(params=["chdb", "clickhouse-http"])
+def url(request: pytest.FixtureRequest, chdb_dir: Path) -> Iterator[str]:
+    """The store in-process, and through the network client (clickhouse-connect) against tests/chdb_http.py."""
     database = f"t_{uuid.uuid4().hex[:12]}"
-    yield f"chdb://{chdb_dir}?database={database}"
+    if request.param == "chdb":
+        yield f"chdb://{chdb_dir}?database={database}"
+    else:
+        yield f"clickhouse://default@127.0.0.1:{request.getfixturevalue('chdb_http').port}/{database}"
     conn = clickhouse.connect(f"chdb://{chdb_dir}?database={database}")
     try:
         conn.command(f"DROP DATABASE IF EXISTS {database}")

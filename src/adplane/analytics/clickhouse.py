@@ -454,7 +454,9 @@ class ClickHouseStore(_EngineNeutral):
 
     def _drop_misordered_running_tables(self) -> list[str]:
         """Running-total tables of an older layout (ordered by campaign first), dropped to be made again by
-        `schema_ddl`: a sorting key cannot be changed in place, and checkpoints are derived data."""
+        `schema_ddl`: a sorting key cannot be changed in place, and checkpoints are derived data. (A report
+        another process runs at that moment fails on the missing table: upgrade a server's store while none
+        serves, as for added measures.)"""
         wanted = {r.table: self.dialect.sorting_key(r.layout, running_totals=True) for r in running.RUNNING_TOTALS}
         marks = ", ".join("?" for _ in wanted)
         rows = self.query("SELECT name, sorting_key FROM system.tables WHERE database = currentDatabase() "
