@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from adplane.analytics import clickhouse, running
+from adplane.analytics import clickhouse, dialect, running
+from adplane.analytics.rollups import MEASURES
 from conftest import ANALYTICS_STORES
 from test_events_store import make_events
 
@@ -96,3 +97,30 @@ def test_a_store_ordered_by_campaign_first_gets_its_checkpoints_made_again(url, 
         assert checkpoints_match_raw(again) >= 4
     finally:
         again.close()
+
+
+def test_a_store_of_the_old_order_and_without_the_newer_measures_opens(url, monkeypatch):
+    """Both upgrades at once: the running-total table is made again with every measure, and the rollups get the
+    measures they lack."""
+    old_measures = tuple(m for m in MEASURES if m.name not in ("attributed_views", "attributed_clicks"))
+    with monkeypatch.context() as before:
+        current = clickhouse.ClickHouseDialect.sorting_key
+        before.setattr(clickhouse.ClickHouseDialect, "sorting_key", staticmethod(
+            lambda rollup, *, running_totals=False: OLD_KEY if running_totals else current(rollup)))
+        for module in (dialect, clickhouse, running):
+            before.setattr(module, "MEASURES", old_measures)
+        old = clickhouse.ClickHouseStore(url)
+        old.append_events(make_events(600, seed=7, hours=24 * 4), batch_id="b1")
+        assert old.refresh_running_totals() > 0
+        old.close()
+
+    store = clickhouse.ClickHouseStore(url)
+    try:
+        assert sorting_key(store).replace(" ", "").startswith("period_start,ow_id,")
+        columns = {row[0] for row in store.query("SELECT name FROM system.columns WHERE database = currentDatabase() "
+                                                 "AND table = ?", [TABLE])}
+        assert {m.name for m in MEASURES} <= columns
+        assert store.refresh_running_totals() > 0
+        assert checkpoints_match_raw(store) >= 3
+    finally:
+        store.close()

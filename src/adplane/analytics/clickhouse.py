@@ -434,9 +434,9 @@ class ClickHouseStore(_EngineNeutral):
         with self._lock:
             existing = {row[0] for row in
                         self.query("SELECT name FROM system.tables WHERE database = currentDatabase()")}
+            reordered = self._drop_misordered_running_tables()  # before reading columns: made again whole
             columns = _columns_by_table(self.query(
                 "SELECT table, name FROM system.columns WHERE database = currentDatabase()"))
-            reordered = self._drop_misordered_running_tables()
             # a rollup extended here has no view until schema_ddl makes it again (appends of other processes
             # in between miss it: extend a server's store while none writes)
             for stmt in [*_measure_extensions(self.dialect, columns), *self.dialect.schema_ddl()]:
