@@ -15,6 +15,7 @@ from adplane.analytics import clickhouse, dialect, running
 from adplane.analytics.rollups import MEASURES
 from conftest import ANALYTICS_STORES
 from test_events_store import make_events
+from test_store_added_measures import OLD_MEASURES
 
 pytestmark = pytest.mark.skipif("chdb" not in ANALYTICS_STORES, reason="the ClickHouse store runs on chDB")
 TABLE = "running_geo_device"
@@ -39,6 +40,13 @@ def url(request: pytest.FixtureRequest, chdb_dir: Path) -> Iterator[str]:
 def sorting_key(store: clickhouse.ClickHouseStore) -> str:
     return store.query("SELECT sorting_key FROM system.tables WHERE database = currentDatabase() AND name = ?",
                        [TABLE])[0][0]
+
+
+def order_by_campaign_first(patch: pytest.MonkeyPatch) -> None:
+    """Make running-total tables as the earlier build did (rollups keep their order)."""
+    current = clickhouse.ClickHouseDialect.sorting_key
+    patch.setattr(clickhouse.ClickHouseDialect, "sorting_key", staticmethod(
+        lambda rollup, *, running_totals=False: OLD_KEY if running_totals else current(rollup)))
 
 
 def checkpoints_match_raw(store: clickhouse.ClickHouseStore) -> int:
@@ -67,9 +75,7 @@ def test_checkpoints_are_ordered_by_time_first(url):
 
 def test_a_store_ordered_by_campaign_first_gets_its_checkpoints_made_again(url, monkeypatch):
     with monkeypatch.context() as before:
-        current = clickhouse.ClickHouseDialect.sorting_key
-        before.setattr(clickhouse.ClickHouseDialect, "sorting_key", staticmethod(
-            lambda rollup, *, running_totals=False: OLD_KEY if running_totals else current(rollup)))
+        order_by_campaign_first(before)
         old = clickhouse.ClickHouseStore(url)
         old.append_events(make_events(900, seed=6, hours=24 * 5), batch_id="b1")
         assert old.refresh_running_totals() > 0
@@ -102,13 +108,10 @@ def test_a_store_ordered_by_campaign_first_gets_its_checkpoints_made_again(url, 
 def test_a_store_of_the_old_order_and_without_the_newer_measures_opens(url, monkeypatch):
     """Both upgrades at once: the running-total table is made again with every measure, and the rollups get the
     measures they lack."""
-    old_measures = tuple(m for m in MEASURES if m.name not in ("attributed_views", "attributed_clicks"))
     with monkeypatch.context() as before:
-        current = clickhouse.ClickHouseDialect.sorting_key
-        before.setattr(clickhouse.ClickHouseDialect, "sorting_key", staticmethod(
-            lambda rollup, *, running_totals=False: OLD_KEY if running_totals else current(rollup)))
+        order_by_campaign_first(before)
         for module in (dialect, clickhouse, running):
-            before.setattr(module, "MEASURES", old_measures)
+            before.setattr(module, "MEASURES", OLD_MEASURES)
         old = clickhouse.ClickHouseStore(url)
         old.append_events(make_events(600, seed=7, hours=24 * 4), batch_id="b1")
         assert old.refresh_running_totals() > 0
