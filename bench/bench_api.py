@@ -244,7 +244,8 @@ def main() -> None:
             print("adplane serve", flush=True)
             ours = _measure(base, cases, args, work, serve_log)
         bare_cmd = [str(VENV_BIN / "python"), "-m", "uvicorn", "bare_api:app", "--app-dir", str(BENCH_DIR),
-                    "--port", str(port), "--log-level", "warning", "--no-access-log", "--workers", str(args.workers)]
+                    "--port", str(port), "--log-level", "warning", "--no-access-log", "--workers", str(args.workers),
+                    "--loop", env.get("ADPLANE_EVENT_LOOP", "asyncio")]  # the event loop adplane serves on
         bare_log = work / "bare.log"
         # paced: both apps offered the same rate, a fraction of the slower one's saturated rate
         rates: dict[str, float] = {}

@@ -10,6 +10,7 @@ from decimal import Decimal
 import pytest
 from fastapi.testclient import TestClient
 
+from adplane.core.deps import LOOP_READ_MAX_ROWS
 from campaign_helpers import END_S, START_S, create_campaign, create_io, error_fields, freeze, make_creative
 
 
@@ -118,20 +119,54 @@ def test_an_unfiltered_campaign_list_counts_once_and_a_filtered_one_counts_both(
 
     def counts(params: dict) -> tuple[dict, int]:
         seen.clear()
-        event.listen(db.engine, "before_cursor_execute", record)
+        engines = (db.engine, db.loop_engine)  # a page of up to LOOP_READ_MAX_ROWS is read on the loop's own
+        for engine in engines:
+            event.listen(engine, "before_cursor_execute", record)
         try:
             body = client.get("/api/v2/cmp/campaigns/list", headers=headers, params=params).json()
         finally:
-            event.remove(db.engine, "before_cursor_execute", record)
+            for engine in engines:
+                event.remove(engine, "before_cursor_execute", record)
         return body, sum("count(" in statement.lower() for statement in seen)
 
-    for params in ({}, {"search_field": ""}, {"ow_ids": "all"}, {"no_of_entries": 2, "pgno": 2}):
+    for params in ({}, {"search_field": ""}, {"ow_ids": "all"}, {"no_of_entries": 2, "pgno": 2},
+                   {"no_of_entries": LOOP_READ_MAX_ROWS + 1}):
         body, statements = counts(params)
         assert (body["recordsTotal"], body["recordsFiltered"], statements) == (5, 5, 1), params
     for params, filtered in (({"status": "running"}, 1), ({"creative_type_ids": "14"}, 1),
                              ({"search_field": "alpha"}, 1), ({"ow_ids": "999999"}, 0)):
         body, statements = counts(params)
         assert (body["recordsTotal"], body["recordsFiltered"], statements) == (5, filtered, 2), params
+
+
+def test_a_small_page_is_read_on_the_loop_and_answers_while_the_pool_is_exhausted(client, population, db):
+    """A page of up to LOOP_READ_MAX_ROWS campaigns is read on the event loop's own connection, a larger one in
+    the thread pool: the same answer either way. The loop's read never waits for the shared pool, so it
+    answers even while every pooled connection is taken (by long reports, say)."""
+    from sqlalchemy.pool import QueuePool
+
+    headers = population["headers"]
+    path = "/api/v2/cmp/campaigns/list"
+    small = client.get(path, headers=headers, params={"no_of_entries": LOOP_READ_MAX_ROWS})
+    large = client.get(path, headers=headers, params={"no_of_entries": LOOP_READ_MAX_ROWS + 1})
+    assert small.status_code == large.status_code == 200
+    small_body, large_body = small.json(), large.json()
+    assert small_body["data"] == large_body["data"] and len(small_body["data"]) == 5
+    assert (small_body["recordsTotal"], small_body["pageSize"]) == (5, LOOP_READ_MAX_ROWS)
+    assert large_body["pageSize"] == LOOP_READ_MAX_ROWS + 1
+
+    pool = db.engine.pool
+    assert isinstance(pool, QueuePool)
+    client.get(path, headers=headers)  # the caller is resolved (and cached) before the pool is taken
+    held = []
+    try:
+        while pool.checkedout() < pool.size() + pool._max_overflow:
+            held.append(db.engine.connect())
+        again = client.get(path, headers=headers)
+    finally:
+        for connection in held:
+            connection.close()
+    assert again.status_code == 200 and again.json()["data"] == small_body["data"]
 
 
 def test_campaigns_data_v2(client, population, other_headers):

@@ -7,6 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
+from sqlalchemy.orm import Session
 
 from adplane.analytics.deps import AnalyticsDep
 from adplane.auth.deps import PrincipalDep
@@ -38,7 +39,7 @@ from adplane.campaigns.schemas import (
 )
 from adplane.campaigns.wire import campaign_detail, list_item, owners, pricing_model
 from adplane.core.clock import to_epoch_s, utcnow
-from adplane.core.deps import IdPath, SessionDep
+from adplane.core.deps import LOOP_READ_MAX_ROWS, DatabaseDep, IdPath, SessionDep, run_read
 from adplane.core.envelopes import V2, V3, Message, v2, v3
 from adplane.core.errors import ValidationFailed
 from adplane.core.listing import count, fetch_page, ids_first, page_offset, parse_ids, parse_sort
@@ -181,27 +182,32 @@ def count_v2(principal: PrincipalDep, session: SessionDep, sortType: Text = None
 
 
 @router.get("/api/v2/cmp/campaigns/list", response_model=CampaignList)
-def list_campaigns(
-    principal: PrincipalDep, session: SessionDep,
+async def list_campaigns(
+    principal: PrincipalDep, db: DatabaseDep,
     creative_type_ids: Text = None, sort_by: Text = None, order: Text = None, search_field: Text = None,
     status_filter: Annotated[str | None, Query(alias="status", max_length=2000)] = None, ow_ids: Text = None,
     no_of_entries: PageSize = 50, pgno: PageNo = 1,
 ) -> dict:
+    """The console's first call: a page of up to LOOP_READ_MAX_ROWS campaigns is read on the event loop."""
     statuses = queries.parse_statuses(status_filter, "status")
     type_ids = parse_ids(creative_type_ids, "creative_type_ids")
     visible = queries.org_filter(principal, ow_ids, "ow_ids")
-    stmt = queries.base_query(principal, statuses=statuses, creative_type_ids=type_ids, search=search_field,
-                              visible=visible)
+    sort = queries.list_sort(sort_by, order)
     offset, limit = page_offset(pgno, no_of_entries)
-    rows, filtered = fetch_page(session, stmt, queries.list_sort(sort_by, order), tiebreak=Campaign.id,
-                                offset=offset, limit=limit)
-    unfiltered = visible and not statuses and not type_ids and queries.search_clause(search_field) is None
     # unfiltered (the usual first page), the page's own count is the total: no second count query
-    total = filtered if unfiltered else count(
-        session, queries.base_query(principal, statuses=[], creative_type_ids=[], search=None, visible=True))
-    who = owners(session, rows)
-    return {"statusCode": 200, "recordsTotal": total, "pageNumber": pgno, "pageSize": no_of_entries, "draw": 0,
-            "recordsFiltered": filtered, "data": [list_item(c, who[c.id]) for c in rows]}
+    unfiltered = visible and not statuses and not type_ids and queries.search_clause(search_field) is None
+
+    def read(session: Session) -> dict:
+        stmt = queries.base_query(principal, statuses=statuses, creative_type_ids=type_ids, search=search_field,
+                                  visible=visible)
+        rows, filtered = fetch_page(session, stmt, sort, tiebreak=Campaign.id, offset=offset, limit=limit)
+        total = filtered if unfiltered else count(
+            session, queries.base_query(principal, statuses=[], creative_type_ids=[], search=None, visible=True))
+        who = owners(session, rows)
+        return {"statusCode": 200, "recordsTotal": total, "pageNumber": pgno, "pageSize": no_of_entries,
+                "draw": 0, "recordsFiltered": filtered, "data": [list_item(c, who[c.id]) for c in rows]}
+
+    return await run_read(db, read, small=no_of_entries <= LOOP_READ_MAX_ROWS)
 
 
 @router.get("/api/v2/cmp/campaigns/data", response_model=V2[CampaignsData])

@@ -72,7 +72,8 @@ def _run(settings: Settings, host: str, port: int, demo: bool, simulate: bool | 
         # proxy_headers=False: uvicorn must not rewrite the client address from X-Forwarded-For;
         # adplane.core.addresses believes that header only from ADPLANE_TRUSTED_PROXIES
         if workers == 1:
-            uvicorn.run(app, host=host, port=port, log_config=None, access_log=False, proxy_headers=False)
+            uvicorn.run(app, host=host, port=port, log_config=None, access_log=False, proxy_headers=False,
+                        loop=settings.event_loop)
             return
         _serve_workers(settings, app, server.key, host, port, workers)
 
@@ -106,7 +107,7 @@ def _serve_workers(settings: Settings, app: object, control_key: str, host: str,
     runner.start()
     try:
         uvicorn.run("adplane.cli.serve:worker_app", factory=True, workers=workers, host=host, port=port,
-                    log_config=None, access_log=False, proxy_headers=False)
+                    log_config=None, access_log=False, proxy_headers=False, loop=settings.event_loop)
     finally:
         runner.stop()
 

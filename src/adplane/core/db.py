@@ -81,6 +81,18 @@ class Database:
             self._loop_engine = make_engine(self.url, connections=1)
         return self._loop_engine
 
+    @contextmanager
+    def loop_session(self) -> Iterator[Session]:
+        """A session on the event loop's own connection (`loop_engine`), for a small read run on the loop.
+
+        Only in a `with` block that does not await: the one connection is then never asked for twice at
+        once, and it is back in its pool before any other request runs. Writes do not belong here."""
+        session = Session(self.loop_engine, expire_on_commit=False)
+        try:
+            yield session
+        finally:
+            session.close()
+
     @property
     def is_postgres(self) -> bool:
         return self.engine.dialect.name == "postgresql"

@@ -6,6 +6,7 @@ import ipaddress
 import secrets
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import AliasChoices, Field, PrivateAttr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -78,6 +79,9 @@ class Settings(BaseSettings):
     conversion_hits_per_second: int = 200  # pixel/postback hits per conversion per second, per process (0: no limit)
     audience_pixel_hits_per_second: int = 200  # retargeting pixel hits per audience per second, per process
     run_background_jobs: bool = True
+    # The server's event loop. asyncio by default: under saturation uvloop left some new connections
+    # unserved for seconds while it served the others (docs/api-throughput.md), at about the same throughput.
+    event_loop: Literal["asyncio", "uvloop"] = "asyncio"
     # Sandbox for testing integrations (adplane.sandbox): reset and clock endpoints; `serve --demo` sets it.
     sandbox: bool = False
 
