@@ -207,7 +207,12 @@ def main() -> None:
     parser.add_argument("--paced", type=float, default=0.5,
                         help="also run each read paced at this fraction of the slower app's saturated rate, "
                              "both apps at the same rate (0: saturated runs only)")
+    parser.add_argument("--cases", default="",
+                        help="comma-separated case names to run (default: all): " + ", ".join((*READS, "login")))
     args = parser.parse_args()
+    wanted = {name.strip() for name in args.cases.split(",") if name.strip()}
+    if unknown := wanted - {*READS, "login"}:
+        raise SystemExit(f"--cases: unknown {sorted(unknown)}")
     if shutil.which("wrk") is None:
         raise SystemExit("bench_api needs wrk (apt-get install wrk)")
 
@@ -240,7 +245,7 @@ def main() -> None:
             login = _cases(creds, "")[-1]
             token = httpx.post(base + login.path, headers=login.headers, content=login.body,
                                timeout=30).json()["data"]["access_token"]
-            cases = _cases(creds, token)
+            cases = [case for case in _cases(creds, token) if not wanted or case.name in wanted]
             print("adplane serve", flush=True)
             ours = _measure(base, cases, args, work, serve_log)
         bare_cmd = [str(VENV_BIN / "python"), "-m", "uvicorn", "bare_api:app", "--app-dir", str(BENCH_DIR),
@@ -253,7 +258,7 @@ def main() -> None:
             print("bare FastAPI (reference)", flush=True)
             bare = _measure(base, cases, args, work, bare_log)
             if args.paced:
-                rates = {name: min(ours[name].rps, bare[name].rps) * args.paced for name in READS}
+                rates = {name: min(ours[name].rps, bare[name].rps) * args.paced for name in READS if name in ours}
                 bare_paced = _measure(base, cases, args, work, bare_log, rates=rates)
         if rates:
             with _serving(serve, env, serve_log, base, "/readyz"):

@@ -108,7 +108,8 @@ def test_campaigns_list_v2(client, population, other_headers):
 
 
 def test_an_unfiltered_campaign_list_counts_once_and_a_filtered_one_counts_both(app, client, population, db):
-    """recordsTotal is every campaign but the deleted; unfiltered, that is the page's own count."""
+    """recordsTotal is every campaign but the deleted; unfiltered, that is the page's own count, which rides
+    on the page's rows (one statement); a page past the end counts on its own."""
     from sqlalchemy import event
 
     headers = population["headers"]
@@ -133,6 +134,9 @@ def test_an_unfiltered_campaign_list_counts_once_and_a_filtered_one_counts_both(
                    {"no_of_entries": LOOP_READ_MAX_ROWS + 1}):
         body, statements = counts(params)
         assert (body["recordsTotal"], body["recordsFiltered"], statements) == (5, 5, 1), params
+        assert len(seen) == 4, seen  # the auth epoch, the page with its count, the organizations, the users
+    body, statements = counts({"no_of_entries": 2, "pgno": 4})
+    assert (body["recordsTotal"], body["recordsFiltered"], body["data"], statements) == (5, 5, [], 2)
     for params, filtered in (({"status": "running"}, 1), ({"creative_type_ids": "14"}, 1),
                              ({"search_field": "alpha"}, 1), ({"ow_ids": "999999"}, 0)):
         body, statements = counts(params)

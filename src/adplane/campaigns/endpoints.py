@@ -42,7 +42,7 @@ from adplane.core.clock import to_epoch_s, utcnow
 from adplane.core.deps import LOOP_READ_MAX_ROWS, DatabaseDep, IdPath, SessionDep, run_read
 from adplane.core.envelopes import V2, V3, Message, v2, v3
 from adplane.core.errors import ValidationFailed
-from adplane.core.listing import count, fetch_page, ids_first, page_offset, parse_ids, parse_sort
+from adplane.core.listing import count, fetch_counted_page, fetch_page, ids_first, page_offset, parse_ids, parse_sort
 from adplane.insertion_orders.service import get_io
 
 router = APIRouter(tags=["Campaigns"])
@@ -200,7 +200,7 @@ async def list_campaigns(
     def read(session: Session) -> dict:
         stmt = queries.base_query(principal, statuses=statuses, creative_type_ids=type_ids, search=search_field,
                                   visible=visible)
-        rows, filtered = fetch_page(session, stmt, sort, tiebreak=Campaign.id, offset=offset, limit=limit)
+        rows, filtered = fetch_counted_page(session, stmt, sort, tiebreak=Campaign.id, offset=offset, limit=limit)
         total = filtered if unfiltered else count(
             session, queries.base_query(principal, statuses=[], creative_type_ids=[], search=None, visible=True))
         who = owners(session, rows)

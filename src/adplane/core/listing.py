@@ -254,6 +254,20 @@ def fetch_page(session: Session, stmt: Select[Any], order: list[tuple[Any, bool]
     return list(session.scalars(page)), matching
 
 
+def fetch_counted_page(session: Session, stmt: Select[Any], order: list[tuple[Any, bool]], *, tiebreak: Any | None,
+                       offset: int, limit: int | None) -> tuple[list[Any], int]:
+    """As `fetch_page`, in one statement: each row of the page carries the count of every matching row
+    (`count(*) OVER ()`); only a page past the end counts again. For a plain SELECT of one entity or
+    column: under DISTINCT the window would count the rows before they are made distinct."""
+    page = apply_sort(stmt, order, tiebreak).add_columns(func.count().over()).offset(offset)
+    if limit is not None:
+        page = page.limit(limit)
+    rows = session.execute(page).all()
+    if rows:
+        return [row[0] for row in rows], int(rows[0][-1])
+    return [], count(session, stmt) if offset else 0
+
+
 def page_rows(rows: Sequence[T], offset: int, limit: int | None) -> list[T]:
     """The in-memory page of rows computed in Python."""
     return list(rows[offset: offset + limit] if limit is not None else rows[offset:])
