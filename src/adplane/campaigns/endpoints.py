@@ -37,7 +37,7 @@ from adplane.campaigns.schemas import (
     UpdateName,
     UpdateStatus,
 )
-from adplane.campaigns.wire import campaign_detail, list_item, owners, pricing_model
+from adplane.campaigns.wire import campaign_detail, list_item, list_query, owners, pricing_model
 from adplane.core.clock import to_epoch_s, utcnow
 from adplane.core.deps import LOOP_READ_MAX_ROWS, DatabaseDep, IdPath, SessionDep, run_read
 from adplane.core.envelopes import V2, V3, Message, v2, v3
@@ -200,12 +200,12 @@ async def list_campaigns(
     def read(session: Session) -> dict:
         stmt = queries.base_query(principal, statuses=statuses, creative_type_ids=type_ids, search=search_field,
                                   visible=visible)
-        rows, filtered = fetch_counted_page(session, stmt, sort, tiebreak=Campaign.id, offset=offset, limit=limit)
+        rows, filtered = fetch_counted_page(session, list_query(stmt), sort, tiebreak=Campaign.id, offset=offset,
+                                            limit=limit)
         total = filtered if unfiltered else count(
             session, queries.base_query(principal, statuses=[], creative_type_ids=[], search=None, visible=True))
-        who = owners(session, rows)
         return {"statusCode": 200, "recordsTotal": total, "pageNumber": pgno, "pageSize": no_of_entries,
-                "draw": 0, "recordsFiltered": filtered, "data": [list_item(c, who[c.id]) for c in rows]}
+                "draw": 0, "recordsFiltered": filtered, "data": [list_item(row) for row in rows]}
 
     return await run_read(db, read, small=no_of_entries <= LOOP_READ_MAX_ROWS)
 

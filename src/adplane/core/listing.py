@@ -21,6 +21,7 @@ from sqlalchemy import (
     BigInteger,
     ColumnElement,
     Integer,
+    Row,
     Select,
     SmallInteger,
     case,
@@ -254,17 +255,18 @@ def fetch_page(session: Session, stmt: Select[Any], order: list[tuple[Any, bool]
     return list(session.scalars(page)), matching
 
 
-def fetch_counted_page(session: Session, stmt: Select[Any], order: list[tuple[Any, bool]], *, tiebreak: Any | None,
-                       offset: int, limit: int | None) -> tuple[list[Any], int]:
+def fetch_counted_page(session: Session, stmt: Select[*tuple[Any, ...]], order: list[tuple[Any, bool]], *,
+                       tiebreak: Any | None, offset: int, limit: int | None) -> tuple[list[Row[Any]], int]:
     """As `fetch_page`, in one statement: each row of the page carries the count of every matching row
-    (`count(*) OVER ()`); only a page past the end counts again. For a plain SELECT of one entity or
-    column: under DISTINCT the window would count the rows before they are made distinct."""
-    page = apply_sort(stmt, order, tiebreak).add_columns(func.count().over()).offset(offset)
+    (`count(*) OVER ()`, as its last column); only a page past the end counts again. The rows are the
+    statement's own (columns, not entities). Not under DISTINCT: the window would count the rows before
+    they are made distinct."""
+    page = apply_sort(stmt, order, tiebreak).add_columns(func.count().over().label("matching_rows")).offset(offset)
     if limit is not None:
         page = page.limit(limit)
-    rows = session.execute(page).all()
+    rows = list(session.execute(page).all())
     if rows:
-        return [row[0] for row in rows], int(rows[0][-1])
+        return rows, int(rows[0][-1])
     return [], count(session, stmt) if offset else 0
 
 
