@@ -27,11 +27,11 @@ from adplane.analytics import handle as analytics_handle
 from adplane.auth.models import AuthToken
 from adplane.campaigns import queries
 from adplane.campaigns.models import Campaign
-from adplane.campaigns.wire import list_item, owners
+from adplane.campaigns.wire import list_item, list_query
 from adplane.core.clock import utcnow
 from adplane.core.db import Database
 from adplane.core.deps import Principal
-from adplane.core.listing import count, fetch_page, page_offset
+from adplane.core.listing import fetch_counted_page, page_offset
 from adplane.core.security import digest_secret, verify_password
 from adplane.core.settings import get_settings
 from adplane.master import catalog
@@ -109,14 +109,13 @@ def campaigns(request: Request) -> JSONResponse:
         return UNAUTHORIZED
     with db.session() as session:
         stmt = queries.base_query(principal, statuses=[], creative_type_ids=[], search=None, visible=True)
-        total = count(session, stmt)
         offset, limit = page_offset(1, 50)
-        rows, filtered = fetch_page(session, stmt, queries.list_sort(None, None), tiebreak=Campaign.id,
-                                    offset=offset, limit=limit)
-        who = owners(session, rows)
+        # unfiltered, the page's count is the total, as adplane answers it
+        rows, total = fetch_counted_page(session, list_query(stmt), queries.list_sort(None, None),
+                                         tiebreak=Campaign.id, offset=offset, limit=limit)
         data: dict[str, Any] = jsonable_encoder({
             "statusCode": 200, "recordsTotal": total, "pageNumber": 1, "pageSize": 50, "draw": 0,
-            "recordsFiltered": filtered, "data": [list_item(c, who[c.id]) for c in rows]})
+            "recordsFiltered": total, "data": [list_item(row) for row in rows]})
     return JSONResponse(data)
 
 
