@@ -21,7 +21,8 @@ T = TypeVar("T")
 
 
 # `async def` although they do no awaiting: FastAPI runs a sync dependency in its thread pool, and the
-# hop costs more than reading an attribute. Anything that touches the database stays sync (see get_session).
+# hop costs more than reading an attribute. Anything that touches the database stays sync (see get_session),
+# except a bounded read that `run_read` puts on the loop's own connection.
 async def get_database(request: Request) -> Database:
     return request.app.state.db
 
