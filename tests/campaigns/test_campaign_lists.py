@@ -104,8 +104,10 @@ def test_campaigns_list_v2(client, population, other_headers, tenant):
     assert [r["name"] for r in found.json()["data"]] == ["Beta running"]
     for params in ({"status": "flying"}, {"order": "up"}, {"sort_by": "nope"}, {"pgno": 0}):
         assert client.get("/api/v2/cmp/campaigns/list", headers=headers, params=params).status_code == 422
-    other = client.get("/api/v2/cmp/campaigns/list", headers=other_headers).json()
-    assert other["data"] == [] and other["recordsTotal"] == 0
+    for page_size in (50, LOOP_READ_MAX_ROWS + 1):  # read on the loop, and in the thread pool
+        other = client.get("/api/v2/cmp/campaigns/list", headers=other_headers,
+                           params={"no_of_entries": page_size}).json()
+        assert other["data"] == [] and other["recordsTotal"] == 0 and other["recordsFiltered"] == 0
 
 
 def test_an_unfiltered_campaign_list_counts_once_and_a_filtered_one_counts_both(app, client, population, db):
