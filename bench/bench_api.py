@@ -37,6 +37,8 @@ from pathlib import Path
 import httpx
 import psycopg
 
+from adplane.core.settings import Settings
+
 BENCH_DIR = Path(__file__).resolve().parent
 VENV_BIN = Path(sys.executable).parent
 PG_ADMIN = os.environ.get("ADPLANE_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/test")
@@ -250,7 +252,7 @@ def main() -> None:
             ours = _measure(base, cases, args, work, serve_log)
         bare_cmd = [str(VENV_BIN / "python"), "-m", "uvicorn", "bare_api:app", "--app-dir", str(BENCH_DIR),
                     "--port", str(port), "--log-level", "warning", "--no-access-log", "--workers", str(args.workers),
-                    "--loop", env.get("ADPLANE_EVENT_LOOP", "asyncio")]  # the event loop adplane serves on
+                    "--loop", Settings().event_loop]  # the event loop adplane serves on (same environment)
         bare_log = work / "bare.log"
         # paced: both apps offered the same rate, a fraction of the slower one's saturated rate
         rates: dict[str, float] = {}

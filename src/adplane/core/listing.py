@@ -249,10 +249,7 @@ def fetch_page(session: Session, stmt: Select[Any], order: list[tuple[Any, bool]
                offset: int, limit: int | None) -> tuple[list[Any], int]:
     """(one page of rows, how many rows the query matches): sorted, counted and paged in SQL."""
     matching = count(session, stmt)
-    page = apply_sort(stmt, order, tiebreak).offset(offset)
-    if limit is not None:
-        page = page.limit(limit)
-    return list(session.scalars(page)), matching
+    return list(session.scalars(_paged(stmt, order, tiebreak, offset, limit))), matching
 
 
 def fetch_counted_page(session: Session, stmt: Select[*tuple[Any, ...]], order: list[tuple[Any, bool]], *,
@@ -261,13 +258,17 @@ def fetch_counted_page(session: Session, stmt: Select[*tuple[Any, ...]], order: 
     (`count(*) OVER ()`, as its last column); only a page past the end counts again. The rows are the
     statement's own (columns, not entities). Not under DISTINCT: the window would count the rows before
     they are made distinct."""
-    page = apply_sort(stmt, order, tiebreak).add_columns(func.count().over().label("matching_rows")).offset(offset)
-    if limit is not None:
-        page = page.limit(limit)
-    rows = list(session.execute(page).all())
+    counted = stmt.add_columns(func.count().over().label("matching_rows"))
+    rows = list(session.execute(_paged(counted, order, tiebreak, offset, limit)).all())
     if rows:
         return rows, int(rows[0][-1])
     return [], count(session, stmt) if offset else 0
+
+
+def _paged(stmt: Select[Any], order: list[tuple[Any, bool]], tiebreak: Any | None, offset: int,
+           limit: int | None) -> Select[Any]:
+    page = apply_sort(stmt, order, tiebreak).offset(offset)
+    return page if limit is None else page.limit(limit)
 
 
 def page_rows(rows: Sequence[T], offset: int, limit: int | None) -> list[T]:
