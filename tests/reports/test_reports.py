@@ -372,6 +372,66 @@ def test_query_source_is_the_smallest_covering_rollup():
     assert source(["campaign"], "UTC", reach=True) == "events"
 
 
+def test_group_bound_is_days_times_filtered_values():
+    from datetime import UTC, datetime
+
+    from adplane.reports.catalog import find_dimension
+    from adplane.reports.query import ReportQuery, group_bound
+
+    def bound(dims: list[str], filters: dict[str, list[Any]], *, daily: bool, days: int = 3,
+              start: datetime = datetime(2026, 3, 2, 5, tzinfo=UTC)) -> int | None:
+        q = ReportQuery(ow_id=1, dimensions=[find_dimension(d) for d in dims], start=start,
+                        end=start + timedelta(days=days), zone_name="US/Eastern", daily=daily, value_filters=filters)
+        return group_bound(q)
+
+    assert bound(["campaign"], {"campaign_id": [7]}, daily=True) == 3
+    winter = datetime(2026, 1, 5, 5, tzinfo=UTC)  # Eastern midnight
+    assert bound(["campaign"], {"campaign_id": [7, 8, 8]}, daily=True, days=30, start=winter) == 60
+    # across the spring change, 90 UTC days from Eastern midnight end at 01:00 of a 91st local day
+    assert bound(["campaign"], {"campaign_id": [7]}, daily=True, days=90, start=winter) == 91
+    assert bound(["campaign", "state"], {"campaign_id": [7, 8], "state_id": [1, 2, 3]}, daily=False) == 6
+    assert bound([], {}, daily=True) == 3
+    assert bound([], {}, daily=False) == 1
+    assert bound(["campaign"], {}, daily=True) is None  # any number of campaigns
+    assert bound(["campaign", "state"], {"campaign_id": [7]}, daily=False) is None
+    # a period cut mid-day counts the local days it touches: 23:00 to 01:00 Eastern is two days
+    assert bound([], {}, daily=True, days=0, start=datetime(2026, 3, 3, 4, tzinfo=UTC)) == 1
+    two_hours = ReportQuery(ow_id=1, dimensions=[], start=datetime(2026, 3, 3, 4, tzinfo=UTC),
+                            end=datetime(2026, 3, 3, 6, tzinfo=UTC), zone_name="US/Eastern", daily=True)
+    assert group_bound(two_hours) == 2
+
+
+def test_small_results_are_paged_counted_and_summed_as_the_engine_does(client, headers, delivery, monkeypatch):
+    """A report whose filters allow few groups reads them all and pages them in Python; every page, count
+    and total equals the engine's windowed page of the same report."""
+    from adplane.reports import service
+
+    ids = delivery["campaign_ids"]
+    daily = definition(dimensions=json.dumps([{"filter": "campaign", "value": ids}]), noOfEntries=4)
+    by_state = definition(dimensions=json.dumps([{"filter": "campaign", "value": ids[:2]},
+                                                 {"filter": "state", "value": [30200001, 30200002]}]),
+                          columns=["campaignName", "state", "impressions", "clicks", "spent", "CTR", "reach",
+                                   "frequency"], requestType=2, noOfEntries=3)
+    bodies = [daily, {**daily, "pageNo": 2}, {**daily, "pageNo": 99}, {**daily, "sortBy": "-clicks", "pageNo": 2},
+              by_state, {**by_state, "sortBy": "+CTR"}, {**by_state, "pageNo": 2, "sortBy": "-campaignName"},
+              {**daily, "searchField": "no such thing"}]
+    def answers() -> list[dict[str, Any]]:
+        out = []
+        for body in bodies:
+            response = client.post("/api/v3/ra/report/execute", headers=headers, json=body)
+            assert response.status_code == 200, response.text
+            out.append(response.json()["data"])
+        return out
+
+    small = answers()
+    monkeypatch.setattr(service, "SMALL_RESULT_GROUPS", 0)
+    assert answers() == small
+    assert small[0]["totalRecords"] == 9 and len(small[0]["data"]) == 4 and len(small[1]["data"]) == 4
+    assert small[2]["data"] == [] and small[2]["totalRecords"] == 9 and small[2]["total"]["impressions"] > 0
+    assert small[4]["totalRecords"] == 4 and small[4]["total"]["reach"] > 0
+    assert small[7]["totalRecords"] == 0 and small[7]["total"]["impressions"] == 0
+
+
 # --------------------------------------------------------------------------------------------
 # Downloads
 # --------------------------------------------------------------------------------------------

@@ -143,6 +143,22 @@ def _needed_grain(start: datetime, end: datetime, daily_zone: str | None) -> str
     return None
 
 
+def group_bound(query: ReportQuery) -> int | None:
+    """At most how many groups the report can have: the local days (daily) times the values its filters
+    allow for each group column; None when a group column is not filtered (any number of groups)."""
+    bound = 1
+    if query.daily:
+        zone = ZoneInfo(query.zone_name)
+        last = (query.end - timedelta(microseconds=1)).astimezone(zone).date()
+        bound = (last - query.start.astimezone(zone).date()).days + 1
+    for column in query.group_columns:
+        values = query.value_filters.get(column)
+        if values is None:
+            return None
+        bound *= len(set(values))
+    return bound
+
+
 def may_read_running_totals(daily: bool) -> bool:
     """Only an aggregated report can read running totals (`_split_by_grains`, below): a daily report's rows
     depend on where local days cut, so it never asks for their checkpoints."""
