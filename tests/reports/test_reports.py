@@ -432,6 +432,26 @@ def test_small_results_are_paged_counted_and_summed_as_the_engine_does(client, h
     assert small[7]["totalRecords"] == 0 and small[7]["total"]["impressions"] == 0
 
 
+def test_clickhouse_runs_the_report_statements_with_plain_aggregates(client, headers, delivery, monkeypatch):
+    """The page, count and totals statements go through `query_report` (tests/analytics/
+    test_clickhouse_report_statements.py); the exactness tests above hold with it."""
+    store_type = type(client.app.state.analytics)
+    if not hasattr(store_type, "query_report"):
+        pytest.skip("ClickHouse only")
+    original = store_type.query_report
+    statements: list[str] = []
+
+    def counted(self, sql: str, params=()):  # noqa: ANN001, ANN202
+        statements.append(sql)
+        return original(self, sql, params)
+
+    monkeypatch.setattr(store_type, "query_report", counted)
+    response = client.post("/api/v3/ra/report/execute", headers=headers, json=definition(pageNo=99))
+    assert response.status_code == 200, response.text
+    assert response.json()["data"]["totalRecords"] > 0
+    assert len(statements) >= 3  # the page (past its end), the count, the totals
+
+
 # --------------------------------------------------------------------------------------------
 # Downloads
 # --------------------------------------------------------------------------------------------

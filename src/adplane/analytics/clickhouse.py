@@ -66,6 +66,12 @@ TIMESTAMP = "DateTime64(6, 'UTC')"
 # Dedup window of tables fed by inserts carrying a batch id (non-replicated tables keep none by default).
 DEDUP_WINDOW = 10_000
 
+TIME_PROJECTION = "events_by_time"
+# a lightweight DELETE (the retention purge's cut day) rewrites the projection of the parts it touches
+EVENTS_PROJECTION_SETTING = "lightweight_mutation_projection_mode"
+# statements whose sums of no rows are coalesced anyway keep ClickHouse's own aggregates (`query_report`)
+PLAIN_AGGREGATES = "SETTINGS aggregate_functions_null_for_empty = 0"
+
 # Make ClickHouse answer the store's SQL as DuckDB and PostgreSQL do.
 SESSION_SETTINGS: dict[str, Any] = {
     "prefer_column_name_to_alias": 1,  # `sum(x) AS x ... WHERE x > 0` filters the column, not the sum
@@ -182,9 +188,23 @@ class ClickHouseDialect(Dialect):
         return ",\n  ".join([*cols, "batch_id Nullable(String)"])
 
     def events_ddl(self) -> str:
-        return (f"CREATE TABLE IF NOT EXISTS events (\n  {self._event_columns()}\n) ENGINE = MergeTree\n"
+        return (f"CREATE TABLE IF NOT EXISTS events (\n  {self._event_columns()},\n  {self.time_projection()}\n"
+                ") ENGINE = MergeTree\n"
                 "PARTITION BY toDate(event_time) ORDER BY (ow_id, campaign_id, event_time)\n"
-                f"SETTINGS non_replicated_deduplication_window = {DEDUP_WINDOW}")
+                f"SETTINGS non_replicated_deduplication_window = {DEDUP_WINDOW}, "
+                f"{EVENTS_PROJECTION_SETTING} = 'rebuild'")
+
+    @staticmethod
+    def time_projection() -> str:
+        """Events also kept in time order (a projection), with the columns a running-total report reads from
+        raw events: the partial days at its edges, every campaign's events of a few hours. In campaign order
+        they are spread over every granule of their day. ClickHouse reads the projection where it reads fewer
+        granules (and only without `aggregate_functions_null_for_empty`: `query_report`)."""
+        columns = dict.fromkeys(("event_time", "event_type"))
+        for totals in running.RUNNING_TOTALS:
+            columns.update(dict.fromkeys(totals.daily.key_columns[1:]))
+        columns.update(dict.fromkeys(m.source for m in MEASURES if m.source))
+        return f"PROJECTION {TIME_PROJECTION} (SELECT {', '.join(columns)} ORDER BY (ow_id, event_time))"
 
     def ingest_ddl(self) -> list[str]:
         names = ", ".join([*(c.name for c in EVENT_COLUMNS), "batch_id"])
@@ -435,6 +455,8 @@ class ClickHouseStore(_EngineNeutral):
             existing = {row[0] for row in
                         self.query("SELECT name FROM system.tables WHERE database = currentDatabase()")}
             reordered = self._drop_misordered_running_tables()  # before reading columns: made again whole
+            if "events" in existing:
+                self._add_time_projection()
             columns = _columns_by_table(self.query(
                 "SELECT table, name FROM system.columns WHERE database = currentDatabase()"))
             # a rollup extended here has no view until schema_ddl makes it again (appends of other processes
@@ -451,6 +473,17 @@ class ClickHouseStore(_EngineNeutral):
             added = [r for r in ROLLUPS if r.table not in existing]
             if added and self.query("SELECT 1 FROM events LIMIT 1"):
                 self.rebuild_rollups(rollups=added)
+
+    def _add_time_projection(self) -> None:
+        """An events table made before the time-ordered projection gets it: new parts carry it, and ClickHouse reads
+        older parts in campaign order as before. `ALTER TABLE events MATERIALIZE PROJECTION events_by_time` adds it
+        to them (a mutation rewriting every part: docs/clickhouse.md)."""
+        found = self.query("SELECT count() FROM system.projections WHERE database = currentDatabase() "
+                           "AND table = 'events' AND name = ?", [TIME_PROJECTION])
+        if found[0][0]:
+            return
+        self._conn.command(f"ALTER TABLE events MODIFY SETTING {EVENTS_PROJECTION_SETTING} = 'rebuild'")
+        self._conn.command(f"ALTER TABLE events ADD {self.dialect.time_projection()}")
 
     def _drop_misordered_running_tables(self) -> list[str]:
         """Running-total tables of an older layout (ordered by campaign first), dropped to be made again by
@@ -475,6 +508,13 @@ class ClickHouseStore(_EngineNeutral):
 
     def query_arrow(self, sql: str, params: Sequence[Any] = ()) -> pa.Table:
         return self._conn.query_arrow(self.dialect.bind(sql, params))
+
+    def query_report(self, sql: str, params: Sequence[Any] = ()) -> list[tuple]:
+        """Rows of a report statement, whose every aggregate is a count or a `coalesce(sum(...), 0)`
+        (`adplane.reports.query`): there a sum of no rows is 0 on every engine, so it runs without
+        `aggregate_functions_null_for_empty`, whose Nullable sums cost ClickHouse about 15 % of a geography
+        report (20 M events, middle 60 days: 124 against 144 ms)."""
+        return _rows(self._conn.query_arrow(f"{self.dialect.bind(sql, params)} {PLAIN_AGGREGATES}"))
 
     def query_arrow_with(self, sql: str, params: Sequence[Any], tables: Mapping[str, pa.Table]) -> pa.Table:
         """The tables are loaded into Memory tables of those names, dropped after the query."""

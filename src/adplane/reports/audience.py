@@ -110,6 +110,10 @@ class JoinedStore:
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple]:
         return list(_rows(self.store.query_arrow_with(sql, params, self.joined)))
 
+    def query_report(self, sql: str, params: Sequence[Any] = ()) -> list[tuple]:
+        """A report statement: joined like any other (not the store's own `query_report`, which joins nothing)."""
+        return self.query(sql, params)
+
     def stream(self, sql: str, params: Sequence[Any] = (), chunk_rows: int = STREAM_CHUNK_ROWS) -> Iterator[tuple]:
         """The rows in chunks (the answer itself is read whole: one row per audience and group)."""
         yield from _rows(self.store.query_arrow_with(sql, params, self.joined), chunk_rows)
