@@ -206,6 +206,8 @@ class Supervisor:
         if name in ("SIGINT", "SIGTERM"):
             log.info(f"{name}: stopping the workers")
             self._stopping = True
+        elif self._stopping:
+            log.debug(f"{name} ignored: stopping")
         elif name == "SIGHUP":
             log.info("SIGHUP: replacing the workers one at a time")
             self._to_replace = [w for w in self._workers if not w.retiring and w.replaces is None]
