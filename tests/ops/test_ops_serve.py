@@ -179,6 +179,18 @@ def test_workers_serve_from_several_processes(tmp_path: Path, backend: str, data
 LISTEN, ESTABLISHED = "0A", "01"
 
 
+def _has_ipv6_loopback() -> bool:
+    try:
+        with socket.socket(socket.AF_INET6) as sock:
+            sock.bind(("::1", 0))
+        return True
+    except OSError:
+        return False
+
+
+needs_ipv6 = pytest.mark.skipif(not _has_ipv6_loopback(), reason="no IPv6 loopback here")
+
+
 def _port_sockets(port: int) -> list[tuple[str, int, int]]:
     """(state, remote port, inode) of every TCP socket whose local port is `port`, IPv4 and IPv6."""
     rows = []
@@ -290,7 +302,7 @@ def two_workers(request: pytest.FixtureRequest, tmp_path: Path, backend: str, da
             server.wait()
 
 
-@pytest.mark.parametrize("two_workers", ["127.0.0.1", "::"], indirect=True)
+@pytest.mark.parametrize("two_workers", ["127.0.0.1", pytest.param("::", marks=needs_ipv6)], indirect=True)
 def test_each_worker_accepts_on_a_socket_of_its_own(two_workers: Served) -> None:
     """Two listening sockets on the port, one in each worker, none in the supervisor; fresh connections
     land on both workers (all 20 on one would be a 1 in 500,000 draw of the kernel's hash). With "::" the
@@ -381,7 +393,8 @@ def test_workers_refuse_a_port_something_listens_on(tmp_path: Path, backend: str
 
 @pytest.mark.parametrize(("host", "family", "connect_to"), [
     ("127.0.0.1", socket.AF_INET, "127.0.0.1"), ("0.0.0.0", socket.AF_INET, "127.0.0.1"),
-    ("", socket.AF_INET, "127.0.0.1"), ("::1", socket.AF_INET6, "::1"), ("::", socket.AF_INET6, "::1")])
+    ("", socket.AF_INET, "127.0.0.1"), pytest.param("::1", socket.AF_INET6, "::1", marks=needs_ipv6),
+    pytest.param("::", socket.AF_INET6, "::1", marks=needs_ipv6)])
 def test_reuseport_sockets_follow_the_host_family(host: str, family: socket.AddressFamily, connect_to: str) -> None:
     """Real sockets: several bound to one port, each listening, all reached; a plain bind then fails."""
     from adplane.cli.supervisor import bind_reuseport, refuse_taken_port
