@@ -88,11 +88,11 @@ def _refuse_embedded_stores(settings: Settings) -> None:
 
 
 def _serve_workers(settings: Settings, app: object, control_key: str, host: str, port: int, workers: int) -> None:
-    """uvicorn's process manager runs `workers` copies of the API (`worker_app`); this process keeps what
-    must run once: the background jobs, the real-time simulator and the control file."""
+    """`workers` copies of the API (`worker_app`), each accepting on its own SO_REUSEPORT socket
+    (adplane.cli.supervisor); this process keeps what must run once: the background jobs, the real-time
+    simulator and the control file. Where the kernel does not spread connections over SO_REUSEPORT sockets
+    (not Linux), uvicorn's process manager runs them on one shared socket instead."""
     import os
-
-    import uvicorn
 
     from adplane.job_kinds import load_job_kinds
     from adplane.jobs.runner import BackgroundRunner
@@ -106,10 +106,26 @@ def _serve_workers(settings: Settings, app: object, control_key: str, host: str,
     runner = BackgroundRunner(app.state.db, settings, load_job_kinds().select())  # type: ignore[attr-defined]
     runner.start()
     try:
-        uvicorn.run("adplane.cli.serve:worker_app", factory=True, workers=workers, host=host, port=port,
-                    log_config=None, access_log=False, proxy_headers=False, loop=settings.event_loop)
+        status = _run_workers(settings, host, port, workers)
     finally:
         runner.stop()
+    if status:
+        raise typer.Exit(code=status)
+
+
+def _run_workers(settings: Settings, host: str, port: int, workers: int) -> int:
+    """The workers' exit status: 0 once stopped by SIGINT or SIGTERM, 3 if they could not start."""
+    import uvicorn
+
+    from adplane.cli.supervisor import Supervisor, balances_by_reuseport
+
+    if not balances_by_reuseport():
+        uvicorn.run("adplane.cli.serve:worker_app", factory=True, workers=workers, host=host, port=port,
+                    log_config=None, access_log=False, proxy_headers=False, loop=settings.event_loop)
+        return 0
+    config = uvicorn.Config("adplane.cli.serve:worker_app", factory=True, workers=workers, host=host, port=port,
+                            log_config=None, access_log=False, proxy_headers=False, loop=settings.event_loop)
+    return Supervisor(config, workers).run()
 
 
 CONTROL_KEY_ENV = "ADPLANE_SERVE_CONTROL_KEY"
