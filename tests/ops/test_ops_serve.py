@@ -1,11 +1,12 @@
 """`adplane serve` as an operator sees it: every stderr line is a JSON log (uvicorn's, alembic's
 and httpx's too, no warnings), `--version`, and a second server on the same data dir stops at once
 with one line saying the data dir is in use. With `--workers`: each worker accepts on a socket of its
-own (read from /proc: which process holds which socket), a killed worker is replaced, and SIGTERM or
-SIGINT stops them all."""
+own (read from /proc: which process holds which socket), a killed worker is replaced, so is one whose
+event loop stopped turning, and SIGTERM or SIGINT stops them all."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -334,6 +335,53 @@ def test_a_killed_worker_is_replaced_and_the_server_keeps_answering(two_workers:
     lines = _log(log)
     assert [line["pid"] for line in lines if line.get("event") == "a worker died; starting another"] == [victim]
     assert not [line for line in lines if line.get("level") == "error"], lines
+
+
+def test_a_worker_whose_loop_stops_turning_is_killed_and_replaced(tmp_path: Path, backend: str,
+                                                                  database_url: str) -> None:
+    """SIGSTOP freezes a worker as a blocked event loop would: its loop stops ticking. Healthy workers outlive
+    several timeouts; the frozen one is killed once its last tick is older than --worker-timeout (SIGKILL
+    reaches a stopped process) and replaced, and the other worker answers meanwhile."""
+    if backend != "postgresql":
+        pytest.skip("several server processes need PostgreSQL")
+    timeout = 3
+    port = _free_port()
+    log = tmp_path / "serve.err"
+    with log.open("wb") as err:
+        server = subprocess.Popen([*ADPLANE, "serve", "--workers", "2", "--worker-timeout", str(timeout),
+                                   "--port", str(port)],
+                                  env=_env(tmp_path / "var", ADPLANE_DATABASE_URL=database_url),
+                                  stdout=subprocess.DEVNULL, stderr=err)
+    victim: int | None = None
+    try:
+        _wait_ready(server, port)
+        before = _workers_listening(server, port, 2)
+        time.sleep(timeout * 2.5)  # ticking workers are left alone
+        assert set(_workers_listening(server, port, 2)) == set(before)
+        victim, survivor = sorted(before)
+        frozen_at = time.monotonic()
+        os.kill(victim, signal.SIGSTOP)
+        _wait_reaped([victim])
+        assert time.monotonic() - frozen_at >= timeout
+        after = _workers_listening(server, port, 2, besides=[victim])
+        assert survivor in after
+        assert httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=30).status_code == 200
+        lines = _log(log)
+        stuck = [line for line in lines if line.get("event") == "a worker's event loop has not turned: killing it"]
+        assert [line["pid"] for line in stuck] == [victim], lines
+        assert stuck[0]["level"] == "error" and stuck[0]["silent_s"] >= timeout
+        assert [line["pid"] for line in lines if line.get("event") == "a worker died; starting another"] == [victim]
+    finally:
+        if victim is not None:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(victim, signal.SIGCONT)  # if the test failed before the supervisor killed it
+        if server.poll() is None:
+            server.terminate()
+        try:
+            server.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
 
 
 def test_hup_replaces_the_workers_and_ttin_ttou_change_their_number(two_workers: Served) -> None:

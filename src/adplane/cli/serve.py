@@ -19,6 +19,10 @@ def serve(
     workers: int = typer.Option(1, "--workers", min=1, max=64,
                                 help="Server processes. More than one needs ADPLANE_DATABASE_URL on PostgreSQL (the "
                                      "embedded SQLite and DuckDB files belong to one process)."),
+    worker_timeout: float = typer.Option(
+        60.0, "--worker-timeout", min=0,
+        help="With --workers on Linux: kill and replace a worker whose event loop has not turned for this many "
+             "seconds (0: never)."),
 ) -> None:
     """Run the API server (applies pending migrations first).
 
@@ -32,7 +36,7 @@ def serve(
     configure_logging(settings.log_level, settings.log_line_max_chars, libraries=True)
     try:
         with hold_data_dir(settings):
-            _run(settings, host, port, demo, simulate, workers)
+            _run(settings, host, port, demo, simulate, workers, worker_timeout)
     except DataDirInUse as exc:
         structlog.get_logger("adplane.serve").error(str(exc), data_dir=str(exc.data_dir), holder_pid=exc.pid)
         raise typer.Exit(code=1) from None
@@ -41,7 +45,8 @@ def serve(
         raise typer.Exit(code=1) from None
 
 
-def _run(settings: Settings, host: str, port: int, demo: bool, simulate: bool | None, workers: int) -> None:
+def _run(settings: Settings, host: str, port: int, demo: bool, simulate: bool | None, workers: int,
+         worker_timeout: float = 60.0) -> None:
     import uvicorn
 
     from adplane.app import create_app
@@ -75,7 +80,7 @@ def _run(settings: Settings, host: str, port: int, demo: bool, simulate: bool | 
             uvicorn.run(app, host=host, port=port, log_config=None, access_log=False, proxy_headers=False,
                         loop=settings.event_loop)
             return
-        _serve_workers(settings, app, server.key, host, port, workers)
+        _serve_workers(settings, app, server.key, host, port, workers, worker_timeout)
 
 
 def _refuse_embedded_stores(settings: Settings) -> None:
@@ -87,7 +92,8 @@ def _refuse_embedded_stores(settings: Settings) -> None:
         raise typer.Exit(code=2)
 
 
-def _serve_workers(settings: Settings, app: object, control_key: str, host: str, port: int, workers: int) -> None:
+def _serve_workers(settings: Settings, app: object, control_key: str, host: str, port: int, workers: int,
+                   worker_timeout: float) -> None:
     """`workers` copies of the API (`worker_app`), each accepting on its own SO_REUSEPORT socket
     (adplane.cli.supervisor); this process keeps what must run once: the background jobs, the real-time
     simulator and the control file. Where the kernel does not spread connections over SO_REUSEPORT sockets
@@ -106,14 +112,14 @@ def _serve_workers(settings: Settings, app: object, control_key: str, host: str,
     runner = BackgroundRunner(app.state.db, settings, load_job_kinds().select())  # type: ignore[attr-defined]
     runner.start()
     try:
-        status = _run_workers(settings, host, port, workers)
+        status = _run_workers(settings, host, port, workers, worker_timeout)
     finally:
         runner.stop()
     if status:
         raise typer.Exit(code=status)
 
 
-def _run_workers(settings: Settings, host: str, port: int, workers: int) -> int:
+def _run_workers(settings: Settings, host: str, port: int, workers: int, worker_timeout: float) -> int:
     """The workers' exit status: 0 once stopped by SIGINT or SIGTERM, 3 if they could not start."""
     import uvicorn
 
@@ -125,7 +131,7 @@ def _run_workers(settings: Settings, host: str, port: int, workers: int) -> int:
         return 0
     config = uvicorn.Config("adplane.cli.serve:worker_app", factory=True, workers=workers, host=host, port=port,
                             log_config=None, access_log=False, proxy_headers=False, loop=settings.event_loop)
-    return Supervisor(config, workers).run()
+    return Supervisor(config, workers, worker_timeout).run()
 
 
 CONTROL_KEY_ENV = "ADPLANE_SERVE_CONTROL_KEY"

@@ -24,6 +24,12 @@ How a socket lives:
 - A worker that dies is replaced by a new process on a new socket. One that dies before it listens failed to
   start (a broken app or settings, which a restart would not mend): the supervisor stops, status 3 (uvicorn's
   ``STARTUP_FAILURE``).
+- A worker whose event loop stops turning (a request that blocks it, a deadlock, a process stopped by SIGSTOP)
+  is killed and replaced, as gunicorn does with its ``--timeout``: uvicorn's server calls ``on_tick`` every
+  0.1 s from its loop, and each tick stamps the monotonic clock into shared memory the supervisor reads
+  (``_Heartbeat``). A listening worker whose last stamp is older than ``worker_timeout`` seconds gets SIGKILL
+  (SIGTERM would wait on the stuck loop), then a replacement. CLOCK_MONOTONIC is the same clock in every
+  process of the machine.
 - SIGINT or SIGTERM: each worker gets SIGTERM (uvicorn's graceful shutdown) and is joined; a second SIGINT or
   SIGTERM kills the workers still running. As with uvicorn: SIGHUP replaces the workers one at a time (each
   replacement listens before the worker it replaces is stopped), SIGTTIN adds a worker, SIGTTOU retires one,
@@ -41,12 +47,14 @@ new connections to one socket. Elsewhere ``serve`` keeps uvicorn's process manag
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import multiprocessing
 import os
 import signal
 import socket
 import sys
-from dataclasses import dataclass
+import time
+from dataclasses import dataclass, field
 from multiprocessing.connection import wait
 from multiprocessing.context import SpawnProcess
 from types import FrameType
@@ -58,6 +66,8 @@ log = structlog.get_logger("adplane.serve")
 
 STARTUP_FAILURE = 3  # uvicorn's exit status for a server that could not start (uvicorn.config.STARTUP_FAILURE)
 STARTING_POLL_S = 0.1  # how often the supervisor looks whether a starting worker listens yet
+WORKER_TIMEOUT_S = 60.0  # a listening worker whose loop has not ticked for this long is killed and replaced
+HEARTBEAT_CHECKS_PER_TIMEOUT = 4  # the supervisor reads the heartbeats this often per timeout (at most 1/s)
 _IGNORED = ("SIGQUIT", "SIGUSR1", "SIGUSR2", "SIGWINCH")  # caught (their default ends the process), ignored
 _HANDLED = ("SIGINT", "SIGTERM", "SIGHUP", "SIGTTIN", "SIGTTOU")
 
@@ -103,12 +113,24 @@ def _listens(sock: socket.socket) -> bool:
     return sock.getsockopt(socket.SOL_SOCKET, socket.SO_ACCEPTCONN) != 0
 
 
-def serve_worker(config: uvicorn.Config, sock: socket.socket) -> None:
-    """A worker process (spawned): uvicorn's server on its own socket."""
+class _BeatingServer(uvicorn.Server):
+    """uvicorn's server, stamping `heartbeat` on each tick of its main loop (every 0.1 s while it serves)."""
+
+    def __init__(self, config: uvicorn.Config, heartbeat: ctypes.c_double) -> None:
+        super().__init__(config)
+        self._heartbeat = heartbeat
+
+    async def on_tick(self, counter: int) -> bool:
+        self._heartbeat.value = time.monotonic()
+        return await super().on_tick(counter)
+
+
+def serve_worker(config: uvicorn.Config, sock: socket.socket, heartbeat: ctypes.c_double) -> None:
+    """A worker process (spawned): uvicorn's server on its own socket, stamping its heartbeat."""
     config.configure_logging()  # a spawned process starts with none (uvicorn's workers do the same)
     # Ctrl-C reaches the whole process group, and uvicorn raises KeyboardInterrupt again after its shutdown
     with contextlib.suppress(KeyboardInterrupt):
-        uvicorn.Server(config).run(sockets=[sock])
+        _BeatingServer(config, heartbeat).run(sockets=[sock])
 
 
 @dataclass(eq=False)
@@ -118,15 +140,20 @@ class _Worker:
     listening: bool = False
     retiring: bool = False  # stopped on purpose (SIGTTOU, SIGHUP): its exit is not a death to make up for
     replaces: _Worker | None = None  # SIGHUP: the worker this one stops once it listens
+    heartbeat: ctypes.c_double | None = None  # the monotonic time of the worker's last tick (0: none yet)
+    listening_since: float = field(default=0.0)  # monotonic time the supervisor saw it listen
+    killed: bool = False  # SIGKILL sent for a loop that stopped turning; its exit is awaited
 
 
 class Supervisor:
     """Runs ``workers`` processes of ``config``'s app, each on its own ``SO_REUSEPORT`` socket, until SIGINT
-    or SIGTERM; replaces a worker that dies. Run it from the main thread (it handles signals)."""
+    or SIGTERM; replaces a worker that dies, or whose loop has not ticked for `worker_timeout` seconds (0 or
+    None: never). Run it from the main thread (it handles signals)."""
 
-    def __init__(self, config: uvicorn.Config, workers: int) -> None:
+    def __init__(self, config: uvicorn.Config, workers: int, worker_timeout: float | None = WORKER_TIMEOUT_S) -> None:
         self.config = config
         self.count = workers
+        self.worker_timeout = worker_timeout or None
         self.port = config.port  # the bound port once run() has bound the first socket (port 0: the kernel's)
         self._spawn = multiprocessing.get_context("spawn")
         self._workers: list[_Worker] = []
@@ -189,7 +216,8 @@ class Supervisor:
 
     def _step(self) -> None:
         starting = any(not w.listening for w in self._workers)
-        self._wait(self._workers, STARTING_POLL_S if starting else None)
+        checking = min(1.0, self.worker_timeout / HEARTBEAT_CHECKS_PER_TIMEOUT) if self.worker_timeout else None
+        self._wait(self._workers, STARTING_POLL_S if starting else checking)
         signals, self._signals = self._signals, []
         for signum in signals:
             self._handle(signum)
@@ -199,7 +227,24 @@ class Supervisor:
         for worker in list(self._workers):
             if not worker.process.is_alive():
                 self._exited(worker)
+        self._kill_stuck()
         self._continue_restart()
+
+    def _kill_stuck(self) -> None:
+        """SIGKILL to each listening worker whose loop has not ticked for `worker_timeout` seconds; its exit is
+        then a death like any other (a replacement starts)."""
+        if self.worker_timeout is None or self._stopping:
+            return
+        now = time.monotonic()
+        for worker in self._workers:
+            if not worker.listening or worker.retiring or worker.killed or worker.heartbeat is None:
+                continue
+            silent = now - max(worker.heartbeat.value, worker.listening_since)
+            if silent > self.worker_timeout and worker.process.is_alive():
+                log.error("a worker's event loop has not turned: killing it", pid=worker.process.pid,
+                          silent_s=round(silent, 1), worker_timeout_s=self.worker_timeout)
+                worker.killed = True
+                worker.process.kill()
 
     def _handle(self, signum: int) -> None:
         name = signal.Signals(signum).name
@@ -228,13 +273,15 @@ class Supervisor:
 
     def _start(self, sock: socket.socket | None = None, replaces: _Worker | None = None) -> None:
         sock = sock if sock is not None else bind_reuseport(self.config.host, self.port)
-        process = self._spawn.Process(target=serve_worker, args=(self.config, sock), name="adplane-serve-worker")
+        heartbeat = self._spawn.RawValue(ctypes.c_double, 0.0)  # one writer (the worker), one reader: no lock
+        process = self._spawn.Process(target=serve_worker, args=(self.config, sock, heartbeat),
+                                      name="adplane-serve-worker")
         try:
             process.start()
         except BaseException:
             sock.close()
             raise
-        self._workers.append(_Worker(process, sock, replaces=replaces))
+        self._workers.append(_Worker(process, sock, replaces=replaces, heartbeat=heartbeat))
         log.info("worker started", pid=process.pid)
 
     def _listening(self, worker: _Worker) -> None:
@@ -242,6 +289,7 @@ class Supervisor:
         worker.sock.close()  # the worker's copy is the socket's last: it closes with the worker
         worker.sock = None
         worker.listening = True
+        worker.listening_since = time.monotonic()
         log.info("worker listening", pid=worker.process.pid)
         if worker.replaces is not None:
             old, worker.replaces = worker.replaces, None
