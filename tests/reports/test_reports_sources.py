@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from adplane.reports.catalog import find_dimension
@@ -49,6 +50,63 @@ def test_split_source_parts_cover_the_period_exactly():
     # less than one whole UTC day: nothing to split
     short = choose_source(_query(["state"], "US/Eastern", start, start + timedelta(hours=20)))
     assert short.table == "events" and not short.parts
+
+
+def test_few_campaigns_read_one_hourly_rollup_on_clickhouse_only():
+    """ClickHouse keeps a rollup's rows by campaign: a few campaigns' hours are one cheap read there, cheaper than
+    three parts. DuckDB and PostgreSQL keep the parts (their rollups are in time order), as do reports of
+    every campaign or of more campaign hours than FEW_CAMPAIGN_HOURS."""
+    from adplane.reports.query import FEW_CAMPAIGN_HOURS
+
+    start = datetime(2026, 1, 1, 5, tzinfo=UTC)
+    end = datetime(2026, 4, 1, 4, tzinfo=UTC)  # a US/Eastern quarter across the DST change (2,159 hours)
+    hours = int((end - start) / timedelta(hours=1))
+
+    def source(backend: str, campaigns: list[int] | None, *, daily: bool = True) -> Any:
+        query = _query(["campaign"], "US/Eastern", start, end, daily=daily)
+        query.backend = backend
+        if campaigns is not None:
+            query.value_filters["campaign_id"] = campaigns
+        return choose_source(query)
+
+    for daily in (True, False):
+        one = source("clickhouse", [7], daily=daily)
+        assert (one.table, one.parts) == ("rollup_campaign_hourly", ()), daily
+        assert len(source("duckdb", [7], daily=daily).parts) == 3
+        assert len(source("postgresql", [7], daily=daily).parts) == 3
+        assert len(source("clickhouse", None, daily=daily).parts) == 3
+    most = FEW_CAMPAIGN_HOURS // hours
+    assert source("clickhouse", list(range(most))).table == "rollup_campaign_hourly"
+    assert len(source("clickhouse", list(range(most + 1))).parts) == 3
+
+
+def test_daily_reports_of_a_few_campaigns_match_raw_events(client, db, tenant, headers, store):  # noqa: F811
+    """Two of three campaigns by US/Eastern day across the DST change: equal to the raw rows on every store
+    (ClickHouse reads them from the hourly rollup alone, the others from daily rollups and hours)."""
+    from adplane.master.catalog import timezone_by_name
+
+    campaign_ids = make_campaigns(db, tenant["owId"])
+    rows = make_events(tenant["owId"], campaign_ids, io_id_of(db, tenant["owId"]), days=12, per_day=60)
+    store.append_events(to_arrow(rows), batch_id="few-campaigns")
+    start, end = DAY0 + timedelta(days=1), DAY0 + timedelta(days=10)
+    chosen = campaign_ids[:2]
+    zone = ZoneInfo("US/Eastern")
+    body = definition(columns=["campaignName", *CHECK], noOfEntries=1000,
+                      dimensions=json.dumps([{"filter": "campaign", "value": chosen}]),
+                      timezoneId=timezone_by_name("US/Eastern").id, startDate=ms(start), endDate=ms(end))
+    response = client.post("/api/v3/ra/report/execute", headers=headers, json=body)
+    assert response.status_code == 200, response.text
+    data = response.json()["data"]
+    first_day, last_day = start.astimezone(zone).date().isoformat(), end.astimezone(zone).date().isoformat()
+
+    def keep(r) -> bool:  # noqa: ANN001
+        return r["campaign_id"] in chosen and first_day <= local_day(r, zone) <= last_day
+
+    expected = expected_groups(rows, lambda r: (local_day(r, zone), r["campaign_id"]), keep)
+    assert data["totalRecords"] == len(expected) == len(data["data"]) > 0
+    for row in data["data"]:
+        assert_metrics(row, expected[(row["date"], row["campaignId"])], CHECK)
+    assert_metrics(data["total"], expected_groups(rows, lambda r: "all", keep)["all"], CHECK)
 
 
 def test_aggregated_reports_from_split_sources_match_raw_events(client, headers, delivery):  # noqa: F811
