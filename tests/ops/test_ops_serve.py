@@ -283,11 +283,18 @@ def two_workers(request: pytest.FixtureRequest, tmp_path: Path, backend: str, da
     """`serve --workers 2` on PostgreSQL (host: the test's `two_workers` parameter, else 127.0.0.1), ready."""
     if backend != "postgresql":
         pytest.skip("several server processes need PostgreSQL")
-    host = getattr(request, "param", "127.0.0.1")
+    with _serving_two_workers(tmp_path, database_url, getattr(request, "param", "127.0.0.1")) as served:
+        yield served
+
+
+@contextlib.contextmanager
+def _serving_two_workers(tmp_path: Path, database_url: str, host: str = "127.0.0.1",
+                         *options: str) -> Iterator[Served]:
+    """`serve --workers 2 [options]` on PostgreSQL, ready; stopped (killed if it will not stop) on leaving."""
     port = _free_port()
     log = tmp_path / "serve.err"
     with log.open("wb") as err:
-        server = subprocess.Popen([*ADPLANE, "serve", "--workers", "2", "--host", host, "--port", str(port)],
+        server = subprocess.Popen([*ADPLANE, "serve", "--workers", "2", *options, "--host", host, "--port", str(port)],
                                   env=_env(tmp_path / "var", ADPLANE_DATABASE_URL=database_url),
                                   stdout=subprocess.DEVNULL, stderr=err)
     try:
@@ -345,43 +352,30 @@ def test_a_worker_whose_loop_stops_turning_is_killed_and_replaced(tmp_path: Path
     if backend != "postgresql":
         pytest.skip("several server processes need PostgreSQL")
     timeout = 3
-    port = _free_port()
-    log = tmp_path / "serve.err"
-    with log.open("wb") as err:
-        server = subprocess.Popen([*ADPLANE, "serve", "--workers", "2", "--worker-timeout", str(timeout),
-                                   "--port", str(port)],
-                                  env=_env(tmp_path / "var", ADPLANE_DATABASE_URL=database_url),
-                                  stdout=subprocess.DEVNULL, stderr=err)
     victim: int | None = None
-    try:
-        _wait_ready(server, port)
-        before = _workers_listening(server, port, 2)
-        time.sleep(timeout * 2.5)  # ticking workers are left alone
-        assert set(_workers_listening(server, port, 2)) == set(before)
-        victim, survivor = sorted(before)
-        frozen_at = time.monotonic()
-        os.kill(victim, signal.SIGSTOP)
-        _wait_reaped([victim])
-        assert time.monotonic() - frozen_at >= timeout
-        after = _workers_listening(server, port, 2, besides=[victim])
-        assert survivor in after
-        assert httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=30).status_code == 200
-        lines = _log(log)
-        stuck = [line for line in lines if line.get("event") == "a worker's event loop has not turned: killing it"]
-        assert [line["pid"] for line in stuck] == [victim], lines
-        assert stuck[0]["level"] == "error" and stuck[0]["silent_s"] >= timeout
-        assert [line["pid"] for line in lines if line.get("event") == "a worker died; starting another"] == [victim]
-    finally:
-        if victim is not None:
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(victim, signal.SIGCONT)  # if the test failed before the supervisor killed it
-        if server.poll() is None:
-            server.terminate()
+    with _serving_two_workers(tmp_path, database_url, "127.0.0.1", "--worker-timeout", str(timeout)) as served:
+        server, port, log, _ = served
         try:
-            server.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
+            before = _workers_listening(server, port, 2)
+            time.sleep(timeout * 2.5)  # ticking workers are left alone
+            assert set(_workers_listening(server, port, 2)) == set(before)
+            victim, survivor = sorted(before)
+            frozen_at = time.monotonic()
+            os.kill(victim, signal.SIGSTOP)
+            _wait_reaped([victim])
+            assert time.monotonic() - frozen_at >= timeout
+            after = _workers_listening(server, port, 2, besides=[victim])
+            assert survivor in after
+            assert httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=30).status_code == 200
+            lines = _log(log)
+            stuck = [line for line in lines if line.get("event") == "a worker's event loop has not turned: killing it"]
+            assert [line["pid"] for line in stuck] == [victim], lines
+            assert stuck[0]["level"] == "error" and stuck[0]["silent_s"] >= timeout
+            assert [line["pid"] for line in lines if line.get("event") == "a worker died; starting another"] == [victim]
+        finally:
+            if victim is not None:
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(victim, signal.SIGCONT)  # if the test failed before the supervisor killed it
 
 
 def test_hup_replaces_the_workers_and_ttin_ttou_change_their_number(two_workers: Served) -> None:

@@ -46,7 +46,7 @@ def serve(
 
 
 def _run(settings: Settings, host: str, port: int, demo: bool, simulate: bool | None, workers: int,
-         worker_timeout: float = 60.0) -> None:
+         worker_timeout: float) -> None:
     import uvicorn
 
     from adplane.app import create_app

@@ -54,7 +54,7 @@ import signal
 import socket
 import sys
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from multiprocessing.connection import wait
 from multiprocessing.context import SpawnProcess
 from types import FrameType
@@ -137,11 +137,11 @@ def serve_worker(config: uvicorn.Config, sock: socket.socket, heartbeat: ctypes.
 class _Worker:
     process: SpawnProcess
     sock: socket.socket | None  # the supervisor's copy, held until the worker listens on it
+    # the monotonic time of the worker's last tick; the supervisor stamps it too when it sees the worker listen
+    heartbeat: ctypes.c_double
     listening: bool = False
     retiring: bool = False  # stopped on purpose (SIGTTOU, SIGHUP): its exit is not a death to make up for
     replaces: _Worker | None = None  # SIGHUP: the worker this one stops once it listens
-    heartbeat: ctypes.c_double | None = None  # the monotonic time of the worker's last tick (0: none yet)
-    listening_since: float = field(default=0.0)  # monotonic time the supervisor saw it listen
     killed: bool = False  # SIGKILL sent for a loop that stopped turning; its exit is awaited
 
 
@@ -237,9 +237,9 @@ class Supervisor:
             return
         now = time.monotonic()
         for worker in self._workers:
-            if not worker.listening or worker.retiring or worker.killed or worker.heartbeat is None:
+            if not worker.listening or worker.retiring or worker.killed:
                 continue
-            silent = now - max(worker.heartbeat.value, worker.listening_since)
+            silent = now - worker.heartbeat.value
             if silent > self.worker_timeout and worker.process.is_alive():
                 log.error("a worker's event loop has not turned: killing it", pid=worker.process.pid,
                           silent_s=round(silent, 1), worker_timeout_s=self.worker_timeout)
@@ -273,7 +273,7 @@ class Supervisor:
 
     def _start(self, sock: socket.socket | None = None, replaces: _Worker | None = None) -> None:
         sock = sock if sock is not None else bind_reuseport(self.config.host, self.port)
-        heartbeat = self._spawn.RawValue(ctypes.c_double, 0.0)  # one writer (the worker), one reader: no lock
+        heartbeat = self._spawn.RawValue(ctypes.c_double, 0.0)  # a double, written whole: no lock
         process = self._spawn.Process(target=serve_worker, args=(self.config, sock, heartbeat),
                                       name="adplane-serve-worker")
         try:
@@ -281,7 +281,7 @@ class Supervisor:
         except BaseException:
             sock.close()
             raise
-        self._workers.append(_Worker(process, sock, replaces=replaces, heartbeat=heartbeat))
+        self._workers.append(_Worker(process, sock, heartbeat, replaces=replaces))
         log.info("worker started", pid=process.pid)
 
     def _listening(self, worker: _Worker) -> None:
@@ -289,7 +289,7 @@ class Supervisor:
         worker.sock.close()  # the worker's copy is the socket's last: it closes with the worker
         worker.sock = None
         worker.listening = True
-        worker.listening_since = time.monotonic()
+        worker.heartbeat.value = time.monotonic()  # its first tick may come later
         log.info("worker listening", pid=worker.process.pid)
         if worker.replaces is not None:
             old, worker.replaces = worker.replaces, None
